@@ -1,0 +1,52 @@
+// Composition root: model -> store -> query engine -> HTTP server, from one configuration object.
+import type { FastifyInstance } from 'fastify';
+import { loadModel } from './model/index.js';
+import { QueryEngine } from './odata/query.js';
+import { buildServer, type ServerDeps } from './http/server.js';
+import { StorageSchema } from './store/schema.js';
+import { openSqliteStore } from './store/sqlite.js';
+import type { Store } from './store/store.js';
+
+export interface ClienteleConfig {
+  /** Data directory of the embedded store. */
+  location?: string;
+  inMemory?: boolean;
+  maxPageSize?: number;
+  defaultPageSize?: number;
+  bodyLimit?: number;
+  publicUrl?: string;
+  mailboxDomain?: string;
+  logger?: ServerDeps['logger'];
+}
+
+export interface Clientele {
+  app: FastifyInstance;
+  store: Store;
+  close(): Promise<void>;
+}
+
+export async function createClientele(config: ClienteleConfig = {}): Promise<Clientele> {
+  const model = loadModel();
+  const schema = new StorageSchema(model);
+  const store = openSqliteStore(model, { location: config.location, inMemory: config.inMemory });
+  await store.init();
+  const query = new QueryEngine({ defaultPageSize: config.defaultPageSize ?? 100, maxPageSize: config.maxPageSize ?? 999 });
+  const app = await buildServer({
+    model,
+    schema,
+    store,
+    query,
+    bodyLimit: config.bodyLimit,
+    publicUrl: config.publicUrl,
+    mailboxDomain: config.mailboxDomain,
+    logger: config.logger,
+  });
+  return {
+    app,
+    store,
+    async close() {
+      await app.close();
+      await store.close();
+    },
+  };
+}

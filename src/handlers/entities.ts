@@ -1,0 +1,285 @@
+// Generic create/list/get/update/delete over any entity the model declares as stored.
+// Nothing here names a Graph type: the resolved path and the model say what to do.
+import { randomUUID } from 'node:crypto';
+import type { Principal } from '../auth/principal.js';
+import { badRequest, conflict, methodNotAllowed, notFound, GraphError } from '../http/errors.js';
+import type { Operation, PermissionRule } from '../model/edm.js';
+import type { Model, StructuredType } from '../model/model.js';
+import { BodyValidator } from '../model/validate.js';
+import { nowDateTimeOffset } from '../model/values.js';
+import type { PathStep, ResolvedPath } from '../odata/path.js';
+import { contextUrl, entityUrl, serializeEntity } from '../odata/serialize.js';
+import type { StorageSchema, TableDef } from '../store/schema.js';
+import { DuplicateKeyError, type Scope, type Store, type StoredEntity } from '../store/store.js';
+import type { ListOptions, QueryEngine } from '../odata/query.js';
+
+export interface RequestContext {
+  principal: Principal;
+  /** `http://host:port/beta`: the base of context URLs, `Location` headers and next links. */
+  serviceRoot: string;
+  /** The absolute URL of the request as the client sent it (next links are built from it). */
+  requestUrl: string;
+  /** The request's query string, undecoded, without '?'. */
+  rawQuery: string;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+export interface HandlerResult {
+  status: number;
+  body?: unknown;
+  /** text/plain bodies ($count, $value). */
+  text?: string;
+  headers?: Record<string, string>;
+}
+
+/** The resolved target of a request: where its rows live and how to name them in URLs. */
+export interface Target {
+  step: PathStep;
+  table?: TableDef;
+  scope: Scope;
+  /** Resolved ancestors (canonical keys) followed by the target step itself. */
+  steps: Array<Pick<PathStep, 'name' | 'key'>>;
+  /** Set when the target is one entity (a keyed collection member or a single-valued navigation). */
+  entity?: StoredEntity;
+  permissions?: Partial<Record<Operation, PermissionRule>>;
+}
+
+/** Enforces permissions for an operation; the auth module supplies it. */
+export type Authorizer = (principal: Principal, op: Operation, rule: PermissionRule | undefined, target: Target) => void;
+
+export interface EntityServiceOptions {
+  /** Domain for generated mailbox keys (bookingBusiness ids). */
+  mailboxDomain: string;
+}
+
+export class EntityService {
+  private validator: BodyValidator;
+
+  constructor(
+    private readonly model: Model,
+    private readonly schema: StorageSchema,
+    private readonly store: Store,
+    private readonly query: QueryEngine,
+    private readonly authorize: Authorizer,
+    private readonly opts: EntityServiceOptions,
+  ) {
+    this.validator = new BodyValidator(model);
+  }
+
+  private normKey(type: StructuredType, key: string): string {
+    return type.caseInsensitiveKey ? key.toLowerCase() : key;
+  }
+
+  /** Walks the path: every ancestor must exist in the caller's tenant (else 404), and its stored key is canonical. */
+  async resolve(path: ResolvedPath, ctx: RequestContext): Promise<Target> {
+    const steps: Array<Pick<PathStep, 'name' | 'key'>> = [];
+    let parentKey = '';
+    const tenantId = ctx.principal.tenantId;
+    for (let i = 0; i < path.steps.length; i++) {
+      const step = path.steps[i]!;
+      const last = i === path.steps.length - 1;
+      const permissions = step.source.kind === 'set' ? step.source.set.permissions : step.source.kind === 'nav' ? step.source.nav.permissions : undefined;
+      if (step.source.kind === 'singleton' || !this.schema.isStored(step.type)) {
+        if (!last && step.key !== undefined) throw notFound(`Resource '${step.key}' does not exist.`);
+        steps.push({ name: step.name });
+        if (last) return { step, scope: { tenantId, parentKey }, steps, permissions };
+        continue;
+      }
+      const table = this.schema.table(step.type);
+      const scope = { tenantId, parentKey };
+      let entity: StoredEntity | undefined;
+      if (step.collection && step.key === undefined) {
+        steps.push({ name: step.name });
+        return { step, table, scope, steps, permissions };
+      }
+      if (step.collection) {
+        entity = await this.store.get(table, scope, this.normKey(step.type, step.key!));
+        if (!entity && !last) throw this.entityNotFound(step.type, step.key!);
+      } else {
+        // Single-valued containment: at most one row under the parent.
+        entity = (await this.store.list(table, scope, { orderBy: [], limit: 1 }))[0];
+        if (!entity && !last) throw notFound(`The navigation property '${step.name}' has no value.`);
+      }
+      if (step.collection) steps.push({ name: step.name, key: entity ? String(entity.values.id) : step.key });
+      else steps.push({ name: step.name });
+      if (last) return { step, table, scope, steps, entity, permissions };
+      parentKey = entity!.idKey;
+    }
+    throw badRequest('The request URI does not address a resource.');
+  }
+
+  private entityNotFound(type: StructuredType, key: string): GraphError {
+    return notFound(`The ${type.name} with id '${key}' was not found.`);
+  }
+
+  private check(ctx: RequestContext, op: Operation, target: Target): void {
+    this.authorize(ctx.principal, op, target.permissions?.[op], target);
+  }
+
+  async handle(method: string, path: ResolvedPath, ctx: RequestContext, body: unknown): Promise<HandlerResult> {
+    const target = await this.resolve(path, ctx);
+    const { step } = target;
+    const isCollection = step.collection && step.key === undefined;
+    const suffix = path.suffix;
+
+    if (suffix === '$count') {
+      if (method !== 'GET') throw methodNotAllowed(method, ['GET']);
+      this.check(ctx, 'list', target);
+      return this.count(target, ctx);
+    }
+    if (suffix === '$value') throw badRequest(`The entity type '${step.type.qualifiedName}' has no media stream.`);
+
+    if (!target.table) {
+      // A container without storage of its own (the `solutions` singleton).
+      if (method !== 'GET') throw methodNotAllowed(method, ['GET']);
+      return {
+        status: 200,
+        body: { '@odata.context': `${ctx.serviceRoot}/$metadata#${target.steps.map((s) => s.name).join('/')}/$entity`, '@odata.type': `#${step.type.qualifiedName}` },
+      };
+    }
+
+    if (isCollection) {
+      // `POST .../customers/$ref` is Graph's generated variant of create (seed 001): same behaviour.
+      if (method === 'GET' && suffix !== '$ref') {
+        this.check(ctx, 'list', target);
+        return this.list(target, ctx);
+      }
+      if (method === 'POST') {
+        this.check(ctx, 'create', target);
+        return this.create(target, ctx, body, 201);
+      }
+      throw methodNotAllowed(method, suffix === '$ref' ? ['POST'] : ['GET', 'POST']);
+    }
+
+    if (!step.collection) {
+      // Single-valued containment navigation: POST (or PUT) .../customer/$ref creates or replaces it.
+      if ((method === 'POST' || method === 'PUT') && (suffix === '$ref' || method === 'PUT')) {
+        this.check(ctx, 'create', target);
+        if (target.entity) await this.store.delete(target.table, target.scope, target.entity.idKey);
+        await this.create(target, ctx, body, 204);
+        return { status: 204 };
+      }
+      if (method === 'POST') throw methodNotAllowed(method, ['GET', 'PATCH', 'DELETE']);
+    }
+
+    const allowed = step.collection ? ['GET', 'PATCH', 'DELETE'] : ['GET', 'PATCH', 'DELETE', 'POST'];
+    if (!target.entity) {
+      if (!['GET', 'PATCH', 'DELETE'].includes(method)) throw methodNotAllowed(method, allowed);
+      this.check(ctx, method === 'GET' ? 'get' : method === 'PATCH' ? 'update' : 'delete', target);
+      throw step.collection ? this.entityNotFound(step.type, step.key!) : notFound(`The navigation property '${step.name}' has no value.`);
+    }
+    switch (method) {
+      case 'GET':
+        if (suffix === '$ref') throw methodNotAllowed(method, ['POST', 'DELETE']);
+        this.check(ctx, 'get', target);
+        return this.get(target, ctx);
+      case 'PATCH':
+        this.check(ctx, 'update', target);
+        return this.update(target, body);
+      case 'DELETE':
+        this.check(ctx, 'delete', target);
+        await this.store.delete(target.table, target.scope, target.entity.idKey);
+        return { status: 204 };
+      default:
+        throw methodNotAllowed(method, allowed);
+    }
+  }
+
+  private async newKey(type: StructuredType, table: TableDef, scope: Scope, values: Record<string, unknown>): Promise<string> {
+    if (type.keyStrategy === 'mailboxFromDisplayName') {
+      // Graph names a new Bookings mailbox after the business: letters and digits of displayName @ tenant domain.
+      const local = String(values.displayName ?? '').replace(/[^A-Za-z0-9]/g, '') || 'Business';
+      for (let n = 0; ; n++) {
+        const candidate = `${local}${n ? n : ''}@${this.opts.mailboxDomain}`;
+        if (!(await this.store.get(table, scope, this.normKey(type, candidate)))) return candidate;
+      }
+    }
+    return randomUUID();
+  }
+
+  private async create(target: Target, ctx: RequestContext, body: unknown, status: 201 | 204): Promise<HandlerResult> {
+    const table = target.table!;
+    const type = target.step.type;
+    const given = this.validator.entity(type, body, 'create');
+    const now = nowDateTimeOffset();
+    const values: Record<string, unknown> = {};
+    for (const p of type.properties) {
+      if (p.stamp) values[p.name] = now;
+      else if (p.name in given) values[p.name] = given[p.name];
+      else values[p.name] = p.collection ? [] : null;
+    }
+    if (typeof values.id !== 'string' || values.id === '') values.id = await this.newKey(type, table, target.scope, values);
+    let stored: StoredEntity;
+    try {
+      stored = await this.store.insert(table, target.scope, this.normKey(type, values.id as string), values);
+    } catch (err) {
+      if (err instanceof DuplicateKeyError) throw conflict(`An entity of type '${type.qualifiedName}' with id '${values.id}' already exists.`);
+      throw err;
+    }
+    const steps = target.step.collection
+      ? [...target.steps.slice(0, -1), { name: target.step.name, key: String(stored.values.id) }]
+      : target.steps;
+    if (status === 204) return { status };
+    return {
+      status,
+      headers: { location: entityUrl(ctx.serviceRoot, steps) },
+      body: serializeEntity(type, stored.values, { '@odata.context': contextUrl(ctx.serviceRoot, target.steps, 'entity') }),
+    };
+  }
+
+  private async get(target: Target, ctx: RequestContext): Promise<HandlerResult> {
+    const opts = this.query.entityOptions(target.step.type, ctx.rawQuery);
+    const steps = target.step.collection ? target.steps.slice(0, -1).concat({ name: target.step.name }) : target.steps;
+    return {
+      status: 200,
+      body: serializeEntity(
+        target.step.type,
+        target.entity!.values,
+        { '@odata.context': contextUrl(ctx.serviceRoot, steps, 'entity', opts.select) },
+        opts.select ? new Set(opts.select) : undefined,
+      ),
+    };
+  }
+
+  private async update(target: Target, body: unknown): Promise<HandlerResult> {
+    const type = target.step.type;
+    const changes = this.validator.entity(type, body, 'update');
+    const current = target.entity!;
+    for (const p of type.properties) {
+      if (!(p.name in changes)) continue;
+      if (p.immutable && changes[p.name] !== current.values[p.name]) {
+        throw badRequest(`The property '${p.name}' cannot be changed after the entity is created.`);
+      }
+      if (p.requiredOnCreate && (changes[p.name] === '' || changes[p.name] === null)) {
+        throw badRequest(`The property '${p.name}' cannot be empty.`);
+      }
+    }
+    delete changes.id;
+    for (const p of type.properties) if (p.stamp === 'updated') changes[p.name] = nowDateTimeOffset();
+    const updated = await this.store.update(target.table!, target.scope, current.idKey, changes);
+    if (!updated) throw this.entityNotFound(type, String(current.values.id));
+    return { status: 204 };
+  }
+
+  private async list(target: Target, ctx: RequestContext): Promise<HandlerResult> {
+    const type = target.step.type;
+    const opts: ListOptions = this.query.listOptions(type, target.table!, ctx.rawQuery, ctx.headers);
+    const page = await this.query.page(this.store, target.table!, target.scope, opts);
+    const body: Record<string, unknown> = {
+      '@odata.context': contextUrl(ctx.serviceRoot, target.steps, 'collection', opts.select),
+    };
+    if (opts.count) body['@odata.count'] = await this.store.count(target.table!, target.scope, opts.where);
+    if (page.nextToken) body['@odata.nextLink'] = this.query.nextLink(ctx.requestUrl, page.nextToken);
+    const select = opts.select ? new Set(opts.select) : undefined;
+    body.value = page.rows.map((e) => serializeEntity(type, e.values, undefined, select));
+    const headers: Record<string, string> = {};
+    if (opts.preferenceApplied) headers['preference-applied'] = opts.preferenceApplied;
+    return { status: 200, body, headers };
+  }
+
+  private async count(target: Target, ctx: RequestContext): Promise<HandlerResult> {
+    const opts = this.query.listOptions(target.step.type, target.table!, ctx.rawQuery, ctx.headers);
+    const n = await this.store.count(target.table!, target.scope, opts.where);
+    return { status: 200, text: String(n) };
+  }
+}

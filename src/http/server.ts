@@ -1,0 +1,180 @@
+// The HTTP front: version prefix, OData path resolution, auth, dispatch to the entity service, and Graph's
+// response headers and error shape on every reply.
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { anonymousPrincipal, type Principal } from '../auth/principal.js';
+import { EntityService, type Authorizer, type HandlerResult } from '../handlers/entities.js';
+import { buildCsdl } from '../model/csdl.js';
+import type { Model } from '../model/model.js';
+import { resolvePath } from '../odata/path.js';
+import type { QueryEngine } from '../odata/query.js';
+import type { StorageSchema } from '../store/schema.js';
+import type { Store } from '../store/store.js';
+import { badRequest, GraphError, internalError, notFound, payloadTooLarge, renderError, unsupportedMediaType } from './errors.js';
+
+export const JSON_CONTENT_TYPE = 'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false';
+const VERSIONS = new Map([
+  ['beta', 'beta'],
+  ['v1.0', 'v1.0'],
+]);
+
+export interface ServerDeps {
+  model: Model;
+  schema: StorageSchema;
+  store: Store;
+  query: QueryEngine;
+  /** Turns a request into a principal (throws GraphError 401 when it cannot). */
+  authenticate?: (req: FastifyRequest) => Promise<Principal> | Principal;
+  authorize?: Authorizer;
+  mailboxDomain?: string;
+  bodyLimit?: number;
+  /** Overrides the scheme://host the server reports in URLs (context URLs, next links, Location). */
+  publicUrl?: string;
+  logger?: boolean | object;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    graphRequestId: string;
+    graphClientRequestId: string;
+  }
+}
+
+export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
+  const bodyLimit = deps.bodyLimit ?? 1024 * 1024;
+  const app = Fastify({
+    logger: deps.logger ?? false,
+    bodyLimit,
+    // Graph keys contain characters such as '@' and '%40'; we parse the raw URL ourselves.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 2048 },
+    genReqId: () => randomUUID(),
+  });
+  const authorize: Authorizer = deps.authorize ?? (() => {});
+  const authenticate = deps.authenticate ?? (() => anonymousPrincipal());
+  const service = new EntityService(deps.model, deps.schema, deps.store, deps.query, authorize, {
+    mailboxDomain: deps.mailboxDomain ?? 'contoso.onmicrosoft.com',
+  });
+  let csdl: string | undefined;
+
+  app.decorateRequest('graphRequestId', '');
+  app.decorateRequest('graphClientRequestId', '');
+
+  app.addHook('onRequest', async (req, reply) => {
+    req.graphRequestId = req.id;
+    const cid = req.headers['client-request-id'];
+    req.graphClientRequestId = (Array.isArray(cid) ? cid[0] : cid) || req.id;
+    reply.header('request-id', req.graphRequestId);
+    reply.header('client-request-id', req.graphClientRequestId);
+    reply.header('OData-Version', '4.0');
+  });
+
+  // Bodies: JSON only, parsed here so that malformed input becomes a Graph error, not Fastify's.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, text, done) => {
+    const body = text as string;
+    if (body.trim() === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(body));
+    } catch (err) {
+      done(badRequest(`The request body is not valid JSON: ${(err as Error).message}`), undefined);
+    }
+  });
+  app.addContentTypeParser('*', (req, _payload, done) => {
+    done(unsupportedMediaType(req.headers['content-type']), undefined);
+  });
+
+  const sendError = (req: FastifyRequest, reply: FastifyReply, err: GraphError) => {
+    reply.code(err.status).headers(err.headers).header('content-type', JSON_CONTENT_TYPE);
+    return reply.send(jsonBytes(renderError(err, { requestId: req.graphRequestId || req.id, clientRequestId: req.graphClientRequestId || req.id })));
+  };
+
+  app.setErrorHandler((error: Error & { code?: string; statusCode?: number }, req, reply) => {
+    if (error instanceof GraphError) return sendError(req, reply, error);
+    switch (error.code) {
+      case 'FST_ERR_CTP_BODY_TOO_LARGE':
+        return sendError(req, reply, payloadTooLarge(bodyLimit));
+      case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+        return sendError(req, reply, unsupportedMediaType(req.headers['content-type']));
+      case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+        return sendError(req, reply, badRequest(error.message));
+    }
+    if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+      return sendError(req, reply, new GraphError(error.statusCode, 'BadRequest', error.message));
+    }
+    req.log.error({ err: error }, 'unhandled error');
+    return sendError(req, reply, internalError());
+  });
+  app.setNotFoundHandler((req, reply) => sendError(req, reply, notFound(`No resource at '${req.url.split('?')[0]}'.`, 'NotFound')));
+
+  const send = (reply: FastifyReply, result: HandlerResult) => {
+    reply.code(result.status);
+    if (result.headers) reply.headers(result.headers);
+    if (result.text !== undefined) return reply.header('content-type', 'text/plain; charset=utf-8').send(result.text);
+    if (result.body === undefined) return reply.send();
+    return reply.header('content-type', JSON_CONTENT_TYPE).send(jsonBytes(result.body));
+  };
+
+  const origin = (req: FastifyRequest) => deps.publicUrl?.replace(/\/$/, '') ?? `${req.protocol}://${req.headers.host ?? 'localhost'}`;
+
+  app.route({
+    method: ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'],
+    url: '/*',
+    handler: async (req, reply) => {
+      const rawUrl = req.raw.url ?? '/';
+      const q = rawUrl.indexOf('?');
+      const rawPath = q < 0 ? rawUrl : rawUrl.slice(0, q);
+      const rawQuery = q < 0 ? '' : rawUrl.slice(q + 1);
+      const m = /^\/([^/]+)(\/.*)?$/.exec(rawPath);
+      const version = m ? VERSIONS.get(m[1]!.toLowerCase()) : undefined;
+      if (!version) {
+        throw m ? badRequest(`Invalid version: ${decodeURIComponent(m[1]!)}`) : notFound('No resource at the root; use /beta or /v1.0.', 'NotFound');
+      }
+      const rest = (m![2] ?? '').replace(/^\/+/, '');
+      const serviceRoot = `${origin(req)}/${version}`;
+
+      if (rest.toLowerCase() === '$metadata') {
+        if (req.method !== 'GET') throw badRequest('$metadata only supports GET.');
+        csdl ??= buildCsdl(deps.model);
+        return reply.code(200).header('content-type', 'application/xml').send(csdl);
+      }
+      if (rest === '') {
+        if (req.method !== 'GET') throw badRequest('The service document only supports GET.');
+        return send(reply, { status: 200, body: serviceDocument(deps.model, serviceRoot) });
+      }
+
+      const path = resolvePath(deps.model, rest);
+      const principal = await authenticate(req);
+      const result = await service.handle(
+        req.method,
+        path,
+        {
+          principal,
+          serviceRoot,
+          requestUrl: `${origin(req)}${rawUrl}`,
+          rawQuery,
+          headers: req.headers,
+        },
+        req.body,
+      );
+      return send(reply, result);
+    },
+  });
+
+  return app;
+}
+
+/** JSON sent as bytes, so that Fastify leaves Graph's exact Content-Type alone. */
+function jsonBytes(body: unknown): Buffer {
+  return Buffer.from(JSON.stringify(body), 'utf8');
+}
+
+function serviceDocument(model: Model, serviceRoot: string) {
+  return {
+    '@odata.context': `${serviceRoot}/$metadata`,
+    value: [
+      ...model.entitySets.map((s) => ({ name: s.name, kind: 'EntitySet', url: s.name })),
+      ...model.singletons.map((s) => ({ name: s.name, kind: 'Singleton', url: s.name })),
+    ],
+  };
+}

@@ -1,0 +1,62 @@
+// The `$metadata` document (OData CSDL XML), generated from the same declarations the server runs on.
+import type { PropertyDecl } from './edm.js';
+import type { Model } from './model.js';
+
+const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+function typeRef(p: { type: string; collection?: boolean }): string {
+  return p.collection ? `Collection(${p.type})` : p.type;
+}
+
+function propertyXml(p: PropertyDecl): string {
+  const attrs = [`Name="${esc(p.name)}"`, `Type="${esc(typeRef(p))}"`];
+  if (p.nullable === false) attrs.push('Nullable="false"');
+  const annotations: string[] = [];
+  if (p.readOnly || p.stamp) annotations.push('<Annotation Term="Org.OData.Core.V1.Computed" Bool="true" />');
+  if (p.immutable) annotations.push('<Annotation Term="Org.OData.Core.V1.Immutable" Bool="true" />');
+  if (!annotations.length) return `<Property ${attrs.join(' ')} />`;
+  return `<Property ${attrs.join(' ')}>${annotations.join('')}</Property>`;
+}
+
+export function buildCsdl(model: Model): string {
+  const out: string[] = [];
+  out.push('<?xml version="1.0" encoding="utf-8"?>');
+  out.push('<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">');
+  out.push('<edmx:DataServices>');
+  const containerNamespace = 'microsoft.graph';
+  for (const schema of model.schemas) {
+    out.push(`<Schema Namespace="${esc(schema.namespace)}" xmlns="http://docs.oasis-open.org/odata/ns/edm">`);
+    for (const t of schema.types) {
+      if (t.kind === 'enum') {
+        out.push(`<EnumType Name="${esc(t.name)}"${t.isFlags ? ' IsFlags="true"' : ''}>`);
+        t.members.forEach((m, i) => out.push(`<Member Name="${esc(m)}" Value="${t.isFlags ? 1 << i : i}" />`));
+        out.push('</EnumType>');
+        continue;
+      }
+      const tag = t.kind === 'entity' ? 'EntityType' : 'ComplexType';
+      const attrs = [`Name="${esc(t.name)}"`];
+      if (t.baseType) attrs.push(`BaseType="${esc(t.baseType)}"`);
+      if (t.abstract) attrs.push('Abstract="true"');
+      if (t.openType) attrs.push('OpenType="true"');
+      out.push(`<${tag} ${attrs.join(' ')}>`);
+      if (t.kind === 'entity' && !t.baseType) out.push('<Key><PropertyRef Name="id" /></Key>');
+      for (const p of t.properties) out.push(propertyXml(p));
+      for (const n of t.navigation ?? []) {
+        out.push(
+          `<NavigationProperty Name="${esc(n.name)}" Type="${esc(typeRef({ type: n.type, collection: n.collection }))}"${n.collection ? '' : ' Nullable="true"'} ContainsTarget="true" />`,
+        );
+      }
+      out.push(`</${tag}>`);
+    }
+    if (schema.namespace === containerNamespace) {
+      out.push('<EntityContainer Name="GraphService">');
+      for (const s of model.entitySets) out.push(`<EntitySet Name="${esc(s.name)}" EntityType="${esc(s.type)}" />`);
+      for (const s of model.singletons) out.push(`<Singleton Name="${esc(s.name)}" Type="${esc(s.type)}" />`);
+      out.push('</EntityContainer>');
+    }
+    out.push('</Schema>');
+  }
+  out.push('</edmx:DataServices>');
+  out.push('</edmx:Edmx>');
+  return out.join('\n');
+}

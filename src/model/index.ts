@@ -1,0 +1,7 @@
+// The model Clientele serves: every schema declared under ./schemas.
+import { Model } from './model.js';
+import { graphSchema } from './schemas/graph.js';
+
+export function loadModel(): Model {
+  return new Model([graphSchema]);
+}

@@ -1,0 +1,205 @@
+// Resolves the declarations into a queryable model: inheritance flattened, lookups indexed.
+import {
+  isPrimitive,
+  type EntitySetDecl,
+  type EnumTypeDecl,
+  type KeyStrategy,
+  type NavigationDecl,
+  type PropertyDecl,
+  type SchemaDecl,
+  type SingletonDecl,
+  type StructuredTypeDecl,
+} from './edm.js';
+
+export interface Property extends PropertyDecl {
+  nullable: boolean;
+  /** 'primitive' | 'complex' | 'enum' */
+  category: 'primitive' | 'complex' | 'enum';
+  /** Set for complex properties. */
+  complexType?: StructuredType;
+  /** Set for enum properties. */
+  enumType?: EnumType;
+}
+
+export class EnumType {
+  readonly qualifiedName: string;
+  constructor(
+    readonly namespace: string,
+    readonly decl: EnumTypeDecl,
+  ) {
+    this.qualifiedName = `${namespace}.${decl.name}`;
+  }
+  get name(): string {
+    return this.decl.name;
+  }
+  get members(): string[] {
+    return this.decl.members;
+  }
+}
+
+export class StructuredType {
+  readonly qualifiedName: string;
+  base?: StructuredType;
+  /** All properties, inherited first, in declaration order (the order Graph serialises them in). */
+  properties: Property[] = [];
+  private byName = new Map<string, Property>();
+  navigation: NavigationDecl[] = [];
+  private navByLower = new Map<string, NavigationDecl>();
+  private finished = false;
+
+  constructor(
+    readonly namespace: string,
+    readonly decl: StructuredTypeDecl,
+  ) {
+    this.qualifiedName = `${namespace}.${decl.name}`;
+  }
+
+  get name(): string {
+    return this.decl.name;
+  }
+  get kind(): 'entity' | 'complex' {
+    return this.decl.kind;
+  }
+  get isOpen(): boolean {
+    return this.decl.openType === true || this.base?.isOpen === true;
+  }
+  get table(): string | undefined {
+    return this.decl.table;
+  }
+  get keyStrategy(): KeyStrategy {
+    return this.decl.keyStrategy ?? 'guid';
+  }
+  get caseInsensitiveKey(): boolean {
+    return this.decl.caseInsensitiveKey === true;
+  }
+
+  property(name: string): Property | undefined {
+    return this.byName.get(name);
+  }
+  /** Navigation segments in URLs are matched case-insensitively, like every Graph segment. */
+  navigationProperty(segment: string): NavigationDecl | undefined {
+    return this.navByLower.get(segment.toLowerCase());
+  }
+
+  /** Is `other` this type or one derived from it? */
+  isAssignableFrom(other: StructuredType): boolean {
+    for (let t: StructuredType | undefined = other; t; t = t.base) if (t === this) return true;
+    return false;
+  }
+
+  /** @internal called once by Model after every type is known. */
+  finish(model: Model): void {
+    if (this.finished) return;
+    this.finished = true;
+    if (this.decl.baseType) {
+      const base = model.structuredType(this.decl.baseType);
+      base.finish(model);
+      this.base = base;
+      this.properties.push(...base.properties);
+      this.navigation.push(...base.navigation);
+    }
+    for (const p of this.decl.properties) {
+      const prop: Property = { ...p, nullable: p.nullable ?? true, category: 'primitive' };
+      if (!isPrimitive(p.type)) {
+        const t = model.findType(p.type);
+        if (!t) throw new Error(`${this.qualifiedName}.${p.name}: unknown type ${p.type}`);
+        if (t instanceof EnumType) {
+          prop.category = 'enum';
+          prop.enumType = t;
+        } else {
+          if (t.kind !== 'complex') throw new Error(`${this.qualifiedName}.${p.name}: ${p.type} is not complex`);
+          prop.category = 'complex';
+          prop.complexType = t;
+        }
+      }
+      this.properties.push(prop);
+    }
+    this.navigation.push(...(this.decl.navigation ?? []));
+    for (const p of this.properties) this.byName.set(p.name, p);
+    for (const n of this.navigation) this.navByLower.set(n.name.toLowerCase(), n);
+  }
+}
+
+export interface EntitySet extends EntitySetDecl {
+  namespace: string;
+  entityType: StructuredType;
+}
+export interface Singleton extends SingletonDecl {
+  namespace: string;
+  entityType: StructuredType;
+}
+
+export class Model {
+  readonly schemas: SchemaDecl[];
+  private types = new Map<string, StructuredType | EnumType>();
+  private setsByLower = new Map<string, EntitySet>();
+  private singletonsByLower = new Map<string, Singleton>();
+  readonly entitySets: EntitySet[] = [];
+  readonly singletons: Singleton[] = [];
+
+  constructor(schemas: SchemaDecl[]) {
+    this.schemas = schemas;
+    for (const s of schemas) {
+      for (const t of s.types) {
+        const resolved = t.kind === 'enum' ? new EnumType(s.namespace, t) : new StructuredType(s.namespace, t);
+        this.types.set(resolved.qualifiedName, resolved);
+      }
+    }
+    for (const t of this.types.values()) if (t instanceof StructuredType) t.finish(this);
+    for (const s of schemas) {
+      for (const es of s.entitySets ?? []) {
+        const set: EntitySet = { ...es, namespace: s.namespace, entityType: this.entityType(es.type) };
+        this.entitySets.push(set);
+        this.setsByLower.set(es.name.toLowerCase(), set);
+      }
+      for (const sg of s.singletons ?? []) {
+        const single: Singleton = { ...sg, namespace: s.namespace, entityType: this.entityType(sg.type) };
+        this.singletons.push(single);
+        this.singletonsByLower.set(sg.name.toLowerCase(), single);
+      }
+    }
+    for (const t of this.structuredTypes()) {
+      for (const n of t.navigation) this.entityType(n.type);
+    }
+  }
+
+  findType(qualifiedName: string): StructuredType | EnumType | undefined {
+    return this.types.get(qualifiedName.replace(/^#/, ''));
+  }
+  structuredType(qualifiedName: string): StructuredType {
+    const t = this.findType(qualifiedName);
+    if (!(t instanceof StructuredType)) throw new Error(`not a structured type: ${qualifiedName}`);
+    return t;
+  }
+  entityType(qualifiedName: string): StructuredType {
+    const t = this.structuredType(qualifiedName);
+    if (t.kind !== 'entity') throw new Error(`not an entity type: ${qualifiedName}`);
+    return t;
+  }
+  structuredTypes(): StructuredType[] {
+    return [...this.types.values()].filter((t): t is StructuredType => t instanceof StructuredType);
+  }
+  enumTypes(): EnumType[] {
+    return [...this.types.values()].filter((t): t is EnumType => t instanceof EnumType);
+  }
+  /** Entity types that own a table. */
+  storedTypes(): StructuredType[] {
+    return this.structuredTypes().filter((t) => t.kind === 'entity' && t.table);
+  }
+  entitySet(segment: string): EntitySet | undefined {
+    return this.setsByLower.get(segment.toLowerCase());
+  }
+  singleton(segment: string): Singleton | undefined {
+    return this.singletonsByLower.get(segment.toLowerCase());
+  }
+
+  /** The stored type that contains `child` through a containment navigation (its parent in storage). */
+  containerOf(child: StructuredType): { parent: StructuredType; nav: NavigationDecl } | undefined {
+    for (const t of this.storedTypes()) {
+      for (const n of t.decl.navigation ?? []) {
+        if (this.entityType(n.type) === child) return { parent: t, nav: n };
+      }
+    }
+    return undefined;
+  }
+}

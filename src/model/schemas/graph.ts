@@ -1,0 +1,157 @@
+// microsoft.graph: the Bookings types (beta), as Graph's public metadata declares them.
+import type { PermissionRule, Permissions, SchemaDecl } from '../edm.js';
+
+// Seed 002 (latest page): delegated work/school and application accept these, least privileged first;
+// personal Microsoft accounts are not supported.
+const bookingsWrite: PermissionRule = {
+  delegated: ['BookingsAppointment.ReadWrite.All', 'Bookings.ReadWrite.All', 'Bookings.Manage.All'],
+  application: ['BookingsAppointment.ReadWrite.All', 'Bookings.ReadWrite.All', 'Bookings.Manage.All'],
+  personal: null,
+};
+// Graph's list/get bookingCustomer pages add the read scope as least privileged.
+const bookingsRead: PermissionRule = {
+  delegated: ['Bookings.Read.All', ...bookingsWrite.delegated!],
+  application: ['Bookings.Read.All', ...bookingsWrite.application!],
+  personal: null,
+};
+const customerPermissions: Permissions = {
+  list: bookingsRead,
+  get: bookingsRead,
+  create: bookingsWrite,
+  update: bookingsWrite,
+  delete: bookingsWrite,
+};
+// Businesses: creating and deleting one is a management operation in Graph.
+const bookingsManage: PermissionRule = {
+  delegated: ['Bookings.Manage.All'],
+  application: ['Bookings.Manage.All'],
+  personal: null,
+};
+const businessPermissions: Permissions = {
+  list: bookingsRead,
+  get: bookingsRead,
+  create: bookingsManage,
+  update: { delegated: ['Bookings.ReadWrite.All', 'Bookings.Manage.All'], application: ['Bookings.ReadWrite.All', 'Bookings.Manage.All'], personal: null },
+  delete: bookingsManage,
+};
+
+export const graphSchema: SchemaDecl = {
+  namespace: 'microsoft.graph',
+  types: [
+    {
+      kind: 'enum',
+      name: 'physicalAddressType',
+      members: ['unknown', 'home', 'business', 'other'],
+    },
+    {
+      kind: 'enum',
+      name: 'phoneType',
+      members: ['home', 'business', 'mobile', 'other', 'assistant', 'homeFax', 'businessFax', 'otherFax', 'pager', 'radio'],
+    },
+    {
+      kind: 'complex',
+      name: 'physicalAddress',
+      properties: [
+        { name: 'type', type: 'microsoft.graph.physicalAddressType' },
+        { name: 'postOfficeBox', type: 'Edm.String' },
+        { name: 'street', type: 'Edm.String' },
+        { name: 'city', type: 'Edm.String' },
+        { name: 'state', type: 'Edm.String' },
+        { name: 'countryOrRegion', type: 'Edm.String' },
+        { name: 'postalCode', type: 'Edm.String' },
+      ],
+    },
+    {
+      kind: 'complex',
+      name: 'phone',
+      properties: [
+        { name: 'type', type: 'microsoft.graph.phoneType' },
+        { name: 'number', type: 'Edm.String' },
+        { name: 'region', type: 'Edm.String' },
+        { name: 'language', type: 'Edm.String' },
+      ],
+    },
+    {
+      kind: 'entity',
+      name: 'entity',
+      abstract: true,
+      properties: [{ name: 'id', type: 'Edm.String', nullable: false, immutable: true }],
+    },
+    {
+      kind: 'entity',
+      name: 'bookingNamedEntity',
+      baseType: 'microsoft.graph.entity',
+      abstract: true,
+      properties: [{ name: 'displayName', type: 'Edm.String', nullable: false, requiredOnCreate: true, searchable: true }],
+    },
+    {
+      kind: 'entity',
+      name: 'bookingPerson',
+      baseType: 'microsoft.graph.bookingNamedEntity',
+      abstract: true,
+      properties: [{ name: 'emailAddress', type: 'Edm.String', searchable: true }],
+    },
+    {
+      kind: 'entity',
+      name: 'bookingCustomer',
+      baseType: 'microsoft.graph.bookingPerson',
+      table: 'booking_customers',
+      keyStrategy: 'guid',
+      caseInsensitiveKey: true,
+      indexes: [['emailAddress'], ['displayName'], ['createdDateTime']],
+      properties: [
+        { name: 'addresses', type: 'microsoft.graph.physicalAddress', collection: true, nullable: false },
+        { name: 'phones', type: 'microsoft.graph.phone', collection: true, nullable: false },
+        { name: 'createdDateTime', type: 'Edm.DateTimeOffset', readOnly: true, stamp: 'created' },
+        { name: 'lastUpdatedDateTime', type: 'Edm.DateTimeOffset', readOnly: true, stamp: 'updated' },
+      ],
+    },
+    {
+      kind: 'entity',
+      name: 'bookingBusiness',
+      baseType: 'microsoft.graph.bookingNamedEntity',
+      table: 'booking_businesses',
+      keyStrategy: 'mailboxFromDisplayName',
+      caseInsensitiveKey: true,
+      indexes: [['displayName']],
+      properties: [
+        { name: 'businessType', type: 'Edm.String' },
+        { name: 'address', type: 'microsoft.graph.physicalAddress' },
+        { name: 'phone', type: 'Edm.String' },
+        { name: 'email', type: 'Edm.String' },
+        { name: 'webSiteUrl', type: 'Edm.String' },
+        { name: 'defaultCurrencyIso', type: 'Edm.String' },
+        { name: 'languageTag', type: 'Edm.String' },
+        { name: 'isPublished', type: 'Edm.Boolean', readOnly: true },
+        { name: 'publicUrl', type: 'Edm.String', readOnly: true },
+        { name: 'createdDateTime', type: 'Edm.DateTimeOffset', readOnly: true, stamp: 'created' },
+        { name: 'lastUpdatedDateTime', type: 'Edm.DateTimeOffset', readOnly: true, stamp: 'updated' },
+      ],
+      navigation: [
+        {
+          name: 'customers',
+          type: 'microsoft.graph.bookingCustomer',
+          collection: true,
+          containsTarget: true,
+          permissions: customerPermissions,
+        },
+      ],
+    },
+    {
+      kind: 'entity',
+      name: 'solutionsRoot',
+      properties: [],
+      navigation: [
+        {
+          name: 'bookingBusinesses',
+          type: 'microsoft.graph.bookingBusiness',
+          collection: true,
+          containsTarget: true,
+          permissions: businessPermissions,
+        },
+      ],
+    },
+  ],
+  entitySets: [{ name: 'bookingBusinesses', type: 'microsoft.graph.bookingBusiness', permissions: businessPermissions }],
+  singletons: [{ name: 'solutions', type: 'microsoft.graph.solutionsRoot' }],
+};

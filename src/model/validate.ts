@@ -1,0 +1,115 @@
+// Request-body validation derived from the model: every property known, of its declared type, in range.
+// The result is the body in canonical form, ready to be stored.
+import { badRequest } from '../http/errors.js';
+import { isPrimitive } from './edm.js';
+import { StructuredType, type Model, type Property } from './model.js';
+import { checkPrimitive, describeJson } from './values.js';
+
+export type Mode = 'create' | 'update';
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** `#microsoft.graph.x` and `microsoft.graph.x` both name a type; so does the alias `#graph.x`. */
+function resolveTypeAnnotation(model: Model, declared: StructuredType, value: unknown, where: string): StructuredType {
+  if (typeof value !== 'string') throw badRequest(`The '@odata.type' annotation of ${where} must be a string.`);
+  const name = value.replace(/^#/, '').replace(/^graph\./, 'microsoft.graph.');
+  const t = model.findType(name);
+  if (!(t instanceof StructuredType)) throw badRequest(`A type named '${value}' could not be resolved by the model.`);
+  if (t.kind !== declared.kind || !declared.isAssignableFrom(t)) {
+    throw badRequest(
+      `The type '${value}' given in '@odata.type' of ${where} is not compatible with the expected type '${declared.qualifiedName}'.`,
+    );
+  }
+  return t;
+}
+
+export class BodyValidator {
+  constructor(private readonly model: Model) {}
+
+  /** Validates an entity body. Read-only (computed) properties are ignored, as OData prescribes. */
+  entity(type: StructuredType, body: unknown, mode: Mode): Record<string, unknown> {
+    if (!isPlainObject(body)) throw badRequest('The request body must be a JSON object.');
+    const t = body['@odata.type'] !== undefined ? resolveTypeAnnotation(this.model, type, body['@odata.type'], 'the request body') : type;
+    const out = this.structured(t, body, '', mode);
+    if (mode === 'create') {
+      for (const p of t.properties) {
+        if (p.requiredOnCreate && (out[p.name] === undefined || out[p.name] === null || out[p.name] === '')) {
+          throw badRequest(`The property '${p.name}' is required when creating a '${t.qualifiedName}'.`);
+        }
+      }
+    }
+    return out;
+  }
+
+  private structured(type: StructuredType, body: Record<string, unknown>, path: string, mode: Mode): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const [name, value] of Object.entries(body)) {
+      // Instance and property annotations (`@odata.etag`, `addresses@odata.type`) carry no data.
+      if (name.startsWith('@') || name.includes('@')) continue;
+      const prop = type.property(name);
+      const where = path + name;
+      if (!prop) {
+        if (type.isOpen) {
+          out[name] = value;
+          continue;
+        }
+        throw badRequest(
+          `The property '${where}' does not exist on type '${type.qualifiedName}'. Make sure to only use property names that are defined by the type or mark the type as open type.`,
+        );
+      }
+      if (prop.readOnly) continue;
+      out[name] = this.value(prop, value, where, mode);
+    }
+    return out;
+  }
+
+  private value(prop: Property, value: unknown, where: string, mode: Mode): unknown {
+    if (value === null) {
+      if (!prop.nullable) throw badRequest(`The property '${where}' cannot be null.`);
+      return null;
+    }
+    if (prop.collection) {
+      if (!Array.isArray(value)) {
+        throw badRequest(`Invalid value for property '${where}': expected Collection(${prop.type}), got ${describeJson(value)}.`);
+      }
+      return value.map((item, i) => {
+        if (item === null) throw badRequest(`The property '${where}[${i}]' cannot be null.`);
+        return this.single(prop, item, `${where}[${i}]`, mode);
+      });
+    }
+    return this.single(prop, value, where, mode);
+  }
+
+  private single(prop: Property, value: unknown, where: string, mode: Mode): unknown {
+    const expected = () => `Invalid value for property '${where}': expected ${prop.type}, got ${describeJson(value)}.`;
+    if (isPrimitive(prop.type)) {
+      const c = checkPrimitive(prop.type, value);
+      if (!c.ok) throw badRequest(expected());
+      return c.canonical;
+    }
+    if (prop.enumType) {
+      if (typeof value !== 'string') throw badRequest(expected());
+      const members = prop.enumType.members;
+      const parts = prop.enumType.decl.isFlags ? value.split(',').map((s) => s.trim()) : [value];
+      const canonical = parts.map((part) => members.find((m) => m.toLowerCase() === part.toLowerCase()));
+      if (canonical.some((m) => m === undefined)) {
+        throw badRequest(
+          `Invalid value for property '${where}': ${describeJson(value)} is not a member of ${prop.type} (${members.join(', ')}).`,
+        );
+      }
+      return canonical.join(',');
+    }
+    const complex = prop.complexType!;
+    if (!isPlainObject(value)) throw badRequest(expected());
+    const t =
+      value['@odata.type'] !== undefined ? resolveTypeAnnotation(this.model, complex, value['@odata.type'], `'${where}'`) : complex;
+    const given = this.structured(t, value, `${where}/`, mode);
+    // Complex values are stored whole: every declared property present (null when not given), then open extras.
+    const full: Record<string, unknown> = {};
+    if (t !== complex) full['@odata.type'] = `#${t.qualifiedName}`;
+    for (const p of t.properties) full[p.name] = p.name in given ? given[p.name] : p.collection ? [] : null;
+    for (const [k, v] of Object.entries(given)) if (!(k in full)) full[k] = v;
+    return full;
+  }
+}

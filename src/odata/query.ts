@@ -1,0 +1,235 @@
+// OData system query options for collections and entities, and keyset paging with signed $skiptokens.
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { badRequest } from '../http/errors.js';
+import type { StructuredType } from '../model/model.js';
+import type { TableDef } from '../store/schema.js';
+import type { ListQuery, OrderTerm, Scope, Store, StoredEntity, WhereBuilder } from '../store/store.js';
+
+export interface ListOptions {
+  where?: WhereBuilder;
+  orderBy: OrderTerm[];
+  skip?: number;
+  pageSize: number;
+  count: boolean;
+  select?: string[];
+  after?: unknown[];
+  preferenceApplied?: string;
+  /** Identifies the query (order, filter, search): a $skiptoken is only valid for the query that issued it. */
+  signature: string;
+}
+
+export interface Page {
+  rows: StoredEntity[];
+  nextToken?: string;
+}
+
+export interface QueryEngineOptions {
+  /** Page size when the client asks for none (Graph's common default). */
+  defaultPageSize: number;
+  /** Largest page a client may ask for with $top or odata.maxpagesize. */
+  maxPageSize: number;
+  /** Key that signs $skiptokens, so a tampered token is refused. */
+  tokenSecret?: Buffer;
+}
+
+/** Parses `a=1&$TOP=2` into lower-cased option names; `top` and `$top` are the same option. */
+export function parseQueryString(raw: string): Map<string, string> {
+  const out = new Map<string, string>();
+  if (!raw) return out;
+  for (const part of raw.split('&')) {
+    if (!part) continue;
+    const eq = part.indexOf('=');
+    const rawName = eq < 0 ? part : part.slice(0, eq);
+    const rawValue = eq < 0 ? '' : part.slice(eq + 1);
+    let name: string;
+    let value: string;
+    try {
+      name = decodeURIComponent(rawName.replace(/\+/g, ' ')).trim().toLowerCase();
+      value = decodeURIComponent(rawValue.replace(/\+/g, ' '));
+    } catch {
+      throw badRequest(`The query option '${rawName}' is not valid percent-encoding.`);
+    }
+    if (!name.startsWith('$') && SYSTEM_OPTIONS.has('$' + name)) name = '$' + name;
+    if (out.has(name)) throw badRequest(`The query option '${name}' was specified more than once.`);
+    out.set(name, value);
+  }
+  return out;
+}
+
+const SYSTEM_OPTIONS = new Set([
+  '$select',
+  '$filter',
+  '$orderby',
+  '$top',
+  '$skip',
+  '$count',
+  '$search',
+  '$skiptoken',
+  '$expand',
+  '$format',
+  '$deltatoken',
+]);
+
+function parseNonNegativeInt(name: string, value: string): number {
+  if (!/^\d+$/.test(value.trim())) throw badRequest(`Invalid value '${value}' for query option '${name}': expected a non-negative integer.`);
+  const n = Number(value.trim());
+  if (!Number.isSafeInteger(n)) throw badRequest(`Invalid value '${value}' for query option '${name}'.`);
+  return n;
+}
+
+/** Properties that can be ordered on or compared: scalar (non-collection, non-complex) ones. */
+function sortableProperty(type: StructuredType, name: string, option: string) {
+  const p = type.property(name);
+  if (!p) throw badRequest(`Could not find a property named '${name}' on type '${type.qualifiedName}' (in ${option}).`);
+  if (p.collection || p.category === 'complex') throw badRequest(`The property '${name}' cannot be used in ${option}: it is not a primitive value.`);
+  return p;
+}
+
+export type FilterCompiler = (type: StructuredType, table: TableDef, text: string) => WhereBuilder;
+export type SearchCompiler = (type: StructuredType, table: TableDef, text: string) => WhereBuilder;
+
+export class QueryEngine {
+  private secret: Buffer;
+
+  constructor(
+    private readonly opts: QueryEngineOptions,
+    private readonly compileFilter?: FilterCompiler,
+    private readonly compileSearch?: SearchCompiler,
+  ) {
+    this.secret = opts.tokenSecret ?? randomBytes(32);
+  }
+
+  private select(type: StructuredType, value: string | undefined): string[] | undefined {
+    if (value === undefined) return undefined;
+    const names = value.split(',').map((s) => s.trim()).filter(Boolean);
+    if (names.length === 0) throw badRequest("The query option '$select' is empty.");
+    if (names.includes('*')) return undefined;
+    for (const n of names) {
+      if (!type.property(n)) throw badRequest(`Could not find a property named '${n}' on type '${type.qualifiedName}' (in $select).`);
+    }
+    return names;
+  }
+
+  entityOptions(type: StructuredType, rawQuery: string): { select?: string[] } {
+    const q = parseQueryString(rawQuery);
+    return { select: this.select(type, q.get('$select')) };
+  }
+
+  listOptions(type: StructuredType, table: TableDef, rawQuery: string, headers: Record<string, string | string[] | undefined>): ListOptions {
+    const q = parseQueryString(rawQuery);
+    const opts: ListOptions = { orderBy: [], pageSize: this.opts.defaultPageSize, count: false, signature: '' };
+    opts.select = this.select(type, q.get('$select'));
+
+    const filter = q.get('$filter');
+    const search = q.get('$search');
+    const conditions: WhereBuilder[] = [];
+    if (filter !== undefined) {
+      if (!this.compileFilter) throw badRequest("The query option '$filter' is not supported.");
+      conditions.push(this.compileFilter(type, table, filter));
+    }
+    if (search !== undefined) {
+      if (!this.compileSearch) throw badRequest("The query option '$search' is not supported.");
+      conditions.push(this.compileSearch(type, table, search));
+    }
+    if (conditions.length === 1) opts.where = conditions[0];
+    else if (conditions.length > 1) opts.where = (eb) => eb.and(conditions.map((c) => c(eb)));
+
+    const orderby = q.get('$orderby');
+    if (orderby !== undefined) {
+      for (const term of orderby.split(',')) {
+        const m = /^\s*([A-Za-z_][A-Za-z0-9_]*)(?:\s+(asc|desc))?\s*$/i.exec(term);
+        if (!m) throw badRequest(`Invalid $orderby term '${term.trim()}': expected a property name optionally followed by 'asc' or 'desc'.`);
+        const p = sortableProperty(type, m[1]!, '$orderby');
+        opts.orderBy.push({ column: p.name === 'id' ? 'id_key' : p.name, desc: m[2]?.toLowerCase() === 'desc' });
+      }
+    }
+
+    const count = q.get('$count');
+    if (count !== undefined) {
+      if (!/^(true|false)$/i.test(count)) throw badRequest(`Invalid value '${count}' for query option '$count': expected true or false.`);
+      opts.count = count.toLowerCase() === 'true';
+    }
+
+    // Prefer: odata.maxpagesize=N sets the page size; $top (Graph's page-size semantics) overrides it.
+    const prefer = headers['prefer'];
+    const preferText = Array.isArray(prefer) ? prefer.join(',') : prefer ?? '';
+    const maxPage = /odata\.maxpagesize\s*=\s*(\d+)/i.exec(preferText);
+    if (maxPage) {
+      const n = Math.min(Math.max(Number(maxPage[1]), 1), this.opts.maxPageSize);
+      opts.pageSize = n;
+      opts.preferenceApplied = `odata.maxpagesize=${n}`;
+    }
+    const top = q.get('$top');
+    if (top !== undefined) {
+      const n = parseNonNegativeInt('$top', top);
+      if (n < 1 || n > this.opts.maxPageSize) {
+        throw badRequest(`Invalid value '${top}' for query option '$top': expected a value between 1 and ${this.opts.maxPageSize}.`);
+      }
+      opts.pageSize = n;
+    }
+
+    opts.signature = JSON.stringify([opts.orderBy, filter ?? null, search ?? null]);
+    const token = q.get('$skiptoken');
+    if (token !== undefined) opts.after = this.readToken(token, opts.signature);
+    else {
+      const skip = q.get('$skip');
+      if (skip !== undefined) opts.skip = parseNonNegativeInt('$skip', skip);
+    }
+    return opts;
+  }
+
+  async page(store: Store, table: TableDef, scope: Scope, opts: ListOptions): Promise<Page> {
+    const q: ListQuery = { where: opts.where, orderBy: opts.orderBy, after: opts.after, skip: opts.skip, limit: opts.pageSize + 1 };
+    const rows = await store.list(table, scope, q);
+    if (rows.length <= opts.pageSize) return { rows };
+    rows.length = opts.pageSize;
+    const lastRow = rows[rows.length - 1]!;
+    const order = [...opts.orderBy.filter((o) => o.column !== 'id_key').map((o) => o.column), 'id_key'];
+    const lastValues = order.map((c) => (c === 'id_key' ? lastRow.idKey : store.encodeColumn(table, c, lastRow.values[c])));
+    return { rows, nextToken: this.writeToken(lastValues, opts.signature) };
+  }
+
+  nextLink(requestUrl: string, token: string): string {
+    const [base, query = ''] = requestUrl.split('?', 2) as [string, string?];
+    const kept = query
+      .split('&')
+      .filter((p) => p && !/^\$?(skiptoken|skip)=/i.test(decodeURIComponentSafe(p)));
+    kept.push(`$skiptoken=${token}`);
+    return `${base}?${kept.join('&')}`;
+  }
+
+  private mac(payload: string): string {
+    return createHmac('sha256', this.secret).update(payload).digest('base64url').slice(0, 22);
+  }
+
+  private writeToken(after: unknown[], signature: string): string {
+    const payload = Buffer.from(JSON.stringify({ a: after, s: this.mac(signature) })).toString('base64url');
+    return `${payload}.${this.mac(payload)}`;
+  }
+
+  private readToken(token: string, signature: string): unknown[] {
+    const invalid = () => badRequest("The '$skiptoken' is not valid: it was altered, or it belongs to a different query.");
+    const dot = token.lastIndexOf('.');
+    if (dot < 0) throw invalid();
+    const payload = token.slice(0, dot);
+    const mac = Buffer.from(token.slice(dot + 1));
+    const expected = Buffer.from(this.mac(payload));
+    if (mac.length !== expected.length || !timingSafeEqual(mac, expected)) throw invalid();
+    let parsed: { a?: unknown; s?: unknown };
+    try {
+      parsed = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+    } catch {
+      throw invalid();
+    }
+    if (!Array.isArray(parsed.a) || parsed.s !== this.mac(signature)) throw invalid();
+    return parsed.a;
+  }
+}
+
+function decodeURIComponentSafe(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}

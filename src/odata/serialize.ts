@@ -1,0 +1,60 @@
+// OData JSON (odata.metadata=minimal) for entities, derived from the model: properties in declaration
+// order, every declared property present, `@odata.type` on every entity (the v1.0 SDK dispatches on it).
+import type { Property, StructuredType } from '../model/model.js';
+import { formatDateTimeOffset } from '../model/values.js';
+import { canonicalPath, type PathStep } from './path.js';
+
+function wireValue(prop: Property, value: unknown): unknown {
+  if (value === null || value === undefined) return prop.collection ? [] : null;
+  if (prop.collection) return (value as unknown[]).map((v) => wireSingle(prop, v));
+  return wireSingle(prop, value);
+}
+
+function wireSingle(prop: Property, value: unknown): unknown {
+  if (prop.type === 'Edm.DateTimeOffset' && typeof value === 'string') return formatDateTimeOffset(value);
+  if (prop.complexType && value && typeof value === 'object') return wireComplex(prop.complexType, value as Record<string, unknown>);
+  return value;
+}
+
+function wireComplex(type: StructuredType, value: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (typeof value['@odata.type'] === 'string') out['@odata.type'] = value['@odata.type'];
+  for (const p of type.properties) out[p.name] = wireValue(p, value[p.name]);
+  // Open types keep their dynamic properties.
+  for (const [k, v] of Object.entries(value)) if (!(k in out)) out[k] = v;
+  return out;
+}
+
+/**
+ * @param select when given, only these properties (plus `id`, which Graph always returns) are written.
+ */
+export function serializeEntity(
+  type: StructuredType,
+  values: Record<string, unknown>,
+  extra?: Record<string, unknown>,
+  select?: ReadonlySet<string>,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...extra, '@odata.type': `#${type.qualifiedName}` };
+  for (const p of type.properties) {
+    if (select && p.name !== 'id' && !select.has(p.name)) continue;
+    out[p.name] = wireValue(p, values[p.name]);
+  }
+  return out;
+}
+
+/** `{base}/$metadata#solutions/bookingBusinesses('x')/customers` (+ `/$entity` for a single entity). */
+export function contextUrl(
+  serviceRoot: string,
+  steps: Array<Pick<PathStep, 'name' | 'key'>>,
+  kind: 'collection' | 'entity',
+  select?: readonly string[],
+): string {
+  const path = canonicalPath(steps);
+  const projection = select && select.length ? `(${select.join(',')})` : '';
+  return `${serviceRoot}/$metadata#${path}${projection}${kind === 'entity' ? '/$entity' : ''}`;
+}
+
+/** Canonical URL of one entity, for the `Location` header. */
+export function entityUrl(serviceRoot: string, steps: Array<Pick<PathStep, 'name' | 'key'>>): string {
+  return `${serviceRoot}/${canonicalPath(steps)}`;
+}

@@ -1,0 +1,217 @@
+// The one query code behind every engine: Kysely builds parameterised SQL from the derived schema.
+import { sql, type Kysely, type ColumnDataType, type Expression, type SqlBool, type ExpressionBuilder } from 'kysely';
+import { DuplicateKeyError, type ListQuery, type Scope, type Store, type StoredEntity, type WhereBuilder } from './store.js';
+import { StorageSchema, type ColumnDef, type ColumnKind, type TableDef } from './schema.js';
+
+/** What differs between SQL engines: column types, value encoding, and how a duplicate key is reported. */
+export interface Engine {
+  readonly name: 'sqlite' | 'postgres';
+  columnType(kind: ColumnKind): ColumnDataType;
+  encode(kind: ColumnKind, value: unknown): unknown;
+  decode(kind: ColumnKind, raw: unknown): unknown;
+  isDuplicateKey(err: unknown): boolean;
+  /** Engine-specific set-up before the schema (pragmas, extensions). */
+  prepare?(db: Kysely<any>): Promise<void>;
+  close?(): Promise<void>;
+}
+
+type Row = Record<string, unknown>;
+
+export class SqlStore implements Store {
+  constructor(
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    readonly db: Kysely<any>,
+    private readonly eng: Engine,
+    readonly schema: StorageSchema,
+  ) {}
+
+  get engine() {
+    return this.eng.name;
+  }
+
+  /** Creates missing tables, columns and indexes: the model is the schema, so adding a property migrates. */
+  async init(): Promise<void> {
+    await this.eng.prepare?.(this.db);
+    const existing = new Map((await this.db.introspection.getTables()).map((t) => [t.name, new Set(t.columns.map((c) => c.name))]));
+    for (const t of this.schema.tables) {
+      const have = existing.get(t.name);
+      if (!have) {
+        let create = this.db.schema
+          .createTable(t.name)
+          .ifNotExists()
+          .addColumn('tenant_id', 'text', (c) => c.notNull())
+          .addColumn('parent_key', 'text', (c) => c.notNull())
+          .addColumn('id_key', 'text', (c) => c.notNull())
+          .addColumn('version', 'integer', (c) => c.notNull().defaultTo(1));
+        for (const col of t.columns) create = create.addColumn(col.name, this.eng.columnType(col.kind));
+        await create.addPrimaryKeyConstraint(`pk_${t.name}`, ['tenant_id', 'parent_key', 'id_key']).execute();
+      } else {
+        for (const col of t.columns) {
+          if (!have.has(col.name)) await this.db.schema.alterTable(t.name).addColumn(col.name, this.eng.columnType(col.kind)).execute();
+        }
+      }
+      for (const ix of t.indexes) {
+        await this.db.schema
+          .createIndex(ix.name)
+          .ifNotExists()
+          .on(t.name)
+          .columns(['tenant_id', 'parent_key', ...ix.columns, 'id_key'])
+          .execute();
+      }
+    }
+  }
+
+  private encodeValues(t: TableDef, values: Record<string, unknown>): Row {
+    const row: Row = {};
+    for (const [name, v] of Object.entries(values)) {
+      const col = t.columnByProperty.get(name);
+      if (col) row[name] = v === null || v === undefined ? null : this.eng.encode(col.kind, v);
+    }
+    return row;
+  }
+
+  private toEntity(t: TableDef, row: Row): StoredEntity {
+    const values: Record<string, unknown> = {};
+    for (const col of t.columns) {
+      const raw = row[col.name];
+      values[col.name] = raw === null || raw === undefined ? emptyValue(col) : this.eng.decode(col.kind, raw);
+    }
+    return { idKey: row.id_key as string, version: Number(row.version), values };
+  }
+
+  private scoped(eb: ExpressionBuilder<any, any>, scope: Scope): Expression<SqlBool> {
+    return eb.and([eb('tenant_id', '=', scope.tenantId), eb('parent_key', '=', scope.parentKey)]);
+  }
+
+  encodeColumn(t: TableDef, column: string, value: unknown): unknown {
+    const col = t.columnByProperty.get(column);
+    return value === null || value === undefined || !col ? (value ?? null) : this.eng.encode(col.kind, value);
+  }
+
+  async insert(t: TableDef, scope: Scope, idKey: string, values: Record<string, unknown>): Promise<StoredEntity> {
+    const row = { tenant_id: scope.tenantId, parent_key: scope.parentKey, id_key: idKey, version: 1, ...this.encodeValues(t, values) };
+    try {
+      await this.db.insertInto(t.name).values(row).execute();
+    } catch (err) {
+      if (this.eng.isDuplicateKey(err)) throw new DuplicateKeyError(idKey);
+      throw err;
+    }
+    return this.toEntity(t, row as Row & typeof row);
+  }
+
+  async get(t: TableDef, scope: Scope, idKey: string): Promise<StoredEntity | undefined> {
+    const row = await this.db
+      .selectFrom(t.name)
+      .selectAll()
+      .where((eb) => eb.and([this.scoped(eb, scope), eb('id_key', '=', idKey)]))
+      .executeTakeFirst();
+    return row ? this.toEntity(t, row) : undefined;
+  }
+
+  async list(t: TableDef, scope: Scope, q: ListQuery): Promise<StoredEntity[]> {
+    const order = [...q.orderBy.filter((o) => o.column !== 'id_key'), { column: 'id_key', desc: q.orderBy.find((o) => o.column === 'id_key')?.desc ?? false }];
+    let query = this.db
+      .selectFrom(t.name)
+      .selectAll()
+      .where((eb) => {
+        const conds: Expression<SqlBool>[] = [this.scoped(eb, scope)];
+        if (q.where) conds.push(q.where(eb));
+        if (q.after) conds.push(keysetAfter(eb, order, q.after));
+        return eb.and(conds);
+      });
+    for (const o of order) query = query.orderBy(o.column, o.desc ? 'desc' : 'asc');
+    if (q.skip) query = query.offset(q.skip);
+    query = query.limit(q.limit);
+    const rows = await query.execute();
+    return rows.map((r) => this.toEntity(t, r));
+  }
+
+  async count(t: TableDef, scope: Scope, where?: WhereBuilder): Promise<number> {
+    const row = await this.db
+      .selectFrom(t.name)
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where((eb) => (where ? eb.and([this.scoped(eb, scope), where(eb)]) : this.scoped(eb, scope)))
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  async update(t: TableDef, scope: Scope, idKey: string, changes: Record<string, unknown>): Promise<StoredEntity | undefined> {
+    const set = this.encodeValues(t, changes);
+    const rows = await this.db
+      .updateTable(t.name)
+      .set({ ...set, version: sql`version + 1` })
+      .where((eb) => eb.and([this.scoped(eb, scope), eb('id_key', '=', idKey)]))
+      .returningAll()
+      .execute();
+    return rows[0] ? this.toEntity(t, rows[0]) : undefined;
+  }
+
+  async delete(t: TableDef, scope: Scope, idKey: string): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      const res = await trx
+        .deleteFrom(t.name)
+        .where((eb) => eb.and([this.scoped(eb, scope), eb('id_key', '=', idKey)]))
+        .executeTakeFirst();
+      if (Number(res.numDeletedRows) === 0) return false;
+      await this.deleteContained(trx, t, scope.tenantId, [idKey]);
+      return true;
+    });
+  }
+
+  /** Contained rows go with their container, down every level. */
+  private async deleteContained(trx: Kysely<any>, t: TableDef, tenantId: string, parentKeys: string[]): Promise<void> {
+    for (const child of this.schema.children(t)) {
+      const grandchildren = this.schema.children(child).length > 0;
+      const keys = grandchildren
+        ? (
+            await trx
+              .selectFrom(child.name)
+              .select('id_key')
+              .where('tenant_id', '=', tenantId)
+              .where('parent_key', 'in', parentKeys)
+              .execute()
+          ).map((r) => r.id_key as string)
+        : [];
+      await trx.deleteFrom(child.name).where('tenant_id', '=', tenantId).where('parent_key', 'in', parentKeys).execute();
+      if (keys.length) await this.deleteContained(trx, child, tenantId, keys);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+    await this.eng.close?.();
+  }
+}
+
+/** A stored NULL reads back as the property's empty value: [] for collections, null otherwise. */
+function emptyValue(col: ColumnDef): unknown {
+  return col.property.collection ? [] : null;
+}
+
+/**
+ * Rows strictly after `after` in the given order: (a > x) or (a = x and b > y) or ...
+ * NULLs sort first ascending (as SQLite does; PostgreSQL is told NULLS FIRST by the engine's order).
+ */
+function keysetAfter(eb: ExpressionBuilder<any, any>, order: Array<{ column: string; desc: boolean }>, after: unknown[]): Expression<SqlBool> {
+  const ors: Expression<SqlBool>[] = [];
+  for (let i = 0; i < order.length; i++) {
+    const ands: Expression<SqlBool>[] = [];
+    for (let j = 0; j < i; j++) {
+      const v = after[j];
+      ands.push(v === null ? eb(order[j]!.column, 'is', null) : eb(order[j]!.column, '=', v));
+    }
+    const { column, desc } = order[i]!;
+    const v = after[i];
+    if (v === null) {
+      // Ascending: everything non-null comes after NULL. Descending: nothing comes after NULL.
+      if (desc) continue;
+      ands.push(eb(column, 'is not', null));
+    } else if (desc) {
+      ands.push(eb.or([eb(column, '<', v), eb(column, 'is', null)]));
+    } else {
+      ands.push(eb(column, '>', v));
+    }
+    ors.push(eb.and(ands));
+  }
+  return ors.length ? eb.or(ors) : sql<SqlBool>`1 = 0`;
+}

@@ -1,0 +1,54 @@
+// The storage interface the handlers use. Engines (SQLite, PostgreSQL) differ only in their Engine adapter;
+// the query code (sql-store.ts) is shared.
+import type { Expression, ExpressionBuilder, SqlBool } from 'kysely';
+import type { TableDef } from './schema.js';
+
+/** Where rows live: the tenant, and the containing entity's normalised key ('' at the top level). */
+export interface Scope {
+  tenantId: string;
+  parentKey: string;
+}
+
+export interface StoredEntity {
+  idKey: string;
+  version: number;
+  /** Property values in canonical form, every declared property present. */
+  values: Record<string, unknown>;
+}
+
+export interface OrderTerm {
+  /** Property column name (or 'id_key'). */
+  column: string;
+  desc: boolean;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type WhereBuilder = (eb: ExpressionBuilder<any, any>) => Expression<SqlBool>;
+
+export interface ListQuery {
+  where?: WhereBuilder;
+  /** `id_key` is always appended as the final tie-breaker, so the order is total (keyset paging needs it). */
+  orderBy: OrderTerm[];
+  /** Keyset: the values of the order columns of the last row already returned. */
+  after?: unknown[];
+  skip?: number;
+  limit: number;
+}
+
+export class DuplicateKeyError extends Error {}
+
+export interface Store {
+  readonly engine: 'sqlite' | 'postgres';
+  init(): Promise<void>;
+  insert(table: TableDef, scope: Scope, idKey: string, values: Record<string, unknown>): Promise<StoredEntity>;
+  get(table: TableDef, scope: Scope, idKey: string): Promise<StoredEntity | undefined>;
+  list(table: TableDef, scope: Scope, query: ListQuery): Promise<StoredEntity[]>;
+  count(table: TableDef, scope: Scope, where?: WhereBuilder): Promise<number>;
+  /** Writes the given properties; undefined when the row does not exist. */
+  update(table: TableDef, scope: Scope, idKey: string, changes: Record<string, unknown>): Promise<StoredEntity | undefined>;
+  /** Deletes the row and everything contained in it; false when it did not exist. */
+  delete(table: TableDef, scope: Scope, idKey: string): Promise<boolean>;
+  /** A property value as the engine stores it (for keyset positions and filter parameters). */
+  encodeColumn(table: TableDef, column: string, value: unknown): unknown;
+  close(): Promise<void>;
+}
