@@ -206,7 +206,7 @@ export class EntityService {
     for (const p of type.properties) {
       if (p.stamp) values[p.name] = now;
       else if (p.name in given) values[p.name] = given[p.name];
-      else values[p.name] = p.collection ? [] : null;
+      else values[p.name] = p.defaultValue !== undefined ? p.defaultValue : p.collection ? [] : null;
     }
     if (typeof values.id !== 'string' || values.id === '') values.id = await this.newKey(type, table, target.scope, values);
     let stored: StoredEntity;

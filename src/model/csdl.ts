@@ -11,6 +11,9 @@ function typeRef(p: { type: string; collection?: boolean }): string {
 function propertyXml(p: PropertyDecl): string {
   const attrs = [`Name="${esc(p.name)}"`, `Type="${esc(typeRef(p))}"`];
   if (p.nullable === false) attrs.push('Nullable="false"');
+  if (typeof p.defaultValue === 'string' || typeof p.defaultValue === 'boolean' || typeof p.defaultValue === 'number') {
+    attrs.push(`DefaultValue="${esc(String(p.defaultValue))}"`);
+  }
   const annotations: string[] = [];
   if (p.readOnly || p.stamp) annotations.push('<Annotation Term="Org.OData.Core.V1.Computed" Bool="true" />');
   if (p.immutable) annotations.push('<Annotation Term="Org.OData.Core.V1.Immutable" Bool="true" />');

@@ -36,6 +36,8 @@ export interface PropertyDecl {
   searchable?: boolean;
   /** Set by the server: when the entity is created, or on every write. Implies readOnly. */
   stamp?: 'created' | 'updated';
+  /** Value given to the property on create when the client sends none (else null, or [] for collections). */
+  defaultValue?: unknown;
 }
 
 export interface NavigationDecl {

@@ -122,7 +122,7 @@ export const graphSchema: SchemaDecl = {
         { name: 'webSiteUrl', type: 'Edm.String' },
         { name: 'defaultCurrencyIso', type: 'Edm.String' },
         { name: 'languageTag', type: 'Edm.String' },
-        { name: 'isPublished', type: 'Edm.Boolean', readOnly: true },
+        { name: 'isPublished', type: 'Edm.Boolean', readOnly: true, defaultValue: false },
         { name: 'publicUrl', type: 'Edm.String', readOnly: true },
         { name: 'createdDateTime', type: 'Edm.DateTimeOffset', readOnly: true, stamp: 'created' },
         { name: 'lastUpdatedDateTime', type: 'Edm.DateTimeOffset', readOnly: true, stamp: 'updated' },

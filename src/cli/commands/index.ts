@@ -1,0 +1,5 @@
+// Every command of the CLI; main.ts dispatches by name. Adding a command is one file and one line here.
+import type { Command } from '../util.js';
+import { serveCommand } from './serve.js';
+
+export const commands: Command[] = [serveCommand];

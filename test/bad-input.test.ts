@@ -1,0 +1,107 @@
+// Bad input gets a clear Graph-style 4xx, names what is wrong, and changes nothing. Never a 500.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { startServer, type TestServer } from './helpers/server.js';
+
+let server: TestServer;
+const base = '/beta/solutions/bookingBusinesses/Contosolunchdelivery%40contoso.com/customers';
+before(async () => {
+  server = await startServer({ bodyLimit: 64 * 1024 });
+  await server.request('POST', '/beta/solutions/bookingBusinesses', { body: { id: 'Contosolunchdelivery@contoso.com', displayName: 'Contoso' } });
+});
+after(() => server.close());
+
+async function count(): Promise<number> {
+  return Number((await server.request('GET', `${base}/$count`)).text);
+}
+
+/** Sends a bad request; asserts status, Graph error shape, message pattern, and that nothing was stored. */
+async function refused(status: number, message: RegExp, opts: Parameters<TestServer['request']>[2], method = 'POST', path = base) {
+  const before = await count();
+  const res = await server.request(method, path, opts);
+  assert.equal(res.status, status, res.text);
+  assert.equal(typeof res.json?.error?.code, 'string', res.text);
+  assert.match(res.json.error.message, message);
+  assert.ok(res.json.error.innerError['request-id']);
+  assert.ok(res.json.error.innerError.date);
+  assert.equal(await count(), before, 'nothing was stored');
+  return res;
+}
+
+describe('request bodies', () => {
+  it('@odata.type naming the right type is accepted, with or without #', async () => {
+    for (const t of ['#microsoft.graph.bookingCustomer', 'microsoft.graph.bookingCustomer']) {
+      const res = await server.request('POST', base, { body: { '@odata.type': t, displayName: 'T' } });
+      assert.equal(res.status, 201, res.text);
+    }
+  });
+  it('@odata.type naming another type is refused', async () => {
+    await refused(400, /not compatible/, { body: { '@odata.type': '#microsoft.graph.bookingBusiness', displayName: 'T' } });
+    await refused(400, /could not be resolved/, { body: { '@odata.type': '#microsoft.graph.nothing', displayName: 'T' } });
+    await refused(400, /not compatible/, { body: { displayName: 'T', addresses: [{ '@odata.type': '#microsoft.graph.phone' }] } });
+  });
+  it('unknown properties are refused by name, at any depth', async () => {
+    await refused(400, /'favouriteColour' does not exist on type 'microsoft\.graph\.bookingCustomer'/, { body: { displayName: 'T', favouriteColour: 'red' } });
+    await refused(400, /'addresses\[0\]\/planet' does not exist on type 'microsoft\.graph\.physicalAddress'/, {
+      body: { displayName: 'T', addresses: [{ city: 'Buffalo', planet: 'Earth' }] },
+    });
+    await refused(400, /'__proto__' does not exist/, { raw: '{"displayName":"T","__proto__":{"x":1}}', headers: { 'content-type': 'application/json' } });
+  });
+  it('wrong JSON types are refused, naming the property and the expected type', async () => {
+    await refused(400, /'displayName'.*Edm\.String.*number 42/, { body: { displayName: 42 } });
+    await refused(400, /'addresses'.*Collection\(microsoft\.graph\.physicalAddress\)/, { body: { displayName: 'T', addresses: { city: 'x' } } });
+    await refused(400, /'phones\[0\]'.*microsoft\.graph\.phone/, { body: { displayName: 'T', phones: ['206-555-0100'] } });
+    await refused(400, /'phones\[0\]\/type'.*not a member of microsoft\.graph\.phoneType/, { body: { displayName: 'T', phones: [{ number: '1', type: 'satellite' }] } });
+    await refused(400, /'addresses\[0\]' cannot be null/, { body: { displayName: 'T', addresses: [null] } });
+    await refused(400, /'addresses' cannot be null/, { body: { displayName: 'T', addresses: null } });
+  });
+  it('a body that is not an object is refused', async () => {
+    await refused(400, /JSON object/, { body: [{ displayName: 'T' }] });
+    await refused(400, /JSON object/, { raw: '"text"', headers: { 'content-type': 'application/json' } });
+    await refused(400, /JSON object/, { raw: '', headers: { 'content-type': 'application/json' } });
+  });
+  it('missing displayName is refused', async () => {
+    await refused(400, /'displayName' is required/, { body: { emailAddress: 'x@y.z' } });
+    await refused(400, /'displayName' is required/, { body: { displayName: '' } });
+  });
+  it('malformed JSON is 400', async () => {
+    await refused(400, /not valid JSON/, { raw: '{"displayName": "T",', headers: { 'content-type': 'application/json' } });
+    await refused(400, /not valid JSON/, { raw: "{'displayName': 'T'}", headers: { 'content-type': 'application/json; charset=utf-8' } });
+  });
+  it('a body over the limit is 413', async () => {
+    await refused(413, /exceeds the limit/, { body: { displayName: 'x'.repeat(70 * 1024) } });
+  });
+  it('a body that is not JSON is 415', async () => {
+    await refused(415, /Content-Type 'text\/plain'/, { raw: 'displayName=T', headers: { 'content-type': 'text/plain' } });
+    await refused(415, /Content-Type 'application\/x-www-form-urlencoded'/, { raw: 'displayName=T', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  });
+  it('a PATCH with bad input changes nothing', async () => {
+    const c = (await server.request('POST', base, { body: { displayName: 'Keep', emailAddress: 'keep@example.com' } })).json;
+    const res = await server.request('PATCH', `${base}/${c.id}`, { body: { displayName: 'Changed', emailAddress: 7 } });
+    assert.equal(res.status, 400);
+    const got = (await server.request('GET', `${base}/${c.id}`)).json;
+    assert.equal(got.displayName, 'Keep');
+    assert.equal(got.emailAddress, 'keep@example.com');
+  });
+});
+
+describe('request paths', () => {
+  it('an unknown segment is 400 naming it', async () => {
+    const res = await server.request('GET', '/beta/solutions/bookingBusinesses/x/appointmentsz');
+    assert.equal(res.status, 400);
+    assert.match(res.json.error.message, /appointmentsz/);
+  });
+  it('an unknown entity set is 400, an unknown version is 400', async () => {
+    assert.equal((await server.request('GET', '/beta/nothingHere')).status, 400);
+    assert.match((await server.request('GET', '/v2.0/bookingBusinesses')).json.error.message, /Invalid version/);
+  });
+  it('malformed percent-encoding in a key is 400, not 500', async () => {
+    const res = await server.request('GET', '/beta/bookingBusinesses/%E0%A4%A/customers');
+    assert.equal(res.status, 400);
+  });
+  it('the root answers 404 in Graph shape', async () => {
+    const res = await server.request('GET', '/');
+    assert.equal(res.status, 404);
+    assert.ok(res.json.error.code);
+  });
+});
