@@ -1,13 +1,27 @@
 // Composition root: model -> store -> query engine -> HTTP server, from one configuration object.
+import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { loadModel } from './model/index.js';
 import { QueryEngine } from './odata/query.js';
 import { buildServer, type ServerDeps } from './http/server.js';
 import { StorageSchema } from './store/schema.js';
+import { isPostgresUrl, openPostgresStore } from './store/postgres.js';
 import { openSqliteStore } from './store/sqlite.js';
 import type { Store } from './store/store.js';
 
 export interface ClienteleConfig {
+  /** A postgres:// URL selects the PostgreSQL engine; unset, the embedded SQLite store is used. */
+  db?: string;
+  /** PostgreSQL schema for Clientele's tables (default `public`). */
+  dbSchema?: string;
+  /** PostgreSQL connections per process (default 10). */
+  dbPoolSize?: number;
+  /** Milliseconds a PostgreSQL statement may run (default 30 000). */
+  dbStatementTimeoutMs?: number;
+  /** Milliseconds to wait for a PostgreSQL connection before answering 503 (default 5 000). */
+  dbConnectTimeoutMs?: number;
+  /** application_name of the PostgreSQL connections (default `clientele`). */
+  dbApplicationName?: string;
   /** Data directory of the embedded store. */
   location?: string;
   inMemory?: boolean;
@@ -25,12 +39,39 @@ export interface Clientele {
   close(): Promise<void>;
 }
 
+function openStore(model: ReturnType<typeof loadModel>, config: ClienteleConfig): Store {
+  if (config.db !== undefined) {
+    if (!isPostgresUrl(config.db)) throw new Error(`the database URL must start with postgres:// or postgresql://`);
+    return openPostgresStore(model, {
+      url: config.db,
+      schema: config.dbSchema,
+      poolSize: config.dbPoolSize,
+      statementTimeoutMs: config.dbStatementTimeoutMs,
+      connectTimeoutMs: config.dbConnectTimeoutMs,
+      applicationName: config.dbApplicationName,
+    });
+  }
+  return openSqliteStore(model, { location: config.location, inMemory: config.inMemory });
+}
+
 export async function createClientele(config: ClienteleConfig = {}): Promise<Clientele> {
   const model = loadModel();
   const schema = new StorageSchema(model);
-  const store = openSqliteStore(model, { location: config.location, inMemory: config.inMemory });
-  await store.init();
-  const query = new QueryEngine({ defaultPageSize: config.defaultPageSize ?? 100, maxPageSize: config.maxPageSize ?? 999 });
+  const store = openStore(model, config);
+  let tokenSecret: Buffer;
+  try {
+    await store.init();
+    // Every process on the database signs $skiptokens with the same key, so a next link works on any of them.
+    tokenSecret = Buffer.from(await store.sharedSetting('skiptoken.key', () => randomBytes(32).toString('base64')), 'base64');
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  const query = new QueryEngine({
+    defaultPageSize: config.defaultPageSize ?? 100,
+    maxPageSize: config.maxPageSize ?? 999,
+    tokenSecret,
+  });
   const app = await buildServer({
     model,
     schema,

@@ -9,8 +9,17 @@ import type { Model } from '../model/model.js';
 import { resolvePath } from '../odata/path.js';
 import type { QueryEngine } from '../odata/query.js';
 import type { StorageSchema } from '../store/schema.js';
-import type { Store } from '../store/store.js';
-import { badRequest, GraphError, internalError, notFound, payloadTooLarge, renderError, unsupportedMediaType } from './errors.js';
+import { StoreUnavailableError, type Store } from '../store/store.js';
+import {
+  badRequest,
+  GraphError,
+  internalError,
+  notFound,
+  payloadTooLarge,
+  renderError,
+  serviceUnavailable,
+  unsupportedMediaType,
+} from './errors.js';
 
 export const JSON_CONTENT_TYPE = 'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false';
 const VERSIONS = new Map([
@@ -90,6 +99,10 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
 
   app.setErrorHandler((error: Error & { code?: string; statusCode?: number }, req, reply) => {
     if (error instanceof GraphError) return sendError(req, reply, error);
+    if (error instanceof StoreUnavailableError) {
+      req.log.warn({ err: error.cause ?? error }, 'database unavailable');
+      return sendError(req, reply, serviceUnavailable(error.message, error.retryAfterSeconds));
+    }
     switch (error.code) {
       case 'FST_ERR_CTP_BODY_TOO_LARGE':
         return sendError(req, reply, payloadTooLarge(bodyLimit));

@@ -1,17 +1,24 @@
 // The one query code behind every engine: Kysely builds parameterised SQL from the derived schema.
-import { sql, type Kysely, type ColumnDataType, type Expression, type SqlBool, type ExpressionBuilder } from 'kysely';
-import { DuplicateKeyError, type ListQuery, type Scope, type Store, type StoredEntity, type WhereBuilder } from './store.js';
+import { sql, type ColumnDataType, type Kysely, type Expression, type SqlBool, type ExpressionBuilder } from 'kysely';
+import { migrate, SETTINGS_TABLE, type ExistingColumns } from './migrations.js';
+import { DuplicateKeyError, StoreUnavailableError, type ListQuery, type Scope, type Store, type StoredEntity, type WhereBuilder } from './store.js';
 import { StorageSchema, type ColumnDef, type ColumnKind, type TableDef } from './schema.js';
 
-/** What differs between SQL engines: column types, value encoding, and how a duplicate key is reported. */
+/** What differs between SQL engines: column types, value encoding, errors, locking. */
 export interface Engine {
   readonly name: 'sqlite' | 'postgres';
-  columnType(kind: ColumnKind): ColumnDataType;
+  columnType(kind: ColumnKind): ColumnDataType | Expression<unknown>;
+  /** SQLite sorts NULLs first ascending by itself; PostgreSQL must be told (in ORDER BY and in indexes). */
+  readonly nullsFirstNative: boolean;
   encode(kind: ColumnKind, value: unknown): unknown;
   decode(kind: ColumnKind, raw: unknown): unknown;
   isDuplicateKey(err: unknown): boolean;
-  /** Engine-specific set-up before the schema (pragmas, extensions). */
-  prepare?(db: Kysely<any>): Promise<void>;
+  /** Why the database cannot answer now (connection lost, shutting down, timed out), or undefined for other errors. */
+  unavailable(err: unknown): string | undefined;
+  /** Runs `fn` in one transaction holding the schema lock, so that concurrent starters queue up. */
+  withSchemaLock<T>(db: Kysely<any>, fn: (trx: Kysely<any>) => Promise<T>): Promise<T>;
+  /** Tables and their columns in the store's own schema. */
+  existingColumns(db: Kysely<any>): Promise<ExistingColumns>;
   close?(): Promise<void>;
 }
 
@@ -29,35 +36,32 @@ export class SqlStore implements Store {
     return this.eng.name;
   }
 
-  /** Creates missing tables, columns and indexes: the model is the schema, so adding a property migrates. */
+  /** Applies the schema steps this database has not seen yet (see migrations.ts). */
   async init(): Promise<void> {
-    await this.eng.prepare?.(this.db);
-    const existing = new Map((await this.db.introspection.getTables()).map((t) => [t.name, new Set(t.columns.map((c) => c.name))]));
-    for (const t of this.schema.tables) {
-      const have = existing.get(t.name);
-      if (!have) {
-        let create = this.db.schema
-          .createTable(t.name)
-          .ifNotExists()
-          .addColumn('tenant_id', 'text', (c) => c.notNull())
-          .addColumn('parent_key', 'text', (c) => c.notNull())
-          .addColumn('id_key', 'text', (c) => c.notNull())
-          .addColumn('version', 'integer', (c) => c.notNull().defaultTo(1));
-        for (const col of t.columns) create = create.addColumn(col.name, this.eng.columnType(col.kind));
-        await create.addPrimaryKeyConstraint(`pk_${t.name}`, ['tenant_id', 'parent_key', 'id_key']).execute();
-      } else {
-        for (const col of t.columns) {
-          if (!have.has(col.name)) await this.db.schema.alterTable(t.name).addColumn(col.name, this.eng.columnType(col.kind)).execute();
-        }
-      }
-      for (const ix of t.indexes) {
-        await this.db.schema
-          .createIndex(ix.name)
-          .ifNotExists()
-          .on(t.name)
-          .columns(['tenant_id', 'parent_key', ...ix.columns, 'id_key'])
-          .execute();
-      }
+    await this.guard(() => migrate(this.db, this.eng, this.schema));
+  }
+
+  async sharedSetting(name: string, create: () => string): Promise<string> {
+    return this.guard(async () => {
+      // Whoever inserts first wins; everyone reads the winner.
+      await this.db
+        .insertInto(SETTINGS_TABLE)
+        .values({ name, value: create() })
+        .onConflict((oc) => oc.column('name').doNothing())
+        .execute();
+      const row = await this.db.selectFrom(SETTINGS_TABLE).select('value').where('name', '=', name).executeTakeFirstOrThrow();
+      return row.value as string;
+    });
+  }
+
+  /** Connection failures become StoreUnavailableError (503 + Retry-After); everything else passes through. */
+  private async guard<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      const why = this.eng.unavailable(err);
+      if (why !== undefined) throw new StoreUnavailableError(why, 5, { cause: err });
+      throw err;
     }
   }
 
@@ -90,21 +94,25 @@ export class SqlStore implements Store {
 
   async insert(t: TableDef, scope: Scope, idKey: string, values: Record<string, unknown>): Promise<StoredEntity> {
     const row = { tenant_id: scope.tenantId, parent_key: scope.parentKey, id_key: idKey, version: 1, ...this.encodeValues(t, values) };
-    try {
-      await this.db.insertInto(t.name).values(row).execute();
-    } catch (err) {
-      if (this.eng.isDuplicateKey(err)) throw new DuplicateKeyError(idKey);
-      throw err;
-    }
-    return this.toEntity(t, row as Row & typeof row);
+    const stored = await this.guard(async () => {
+      try {
+        return await this.db.insertInto(t.name).values(row).returningAll().executeTakeFirstOrThrow();
+      } catch (err) {
+        if (this.eng.isDuplicateKey(err)) throw new DuplicateKeyError(idKey);
+        throw err;
+      }
+    });
+    return this.toEntity(t, stored);
   }
 
   async get(t: TableDef, scope: Scope, idKey: string): Promise<StoredEntity | undefined> {
-    const row = await this.db
-      .selectFrom(t.name)
-      .selectAll()
-      .where((eb) => eb.and([this.scoped(eb, scope), eb('id_key', '=', idKey)]))
-      .executeTakeFirst();
+    const row = await this.guard(() =>
+      this.db
+        .selectFrom(t.name)
+        .selectAll()
+        .where((eb) => eb.and([this.scoped(eb, scope), eb('id_key', '=', idKey)]))
+        .executeTakeFirst(),
+    );
     return row ? this.toEntity(t, row) : undefined;
   }
 
@@ -119,43 +127,55 @@ export class SqlStore implements Store {
         if (q.after) conds.push(keysetAfter(eb, order, q.after));
         return eb.and(conds);
       });
-    for (const o of order) query = query.orderBy(o.column, o.desc ? 'desc' : 'asc');
+    for (const o of order) {
+      // NULLs first ascending, last descending, on every engine: keysetAfter relies on it.
+      query = query.orderBy(o.column, (ob) => {
+        const dir = o.desc ? ob.desc() : ob.asc();
+        return this.eng.nullsFirstNative ? dir : o.desc ? dir.nullsLast() : dir.nullsFirst();
+      });
+    }
     if (q.skip) query = query.offset(q.skip);
     query = query.limit(q.limit);
-    const rows = await query.execute();
+    const rows = await this.guard(() => query.execute());
     return rows.map((r) => this.toEntity(t, r));
   }
 
   async count(t: TableDef, scope: Scope, where?: WhereBuilder): Promise<number> {
-    const row = await this.db
-      .selectFrom(t.name)
-      .select((eb) => eb.fn.countAll().as('n'))
-      .where((eb) => (where ? eb.and([this.scoped(eb, scope), where(eb)]) : this.scoped(eb, scope)))
-      .executeTakeFirstOrThrow();
+    const row = await this.guard(() =>
+      this.db
+        .selectFrom(t.name)
+        .select((eb) => eb.fn.countAll().as('n'))
+        .where((eb) => (where ? eb.and([this.scoped(eb, scope), where(eb)]) : this.scoped(eb, scope)))
+        .executeTakeFirstOrThrow(),
+    );
     return Number(row.n);
   }
 
   async update(t: TableDef, scope: Scope, idKey: string, changes: Record<string, unknown>): Promise<StoredEntity | undefined> {
     const set = this.encodeValues(t, changes);
-    const rows = await this.db
-      .updateTable(t.name)
-      .set({ ...set, version: sql`version + 1` })
-      .where((eb) => eb.and([this.scoped(eb, scope), eb('id_key', '=', idKey)]))
-      .returningAll()
-      .execute();
+    const rows = await this.guard(() =>
+      this.db
+        .updateTable(t.name)
+        .set({ ...set, version: sql`version + 1` })
+        .where((eb) => eb.and([this.scoped(eb, scope), eb('id_key', '=', idKey)]))
+        .returningAll()
+        .execute(),
+    );
     return rows[0] ? this.toEntity(t, rows[0]) : undefined;
   }
 
   async delete(t: TableDef, scope: Scope, idKey: string): Promise<boolean> {
-    return this.db.transaction().execute(async (trx) => {
-      const res = await trx
-        .deleteFrom(t.name)
-        .where((eb) => eb.and([this.scoped(eb, scope), eb('id_key', '=', idKey)]))
-        .executeTakeFirst();
-      if (Number(res.numDeletedRows) === 0) return false;
-      await this.deleteContained(trx, t, scope.tenantId, [idKey]);
-      return true;
-    });
+    return this.guard(() =>
+      this.db.transaction().execute(async (trx) => {
+        const res = await trx
+          .deleteFrom(t.name)
+          .where((eb) => eb.and([this.scoped(eb, scope), eb('id_key', '=', idKey)]))
+          .executeTakeFirst();
+        if (Number(res.numDeletedRows) === 0) return false;
+        await this.deleteContained(trx, t, scope.tenantId, [idKey]);
+        return true;
+      }),
+    );
   }
 
   /** Contained rows go with their container, down every level. */
@@ -190,7 +210,7 @@ function emptyValue(col: ColumnDef): unknown {
 
 /**
  * Rows strictly after `after` in the given order: (a > x) or (a = x and b > y) or ...
- * NULLs sort first ascending (as SQLite does; PostgreSQL is told NULLS FIRST by the engine's order).
+ * NULLs sort first ascending and last descending (SQLite's own order; PostgreSQL is told so in list()).
  */
 function keysetAfter(eb: ExpressionBuilder<any, any>, order: Array<{ column: string; desc: boolean }>, after: unknown[]): Expression<SqlBool> {
   const ors: Expression<SqlBool>[] = [];

@@ -2,13 +2,14 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { Kysely, SqliteDialect, type ColumnDataType } from 'kysely';
+import { Kysely, SqliteDialect, sql, type ColumnDataType } from 'kysely';
 import type { Model } from '../model/model.js';
 import { StorageSchema, type ColumnKind } from './schema.js';
 import { SqlStore, type Engine } from './sql-store.js';
 
 const sqliteEngine: Engine = {
   name: 'sqlite',
+  nullsFirstNative: true,
   columnType(kind: ColumnKind): ColumnDataType {
     switch (kind) {
       case 'int':
@@ -35,6 +36,32 @@ const sqliteEngine: Engine = {
     const code = (err as { code?: string }).code;
     return code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE';
   },
+  unavailable(err) {
+    // Another process held the write lock for longer than busy_timeout.
+    const code = (err as { code?: string }).code;
+    return code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED' ? 'The database is busy; try again shortly.' : undefined;
+  },
+  async withSchemaLock(db, fn) {
+    // BEGIN IMMEDIATE takes the write lock up front; other processes wait for it (busy_timeout).
+    return db.connection().execute(async (conn) => {
+      await sql`begin immediate`.execute(conn);
+      try {
+        const result = await fn(conn);
+        await sql`commit`.execute(conn);
+        return result;
+      } catch (err) {
+        await sql`rollback`.execute(conn);
+        throw err;
+      }
+    });
+  },
+  async existingColumns(db) {
+    const { rows } = await sql<{ t: string; c: string }>`
+      select m.name as t, p.name as c from sqlite_master m join pragma_table_info(m.name) p where m.type = 'table'`.execute(db);
+    const out = new Map<string, Set<string>>();
+    for (const r of rows) (out.get(r.t) ?? out.set(r.t, new Set()).get(r.t)!).add(r.c);
+    return out;
+  },
 };
 
 export interface SqliteOptions {
@@ -54,6 +81,7 @@ export function openSqliteStore(model: Model, opts: SqliteOptions): SqlStore {
   // WAL with synchronous=NORMAL: durable across process crashes, fast enough for thousands of writes/s.
   database.pragma('journal_mode = WAL');
   database.pragma('synchronous = NORMAL');
+  // Several processes (--workers, or servers sharing a data directory) wait for each other's writes.
   database.pragma('busy_timeout = 5000');
   const db = new Kysely<any>({ dialect: new SqliteDialect({ database }) });
   return new SqlStore(db, sqliteEngine, new StorageSchema(model));

@@ -37,9 +37,27 @@ export interface ListQuery {
 
 export class DuplicateKeyError extends Error {}
 
+/**
+ * The database cannot answer now (down, restarting, out of connections, over its statement timeout).
+ * The HTTP layer turns it into 503 with Retry-After; the engine reconnects by itself when it is back.
+ */
+export class StoreUnavailableError extends Error {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds = 5,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'StoreUnavailableError';
+  }
+}
+
 export interface Store {
   readonly engine: 'sqlite' | 'postgres';
+  /** Brings the schema up to date (versioned migrations, safe when several processes start at once). */
   init(): Promise<void>;
+  /** A value shared by every process on this database (created once, on first use, from `create`). */
+  sharedSetting(name: string, create: () => string): Promise<string>;
   insert(table: TableDef, scope: Scope, idKey: string, values: Record<string, unknown>): Promise<StoredEntity>;
   get(table: TableDef, scope: Scope, idKey: string): Promise<StoredEntity | undefined>;
   list(table: TableDef, scope: Scope, query: ListQuery): Promise<StoredEntity[]>;

@@ -1,6 +1,19 @@
 // Starts a real Clientele HTTP server on a loopback port for a test file, and a small fetch wrapper.
+// The engine comes from CLIENTELE_TEST_DB (test/run.ts sets it for the PostgreSQL pass): unset, an in-memory
+// SQLite store; a postgres:// URL, a fresh schema of that database, dropped when the server closes.
 import type { AddressInfo } from 'node:net';
 import { createClientele, type Clientele, type ClienteleConfig } from '../../src/app.js';
+import { freshSchema } from './postgres.js';
+
+/** The PostgreSQL URL of this test run, or undefined when the suite runs on SQLite. */
+export function testDbUrl(): string | undefined {
+  return process.env.CLIENTELE_TEST_DB || undefined;
+}
+
+/** The engine the API tests run against. */
+export function testEngine(): 'sqlite' | 'postgres' {
+  return testDbUrl() ? 'postgres' : 'sqlite';
+}
 
 export interface TestResponse {
   status: number;
@@ -19,7 +32,20 @@ export interface TestServer {
 }
 
 export async function startServer(config: ClienteleConfig = {}): Promise<TestServer> {
-  const clientele = await createClientele({ inMemory: true, ...config });
+  const url = testDbUrl();
+  let dropSchema: (() => Promise<void>) | undefined;
+  if (url && config.db === undefined && config.location === undefined) {
+    const schema = freshSchema(url);
+    dropSchema = schema.drop;
+    config = { db: url, dbSchema: schema.name, ...config };
+  }
+  let clientele: Clientele;
+  try {
+    clientele = await createClientele({ inMemory: true, ...config });
+  } catch (err) {
+    await dropSchema?.();
+    throw err;
+  }
   await clientele.app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = clientele.app.server.address() as AddressInfo;
   const origin = `http://127.0.0.1:${port}`;
@@ -43,7 +69,10 @@ export async function startServer(config: ClienteleConfig = {}): Promise<TestSer
       }
       return { status: res.status, headers: res.headers, text, json };
     },
-    close: () => clientele.close(),
+    async close() {
+      await clientele.close();
+      await dropSchema?.();
+    },
   };
 }
 
