@@ -64,6 +64,16 @@ describe('request bodies', () => {
     await refused(400, /'displayName' is required/, { body: { emailAddress: 'x@y.z' } });
     await refused(400, /'displayName' is required/, { body: { displayName: '' } });
   });
+  it('text that has no UTF-8 form (U+0000, unpaired surrogates) is refused on every engine', async () => {
+    await refused(400, /'displayName'.*U\+0000/, { raw: '{"displayName":"a\\u0000b"}', headers: { 'content-type': 'application/json' } });
+    await refused(400, /'addresses\[0\]\/city'.*unpaired surrogate/, {
+      raw: '{"displayName":"x","addresses":[{"city":"\\ud800"}]}',
+      headers: { 'content-type': 'application/json' },
+    });
+    const ok = await server.request('POST', base, { body: { displayName: 'emoji \u{1F600} and ü are fine' } });
+    assert.equal(ok.status, 201, ok.text);
+    assert.equal(ok.json.displayName, 'emoji \u{1F600} and ü are fine');
+  });
   it('malformed JSON is 400', async () => {
     await refused(400, /not valid JSON/, { raw: '{"displayName": "T",', headers: { 'content-type': 'application/json' } });
     await refused(400, /not valid JSON/, { raw: "{'displayName': 'T'}", headers: { 'content-type': 'application/json; charset=utf-8' } });

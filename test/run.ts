@@ -85,7 +85,7 @@ async function* events(): AsyncGenerator<TestEvent> {
         }
         if (m?.[1] === 'duration_ms') continue;
       }
-      const shifted = { ...data, nesting: (data.nesting ?? 0) + 1 };
+      const shifted: TestEvent['data'] = { ...data, nesting: (data.nesting ?? 0) + 1 };
       // A failure names its engine, also in the closing list of failing tests.
       if (event.type === 'test:fail') shifted.name = `${String(data.name)} [${engine}]`;
       yield { type: event.type, data: shifted };

@@ -85,6 +85,9 @@ export class BodyValidator {
     const expected = () => `Invalid value for property '${where}': expected ${prop.type}, got ${describeJson(value)}.`;
     if (isPrimitive(prop.type)) {
       const c = checkPrimitive(prop.type, value);
+      if (!c.ok && prop.type === 'Edm.String' && typeof value === 'string') {
+        throw badRequest(`Invalid value for property '${where}': the text contains U+0000 or an unpaired surrogate, which cannot be stored.`);
+      }
       if (!c.ok) throw badRequest(expected());
       return c.canonical;
     }

@@ -57,10 +57,18 @@ export function nowDateTimeOffset(): string {
   return `${iso.slice(0, 23)}0000Z`;
 }
 
+// U+0000 and unpaired surrogates have no UTF-8 form: PostgreSQL refuses them, and SQLite would keep text no
+// other engine can. Refused on input, whatever the engine, so that the API behaves the same on both.
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+function storableText(text: string): boolean {
+  return !UNSTORABLE.test(text);
+}
+
 export function checkPrimitive(type: EdmPrimitive, value: unknown): Checked {
   switch (type) {
     case 'Edm.String':
-      return { ok: typeof value === 'string', canonical: value };
+      return { ok: typeof value === 'string' && storableText(value), canonical: value };
     case 'Edm.Boolean':
       return { ok: typeof value === 'boolean', canonical: value };
     case 'Edm.Int32':

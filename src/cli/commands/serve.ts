@@ -1,6 +1,9 @@
-// `clientele serve`: start the Graph-compatible server.
+// `clientele serve`: start the Graph-compatible server, in this process or in N worker processes.
+import cluster from 'node:cluster';
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
-import { createClientele } from '../../app.js';
+import { createClientele, type ClienteleConfig } from '../../app.js';
+import { isPostgresUrl } from '../../store/postgres.js';
 import { env, UsageError } from '../util.js';
 
 const HELP = `Usage: clientele serve [options]
@@ -12,12 +15,36 @@ Options (environment variable in brackets):
   --port <n>           port [CLIENTELE_PORT] (default 4000)
   --location <dir>     data directory of the embedded store [CLIENTELE_LOCATION] (default ./.clientele)
   --in-memory          keep everything in memory; nothing is written to disk [CLIENTELE_IN_MEMORY=1]
+  --db <url>           use PostgreSQL instead of the embedded store: postgres://user:pass@host:5432/db
+                       [DATABASE_URL]
+  --db-schema <name>   PostgreSQL schema for Clientele's tables, created if missing [CLIENTELE_DB_SCHEMA]
+                       (default public)
+  --db-pool <n>        PostgreSQL connections per process [CLIENTELE_DB_POOL] (default 10)
+  --db-statement-timeout <ms>
+                       PostgreSQL cancels a statement running longer [CLIENTELE_DB_STATEMENT_TIMEOUT]
+                       (default 30000; 0 = none). A cancelled or unreachable database answers 503.
+  --workers <n|auto>   serve from n processes sharing the port (auto = one per core) [CLIENTELE_WORKERS]
+                       (default 1). With the embedded store the workers share one SQLite file: reads
+                       scale, writes take turns. Not with --in-memory.
   --public-url <url>   scheme://host[:port] to report in URLs, when behind a proxy [CLIENTELE_PUBLIC_URL]
   --log-level <level>  fatal|error|warn|info|debug|trace|silent [CLIENTELE_LOG_LEVEL] (default info)
   -h, --help           this help
 `;
 
-export async function serve(argv: string[]): Promise<void> {
+interface ServeOptions {
+  host: string;
+  port: number;
+  workers: number;
+  config: ClienteleConfig;
+}
+
+function positiveInt(flag: string, text: string, min: number): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n < min) throw new UsageError(`${flag}: '${text}' is not a whole number of at least ${min}`);
+  return n;
+}
+
+function parse(argv: string[]): ServeOptions | undefined {
   let values;
   try {
     ({ values } = parseArgs({
@@ -27,6 +54,11 @@ export async function serve(argv: string[]): Promise<void> {
         port: { type: 'string' },
         location: { type: 'string' },
         'in-memory': { type: 'boolean' },
+        db: { type: 'string' },
+        'db-schema': { type: 'string' },
+        'db-pool': { type: 'string' },
+        'db-statement-timeout': { type: 'string' },
+        workers: { type: 'string' },
         'public-url': { type: 'string' },
         'log-level': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -38,28 +70,64 @@ export async function serve(argv: string[]): Promise<void> {
   }
   if (values.help) {
     process.stdout.write(HELP);
-    return;
+    return undefined;
   }
   const host = values.host ?? env('CLIENTELE_HOST') ?? '127.0.0.1';
   const portText = values.port ?? env('CLIENTELE_PORT') ?? '4000';
   const port = Number(portText);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port: '${portText}' is not a port number`);
+  if (!/^\d+$/.test(portText) || port > 65535) throw new UsageError(`--port: '${portText}' is not a port number`);
   const logLevel = values['log-level'] ?? env('CLIENTELE_LOG_LEVEL') ?? 'info';
   const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
   if (!levels.includes(logLevel)) throw new UsageError(`--log-level: '${logLevel}' is not one of ${levels.join(', ')}`);
 
   const inMemory = values['in-memory'] ?? env('CLIENTELE_IN_MEMORY') === '1';
-  const location = values.location ?? env('CLIENTELE_LOCATION') ?? './.clientele';
-  let clientele;
-  try {
-    clientele = await createClientele({
-      location,
+  const db = values.db ?? env('DATABASE_URL');
+  if (db !== undefined && !isPostgresUrl(db)) throw new UsageError(`--db: expected a postgres:// or postgresql:// URL`);
+  if (db !== undefined && inMemory) throw new UsageError('--in-memory and --db exclude each other');
+  const workersText = values.workers ?? env('CLIENTELE_WORKERS') ?? '1';
+  const workers = workersText === 'auto' ? availableParallelism() : positiveInt('--workers', workersText, 1);
+  if (workers > 1 && inMemory) throw new UsageError('--workers: in-memory stores cannot be shared between processes; use a data directory or --db');
+  const poolText = values['db-pool'] ?? env('CLIENTELE_DB_POOL');
+  const timeoutText = values['db-statement-timeout'] ?? env('CLIENTELE_DB_STATEMENT_TIMEOUT');
+  return {
+    host,
+    port,
+    workers,
+    config: {
+      db,
+      dbSchema: values['db-schema'] ?? env('CLIENTELE_DB_SCHEMA'),
+      dbPoolSize: poolText === undefined ? undefined : positiveInt('--db-pool', poolText, 1),
+      dbStatementTimeoutMs: timeoutText === undefined ? undefined : positiveInt('--db-statement-timeout', timeoutText, 0),
+      location: values.location ?? env('CLIENTELE_LOCATION') ?? './.clientele',
       inMemory,
       publicUrl: values['public-url'] ?? env('CLIENTELE_PUBLIC_URL'),
       logger: { level: logLevel },
-    });
+    },
+  };
+}
+
+function describeStore(config: ClienteleConfig): string {
+  if (config.db) {
+    const u = new URL(config.db);
+    return `PostgreSQL at ${u.hostname}:${u.port || 5432}${u.pathname}`;
+  }
+  return config.inMemory ? 'memory' : `'${config.location}'`;
+}
+
+export async function serve(argv: string[]): Promise<void> {
+  const opts = parse(argv);
+  if (!opts) return;
+  if (opts.workers > 1 && cluster.isPrimary) return runPrimary(opts);
+  return runServer(opts);
+}
+
+/** One server process: the whole server when --workers is 1, else one of the workers. */
+async function runServer({ host, port, config }: ServeOptions): Promise<void> {
+  let clientele;
+  try {
+    clientele = await createClientele(config);
   } catch (err) {
-    throw new Error(`cannot open the store in '${location}': ${(err as Error).message}`);
+    throw new Error(`cannot open the store in ${describeStore(config)}: ${(err as Error).message}`);
   }
   try {
     await clientele.app.listen({ host, port });
@@ -69,14 +137,79 @@ export async function serve(argv: string[]): Promise<void> {
     if (code === 'EADDRINUSE') throw new Error(`port ${port} on ${host} is already in use`);
     throw err;
   }
-  const shutdown = async (signal: string) => {
-    clientele.app.log.info({ signal }, 'shutting down');
+  let stopping = false;
+  const shutdown = async (reason: string) => {
+    if (stopping) return;
+    stopping = true;
+    clientele.app.log.info({ reason }, 'shutting down');
     await clientele.close();
     process.exit(0);
   };
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   process.once('SIGINT', () => void shutdown('SIGINT'));
+  // A worker whose primary went away has no port to serve any more.
+  if (cluster.isWorker) process.once('disconnect', () => void shutdown('primary gone'));
 }
 
+/**
+ * The primary of --workers N: prepares the store once (migrations, so workers start on a ready schema and a
+ * broken database URL fails here, once), forks the workers, restarts one that dies, and stops them all on
+ * SIGTERM/SIGINT. Node's cluster module hands connections to the workers in turn.
+ */
+async function runPrimary(opts: ServeOptions): Promise<void> {
+  const { config, workers, host } = opts;
+  try {
+    const prepared = await createClientele({ ...config, logger: false });
+    await prepared.close();
+  } catch (err) {
+    throw new Error(`cannot open the store in ${describeStore(config)}: ${(err as Error).message}`);
+  }
+  const log = (msg: string) => {
+    if (config.logger && (config.logger as { level?: string }).level !== 'silent') {
+      process.stdout.write(JSON.stringify({ level: 30, time: Date.now(), pid: process.pid, msg }) + '\n');
+    }
+  };
+  if (!config.db) log(`${workers} workers share the SQLite store in ${describeStore(config)}: reads run in parallel, writes take turns`);
+
+  let stopping = false;
+  let listening = 0;
+  const fork = () => {
+    const worker = cluster.fork();
+    let serving = false;
+    worker.once('listening', (address) => {
+      serving = true;
+      if (++listening === workers) log(`listening on http://${host}:${address.port} with ${workers} workers`);
+    });
+    worker.once('exit', (code, signal) => {
+      if (stopping) return;
+      // A worker that could not start (port taken, database gone) would fail again: stop rather than loop.
+      if (!serving) {
+        process.stderr.write(`clientele: a worker could not start (exit code ${code}); stopping\n`);
+        void stopAll(1);
+        return;
+      }
+      listening--;
+      log(`worker ${worker.process.pid} exited (code ${code}, signal ${signal}); starting another`);
+      fork();
+    });
+  };
+  const stopAll = async (exitCode: number) => {
+    stopping = true;
+    const alive = Object.values(cluster.workers ?? {}).filter((w) => w && !w.isDead());
+    await Promise.all(
+      alive.map(
+        (w) =>
+          new Promise<void>((resolve) => {
+            w!.once('exit', () => resolve());
+            w!.process.kill('SIGTERM');
+          }),
+      ),
+    );
+    process.exit(exitCode);
+  };
+  process.once('SIGTERM', () => void stopAll(0));
+  process.once('SIGINT', () => void stopAll(0));
+  for (let i = 0; i < workers; i++) fork();
+}
 
 export const serveCommand = { name: 'serve', summary: 'start the server', run: serve };

@@ -1,0 +1,10 @@
+// The executable entry: `clientele <command>` (bin/clientele.js runs the compiled copy of this file).
+import cluster from 'node:cluster';
+import { main } from './main.js';
+
+const code = await main(process.argv.slice(2));
+if (code !== 0) {
+  process.exitCode = code;
+  // A cluster worker's channel to its primary would keep the failed process alive.
+  if (cluster.isWorker) process.exit(code);
+}
