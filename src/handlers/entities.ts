@@ -208,13 +208,17 @@ export class EntityService {
       else if (p.name in given) values[p.name] = given[p.name];
       else values[p.name] = p.defaultValue !== undefined ? p.defaultValue : p.collection ? [] : null;
     }
-    if (typeof values.id !== 'string' || values.id === '') values.id = await this.newKey(type, table, target.scope, values);
-    let stored: StoredEntity;
-    try {
-      stored = await this.store.insert(table, target.scope, this.normKey(type, values.id as string), values);
-    } catch (err) {
-      if (err instanceof DuplicateKeyError) throw conflict(`An entity of type '${type.qualifiedName}' with id '${values.id}' already exists.`);
-      throw err;
+    const clientChosen = typeof values.id === 'string' && values.id !== '';
+    let stored: StoredEntity | undefined;
+    // A key the server chose can be taken by another process between the lookup and the insert: choose again.
+    for (let attempt = 0; !stored; attempt++) {
+      if (!clientChosen) values.id = await this.newKey(type, table, target.scope, values);
+      try {
+        stored = await this.store.insert(table, target.scope, this.normKey(type, values.id as string), values);
+      } catch (err) {
+        if (!(err instanceof DuplicateKeyError)) throw err;
+        if (clientChosen || attempt >= 10) throw conflict(`An entity of type '${type.qualifiedName}' with id '${values.id}' already exists.`);
+      }
     }
     const steps = target.step.collection
       ? [...target.steps.slice(0, -1), { name: target.step.name, key: String(stored.values.id) }]

@@ -31,6 +31,29 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+export type Requester = TestServer['request'];
+
+/** fetch against `origin`, the body parsed as JSON when it is JSON. */
+export function requester(origin: string): Requester {
+  return async (method, path, opts = {}) => {
+    const headers: Record<string, string> = { ...opts.headers };
+    let body: string | undefined = opts.raw;
+    if (opts.body !== undefined) {
+      body = JSON.stringify(opts.body);
+      headers['content-type'] ??= 'application/json';
+    }
+    const res = await fetch(origin + path, { method, headers, body });
+    const text = await res.text();
+    let json: any;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      json = undefined;
+    }
+    return { status: res.status, headers: res.headers, text, json };
+  };
+}
+
 export async function startServer(config: ClienteleConfig = {}): Promise<TestServer> {
   const url = testDbUrl();
   let dropSchema: (() => Promise<void>) | undefined;
@@ -52,23 +75,7 @@ export async function startServer(config: ClienteleConfig = {}): Promise<TestSer
   return {
     clientele,
     origin,
-    async request(method, path, opts = {}) {
-      const headers: Record<string, string> = { ...opts.headers };
-      let body: string | undefined = opts.raw;
-      if (opts.body !== undefined) {
-        body = JSON.stringify(opts.body);
-        headers['content-type'] ??= 'application/json';
-      }
-      const res = await fetch(origin + path, { method, headers, body });
-      const text = await res.text();
-      let json: any;
-      try {
-        json = text ? JSON.parse(text) : undefined;
-      } catch {
-        json = undefined;
-      }
-      return { status: res.status, headers: res.headers, text, json };
-    },
+    request: requester(origin),
     async close() {
       await clientele.close();
       await dropSchema?.();

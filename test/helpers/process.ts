@@ -1,0 +1,78 @@
+// Real `clientele serve` processes for scale-out tests: spawned from the sources (through tsx), on a port
+// of their own choosing, on a store shared by every process of a test.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freshSchema } from './postgres.js';
+import { requester, testDbUrl, type Requester } from './server.js';
+
+const BIN = fileURLToPath(new URL('../../src/cli/bin.ts', import.meta.url));
+/** The flags say everything: no store settings leak in from the environment of the test run. */
+const CLEAN_ENV = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'DATABASE_URL' && !k.startsWith('CLIENTELE_')));
+
+/** Store flags for `clientele serve` on the engine of this test run; `dispose` removes the data afterwards. */
+export function sharedStore(): { args: string[]; dispose(): Promise<void> } {
+  const url = testDbUrl();
+  if (url) {
+    const schema = freshSchema(url);
+    return { args: ['--db', url, '--db-schema', schema.name], dispose: schema.drop };
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'clientele-test-'));
+  return { args: ['--location', dir], dispose: async () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export interface ServeProcess {
+  proc: ChildProcess;
+  origin: string;
+  request: Requester;
+  /** Every line the process wrote (stdout and stderr), as far as it has got. */
+  lines: string[];
+  /** Sends a signal and resolves with the exit code (or signal name). */
+  stop(signal?: NodeJS.Signals): Promise<number | string | null>;
+}
+
+/** Runs `clientele serve --port 0 ...args`; resolves once it listens (with --workers: once all workers do). */
+export async function spawnServe(args: string[], opts: { timeoutMs?: number } = {}): Promise<ServeProcess> {
+  const workers = args.includes('--workers');
+  const proc = spawn(process.execPath, ['--import', 'tsx', BIN, 'serve', '--host', '127.0.0.1', '--port', '0', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: CLEAN_ENV,
+  });
+  const lines: string[] = [];
+  const exited = new Promise<number | string | null>((resolve) => proc.once('exit', (code, signal) => resolve(code ?? signal)));
+  const origin = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      proc.kill('SIGKILL');
+      reject(new Error(`clientele serve did not start within ${opts.timeoutMs ?? 20000} ms:\n${lines.join('\n')}`));
+    }, opts.timeoutMs ?? 20000);
+    const onData = (chunk: Buffer) => {
+      for (const line of chunk.toString('utf8').split('\n')) {
+        if (!line) continue;
+        lines.push(line);
+        const m = workers ? /listening on (http:\/\/[^\s"]+) with/.exec(line) : /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(line);
+        if (m) {
+          clearTimeout(timer);
+          resolve(m[1]!);
+        }
+      }
+    };
+    proc.stdout!.on('data', onData);
+    proc.stderr!.on('data', onData);
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`clientele serve exited (${code}) before listening:\n${lines.join('\n')}`));
+    });
+  });
+  return {
+    proc,
+    origin,
+    request: requester(origin),
+    lines,
+    async stop(signal = 'SIGTERM') {
+      if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal);
+      return exited;
+    },
+  };
+}
