@@ -1,8 +1,19 @@
 // The scale-out engine: PostgreSQL (and Postgres-compatible engines such as Citus) through a `pg` pool.
 // Same query code as SQLite (sql-store.ts); this file only says how PostgreSQL differs.
-import { Kysely, PostgresDialect, sql, type ColumnDataType, type Expression } from 'kysely';
+import {
+  DummyDriver,
+  Kysely,
+  PostgresAdapter,
+  PostgresDialect,
+  PostgresIntrospector,
+  PostgresQueryCompiler,
+  sql,
+  type ColumnDataType,
+  type Expression,
+} from 'kysely';
 import pg from 'pg';
 import type { Model } from '../model/model.js';
+import { schemaDdl } from './migrations.js';
 import { StorageSchema, type ColumnKind } from './schema.js';
 import { SqlStore, type Engine } from './sql-store.js';
 
@@ -35,7 +46,7 @@ function unavailable(err: unknown): string | undefined {
   return undefined;
 }
 
-function postgresEngine(schemaName: string, pool: pg.Pool): Engine {
+function postgresEngine(schemaName: string, pool?: pg.Pool): Engine {
   return {
     name: 'postgres',
     nullsFirstNative: false,
@@ -89,7 +100,7 @@ function postgresEngine(schemaName: string, pool: pg.Pool): Engine {
       return out;
     },
     async close() {
-      if (!pool.ended) await pool.end();
+      if (pool && !pool.ended) await pool.end();
     },
   };
 }
@@ -128,9 +139,41 @@ export function openPostgresStore(model: Model, opts: PostgresOptions): SqlStore
     // Every connection of the pool works in the store's schema.
     options: `-c search_path=${schemaName}`,
   });
-  // A pooled connection that dies while idle (server restart, pg_terminate_backend) is dropped by the pool;
-  // without a listener the 'error' event would crash the process. The next request connects afresh.
+  // A connection that dies (server restart, pg_terminate_backend, network) emits 'error': with nobody
+  // listening that would crash the process. The query running on it fails on its own (-> 503); the pool
+  // drops the broken connection when it is released or while idle, and the next request connects afresh.
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
   return new SqlStore(db, postgresEngine(schemaName, pool), new StorageSchema(model));
+}
+
+/** The DDL of a fresh PostgreSQL database, without connecting to one (`clientele schema`). */
+export function postgresSchemaDdl(model: Model): string[] {
+  const db = new Kysely<any>({
+    dialect: {
+      createAdapter: () => new PostgresAdapter(),
+      createDriver: () => new DummyDriver(),
+      createIntrospector: (k) => new PostgresIntrospector(k),
+      createQueryCompiler: () => new PostgresQueryCompiler(),
+    },
+  });
+  return schemaDdl(db, postgresEngine('public'), new StorageSchema(model));
+}
+
+/**
+ * Citus: every tenant table distributed by tenant_id and co-located with the first, so that one tenant's rows
+ * (a business and its customers) share a node and every query Clientele sends (all filter by tenant_id) runs
+ * on a single shard. Clientele's own small tables stay plain tables on the coordinator.
+ */
+export function citusDistribution(model: Model): string[] {
+  const schema = new StorageSchema(model);
+  const depth = (t: (typeof schema.tables)[number]): number => (t.parent ? 1 + depth(schema.table(t.parent)) : 0);
+  // Containers first: the top-level table is the one the others are co-located with.
+  const tables = [...schema.tables].sort((a, b) => depth(a) - depth(b)).map((t) => t.name);
+  return tables.map((t, i) =>
+    i === 0
+      ? `select create_distributed_table('${t}', 'tenant_id')`
+      : `select create_distributed_table('${t}', 'tenant_id', colocate_with => '${tables[0]}')`,
+  );
 }

@@ -2,8 +2,18 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { Kysely, SqliteDialect, sql, type ColumnDataType } from 'kysely';
+import {
+  DummyDriver,
+  Kysely,
+  SqliteAdapter,
+  SqliteDialect,
+  SqliteIntrospector,
+  SqliteQueryCompiler,
+  sql,
+  type ColumnDataType,
+} from 'kysely';
 import type { Model } from '../model/model.js';
+import { schemaDdl } from './migrations.js';
 import { StorageSchema, type ColumnKind } from './schema.js';
 import { SqlStore, type Engine } from './sql-store.js';
 
@@ -85,4 +95,17 @@ export function openSqliteStore(model: Model, opts: SqliteOptions): SqlStore {
   database.pragma('busy_timeout = 5000');
   const db = new Kysely<any>({ dialect: new SqliteDialect({ database }) });
   return new SqlStore(db, sqliteEngine, new StorageSchema(model));
+}
+
+/** The DDL of a fresh SQLite database, without opening one (`clientele schema --engine sqlite`). */
+export function sqliteSchemaDdl(model: Model): string[] {
+  const db = new Kysely<any>({
+    dialect: {
+      createAdapter: () => new SqliteAdapter(),
+      createDriver: () => new DummyDriver(),
+      createIntrospector: (k) => new SqliteIntrospector(k),
+      createQueryCompiler: () => new SqliteQueryCompiler(),
+    },
+  });
+  return schemaDdl(db, sqliteEngine, new StorageSchema(model));
 }
