@@ -46,7 +46,9 @@ function unavailable(err: unknown): string | undefined {
   return undefined;
 }
 
-function postgresEngine(schemaName: string, pool?: pg.Pool): Engine {
+/** `schemaName` undefined: the connection's own current_schema() (public, or what the role's search_path says). */
+function postgresEngine(schemaName: string | undefined, pool?: pg.Pool): Engine {
+  const schemaExpr = schemaName === undefined ? sql`current_schema()` : sql`${schemaName}::text`;
   return {
     name: 'postgres',
     nullsFirstNative: false,
@@ -87,14 +89,14 @@ function postgresEngine(schemaName: string, pool?: pg.Pool): Engine {
         // Migrations may wait for another process's; they are not subject to the request statement timeout.
         await sql`set local statement_timeout = '5min'`.execute(trx);
         // One lock per schema: test runs (and tenants of a shared database) in other schemas do not wait.
-        await sql`select pg_advisory_xact_lock(hashtext(${'clientele:' + schemaName}))`.execute(trx);
-        await sql`create schema if not exists ${sql.id(schemaName)}`.execute(trx);
+        await sql`select pg_advisory_xact_lock(hashtext('clientele:' || ${schemaExpr}))`.execute(trx);
+        if (schemaName !== undefined) await sql`create schema if not exists ${sql.id(schemaName)}`.execute(trx);
         return fn(trx);
       });
     },
     async existingColumns(db) {
       const { rows } = await sql<{ t: string; c: string }>`
-        select table_name as t, column_name as c from information_schema.columns where table_schema = ${schemaName}`.execute(db);
+        select table_name as t, column_name as c from information_schema.columns where table_schema = ${schemaExpr}`.execute(db);
       const out = new Map<string, Set<string>>();
       for (const r of rows) (out.get(r.t) ?? out.set(r.t, new Set()).get(r.t)!).add(r.c);
       return out;
@@ -108,7 +110,7 @@ function postgresEngine(schemaName: string, pool?: pg.Pool): Engine {
 export interface PostgresOptions {
   /** postgres://user@host:port/database (libpq URL; `?sslmode=...` and the like are honoured by pg). */
   url: string;
-  /** Schema for Clientele's tables (default `public`); created when missing. */
+  /** Schema for Clientele's tables, created when missing (default: the role's search_path, normally `public`). */
   schema?: string;
   /** Connections this process keeps at most (default 10). */
   poolSize?: number;
@@ -127,8 +129,8 @@ export function isPostgresUrl(url: string): boolean {
 }
 
 export function openPostgresStore(model: Model, opts: PostgresOptions): SqlStore {
-  const schemaName = opts.schema ?? 'public';
-  if (!SCHEMA_NAME.test(schemaName)) throw new Error(`'${schemaName}' is not a valid schema name (letters, digits and _)`);
+  const schemaName = opts.schema;
+  if (schemaName !== undefined && !SCHEMA_NAME.test(schemaName)) throw new Error(`'${schemaName}' is not a valid schema name (letters, digits and _)`);
   const pool = new pg.Pool({
     connectionString: opts.url,
     max: opts.poolSize ?? 10,
@@ -136,8 +138,9 @@ export function openPostgresStore(model: Model, opts: PostgresOptions): SqlStore
     connectionTimeoutMillis: opts.connectTimeoutMs ?? 5_000,
     idleTimeoutMillis: 30_000,
     application_name: opts.applicationName ?? 'clientele',
-    // Every connection of the pool works in the store's schema.
-    options: `-c search_path=${schemaName}`,
+    // Every connection of the pool works in the store's schema. Without one, no startup option is sent
+    // (connection poolers such as PgBouncer refuse unknown ones): the role's own search_path applies.
+    options: schemaName === undefined ? undefined : `-c search_path=${schemaName}`,
   });
   // A connection that dies (server restart, pg_terminate_backend, network) emits 'error': with nobody
   // listening that would crash the process. The query running on it fails on its own (-> 503); the pool
@@ -158,7 +161,7 @@ export function postgresSchemaDdl(model: Model): string[] {
       createQueryCompiler: () => new PostgresQueryCompiler(),
     },
   });
-  return schemaDdl(db, postgresEngine('public'), new StorageSchema(model));
+  return schemaDdl(db, postgresEngine(undefined), new StorageSchema(model));
 }
 
 /**

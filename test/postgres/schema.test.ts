@@ -48,6 +48,27 @@ describe('starting many processes at once on a fresh PostgreSQL schema', () => {
   });
 });
 
+describe('without --db-schema', () => {
+  it("the tables go to the connection's current schema (public on a fresh database)", async () => {
+    const dbName = `clientele_${freshSchema(url).name}`;
+    await pgQuery(url, `create database "${dbName}"`);
+    const dbUrl = new URL(url);
+    dbUrl.pathname = `/${dbName}`;
+    try {
+      const server = await startServer({ db: dbUrl.toString() });
+      try {
+        assert.equal((await server.request('POST', '/beta/solutions/bookingBusinesses', { body: { displayName: 'Public' } })).status, 201);
+      } finally {
+        await server.close();
+      }
+      const tables = await pgQuery(dbUrl.toString(), `select table_schema, table_name from information_schema.tables where table_name like 'booking%' order by 2`);
+      assert.deepEqual(tables, tenantTables.map((t) => ({ table_schema: 'public', table_name: t })));
+    } finally {
+      await pgQuery(url, `drop database if exists "${dbName}" with (force)`);
+    }
+  });
+});
+
 describe('the schema is fit for distribution by tenant', () => {
   const migrated = freshSchema(url);
   const fromDocs = freshSchema(url);
