@@ -1,7 +1,8 @@
 // The model Clientele serves: every schema declared under ./schemas.
 import { Model } from './model.js';
 import { graphSchema } from './schemas/graph.js';
+import { partnerSchema } from './schemas/partner.js';
 
 export function loadModel(): Model {
-  return new Model([graphSchema]);
+  return new Model([graphSchema, partnerSchema]);
 }
