@@ -109,7 +109,11 @@ export class EntityService {
   }
 
   private entityNotFound(type: StructuredType, key: string): GraphError {
-    return notFound(`The ${type.name} with id '${key}' was not found.`);
+    const spec = type.decl.notFound ?? {
+      code: 'ErrorItemNotFound',
+      message: `The specified object was not found in the store: no ${type.qualifiedName} with id '{id}'.`,
+    };
+    return notFound(spec.message.replace('{id}', key), spec.code);
   }
 
   private check(ctx: RequestContext, op: Operation, target: Target): void {
