@@ -10,7 +10,8 @@ import { resolvePath } from '../odata/path.js';
 import type { QueryEngine } from '../odata/query.js';
 import type { StorageSchema } from '../store/schema.js';
 import type { Store } from '../store/store.js';
-import { badRequest, GraphError, internalError, notFound, payloadTooLarge, renderError, unsupportedMediaType } from './errors.js';
+import { runBatch } from './batch.js';
+import { badRequest, GraphError, internalError, methodNotAllowed, notFound, payloadTooLarge, renderError, unsupportedMediaType } from './errors.js';
 
 export const JSON_CONTENT_TYPE = 'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false';
 const VERSIONS = new Map([
@@ -133,6 +134,11 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
       const rest = (m![2] ?? '').replace(/^\/+/, '');
       const serviceRoot = `${origin(req)}/${version}`;
 
+      if (rest.toLowerCase() === '$batch') {
+        if (req.method !== 'POST') throw methodNotAllowed(req.method, ['POST']);
+        await authenticate(req);
+        return send(reply, { status: 200, body: await runBatch(app, req, version) });
+      }
       if (rest.toLowerCase() === '$metadata') {
         if (req.method !== 'GET') throw badRequest('$metadata only supports GET.');
         csdl ??= buildCsdl(deps.model);
