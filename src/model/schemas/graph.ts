@@ -1,11 +1,11 @@
 // microsoft.graph: the Bookings types (beta), as Graph's public metadata declares them.
-import type { PermissionRule, Permissions, SchemaDecl } from '../edm.js';
+import type { Permissions, SchemaDecl } from '../edm.js';
+import { anyCaller } from './permissions.js';
 
 // Permissions, least privileged first. Customers: seed 002 (the latest page) for writes; Graph's list/get
 // pages add Bookings.Read.All as least privileged for reads. Personal Microsoft accounts: never.
-const all = (...scopes: string[]): PermissionRule => ({ delegated: scopes, application: scopes, personal: null });
-const customerWrite = all('BookingsAppointment.ReadWrite.All', 'Bookings.ReadWrite.All', 'Bookings.Manage.All');
-const customerRead = all('Bookings.Read.All', 'BookingsAppointment.ReadWrite.All', 'Bookings.ReadWrite.All', 'Bookings.Manage.All');
+const customerWrite = anyCaller('BookingsAppointment.ReadWrite.All', 'Bookings.ReadWrite.All', 'Bookings.Manage.All');
+const customerRead = anyCaller('Bookings.Read.All', 'BookingsAppointment.ReadWrite.All', 'Bookings.ReadWrite.All', 'Bookings.Manage.All');
 const customerPermissions: Permissions = {
   list: customerRead,
   get: customerRead,
@@ -19,7 +19,7 @@ const businessPermissions: Permissions = {
   list: customerRead,
   get: customerRead,
   create: { delegated: ['Bookings.Manage.All'], application: null, personal: null },
-  update: all('Bookings.ReadWrite.All', 'Bookings.Manage.All'),
+  update: anyCaller('Bookings.ReadWrite.All', 'Bookings.Manage.All'),
   delete: { delegated: ['Bookings.Manage.All'], application: null, personal: null },
 };
 
