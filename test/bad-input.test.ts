@@ -41,7 +41,8 @@ describe('request bodies', () => {
     await refused(400, /not compatible/, { body: { displayName: 'T', addresses: [{ '@odata.type': '#microsoft.graph.phone' }] } });
   });
   it('unknown properties are refused by name, at any depth', async () => {
-    await refused(400, /'favouriteColour' does not exist on type 'microsoft\.graph\.bookingCustomer'/, { body: { displayName: 'T', favouriteColour: 'red' } });
+    const res = await refused(400, /'favouriteColour' does not exist on type 'microsoft\.graph\.bookingCustomer'/, { body: { displayName: 'T', favouriteColour: 'red' } });
+    assert.equal(res.json.error.code, 'RequestBodyRead', 'Graph reports unknown properties as RequestBodyRead');
     await refused(400, /'addresses\[0\]\/planet' does not exist on type 'microsoft\.graph\.physicalAddress'/, {
       body: { displayName: 'T', addresses: [{ city: 'Buffalo', planet: 'Earth' }] },
     });
@@ -70,6 +71,13 @@ describe('request bodies', () => {
       raw: '{"displayName":"x","addresses":[{"city":"\\ud800"}]}',
       headers: { 'content-type': 'application/json' },
     });
+    // Also inside open types, whose dynamic properties are stored as given.
+    const op = (await server.request('POST', '/beta/customerCreationOperations', { body: {} })).json.id;
+    for (const raw of ['{"companyProfile":{"name":"a\\u0000"}}', '{"billingProfile":{"\\udc00":1}}', '{"companyProfile":{"a":[{"b":"\\ud83d"}]}}']) {
+      const res = await server.request('POST', `/beta/customerCreationOperations/${op}/customer/$ref`, { raw, headers: { 'content-type': 'application/json' } });
+      assert.equal(res.status, 400, `${raw}: ${res.text}`);
+      assert.match(res.json.error.message, /U\+0000 or an unpaired surrogate/);
+    }
     const ok = await server.request('POST', base, { body: { displayName: 'emoji \u{1F600} and ü are fine' } });
     assert.equal(ok.status, 201, ok.text);
     assert.equal(ok.json.displayName, 'emoji \u{1F600} and ü are fine');

@@ -37,7 +37,7 @@ function alive(pid: number): boolean {
   }
 }
 
-async function waitFor(what: string, check: () => boolean, ms = 15000): Promise<void> {
+async function waitFor(what: string, check: () => boolean, ms = 30000): Promise<void> {
   const until = Date.now() + ms;
   while (!check()) {
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}:\n${server.lines.slice(-20).join('\n')}`);

@@ -3,7 +3,7 @@
 import { badRequest } from '../http/errors.js';
 import { isPrimitive } from './edm.js';
 import { StructuredType, type Model, type Property } from './model.js';
-import { checkPrimitive, describeJson } from './values.js';
+import { checkPrimitive, describeJson, storableText } from './values.js';
 
 export type Mode = 'create' | 'update';
 
@@ -22,6 +22,26 @@ function resolveTypeAnnotation(model: Model, declared: StructuredType, value: un
     );
   }
   return t;
+}
+
+const unstorableMessage = (where: string) =>
+  `Invalid value for property '${where}': the text contains U+0000 or an unpaired surrogate, which cannot be stored.`;
+
+/** The path of the first string (value or key) in a JSON value that has no UTF-8 form, if any. */
+function unstorableTextIn(value: unknown, where: string): string | undefined {
+  if (typeof value === 'string') return storableText(value) ? undefined : where;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const bad = unstorableTextIn(value[i], `${where}[${i}]`);
+      if (bad !== undefined) return bad;
+    }
+  } else if (isPlainObject(value)) {
+    for (const [k, v] of Object.entries(value)) {
+      const bad = storableText(k) ? unstorableTextIn(v, `${where}/${k}`) : `${where}/${k}`;
+      if (bad !== undefined) return bad;
+    }
+  }
+  return undefined;
 }
 
 export class BodyValidator {
@@ -51,11 +71,16 @@ export class BodyValidator {
       const where = path + name;
       if (!prop) {
         if (type.isOpen) {
+          // Dynamic properties are stored as given; their text must still have a UTF-8 form (see values.ts).
+          const bad = unstorableTextIn(value, where) ?? (storableText(name) ? undefined : where);
+          if (bad !== undefined) throw badRequest(unstorableMessage(bad));
           out[name] = value;
           continue;
         }
+        // Graph (OData) reports this with the code RequestBodyRead.
         throw badRequest(
           `The property '${where}' does not exist on type '${type.qualifiedName}'. Make sure to only use property names that are defined by the type or mark the type as open type.`,
+          'RequestBodyRead',
         );
       }
       if (prop.readOnly) continue;
@@ -86,7 +111,7 @@ export class BodyValidator {
     if (isPrimitive(prop.type)) {
       const c = checkPrimitive(prop.type, value);
       if (!c.ok && prop.type === 'Edm.String' && typeof value === 'string') {
-        throw badRequest(`Invalid value for property '${where}': the text contains U+0000 or an unpaired surrogate, which cannot be stored.`);
+        throw badRequest(unstorableMessage(where));
       }
       if (!c.ok) throw badRequest(expected());
       return c.canonical;
@@ -110,7 +135,9 @@ export class BodyValidator {
     const given = this.structured(t, value, `${where}/`, mode);
     // Complex values are stored whole: every declared property present (null when not given), then open extras.
     const full: Record<string, unknown> = {};
-    if (t !== complex) full['@odata.type'] = `#${t.qualifiedName}`;
+    // The client's type annotation is kept as sent (seed 004 documents it echoed back); a derived type
+    // must be named on output anyway.
+    if (typeof value['@odata.type'] === 'string') full['@odata.type'] = value['@odata.type'];
     for (const p of t.properties) full[p.name] = p.name in given ? given[p.name] : p.collection ? [] : null;
     for (const [k, v] of Object.entries(given)) if (!(k in full)) full[k] = v;
     return full;

@@ -61,7 +61,7 @@ export function nowDateTimeOffset(): string {
 // other engine can. Refused on input, whatever the engine, so that the API behaves the same on both.
 const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
-function storableText(text: string): boolean {
+export function storableText(text: string): boolean {
   return !UNSTORABLE.test(text);
 }
 

@@ -45,8 +45,8 @@ export async function spawnServe(args: string[], opts: { timeoutMs?: number } = 
   const origin = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => {
       proc.kill('SIGKILL');
-      reject(new Error(`clientele serve did not start within ${opts.timeoutMs ?? 20000} ms:\n${lines.join('\n')}`));
-    }, opts.timeoutMs ?? 20000);
+      reject(new Error(`clientele serve did not start within ${opts.timeoutMs ?? 60000} ms:\n${lines.join('\n')}`));
+    }, opts.timeoutMs ?? 60000);
     const onData = (chunk: Buffer) => {
       for (const line of chunk.toString('utf8').split('\n')) {
         if (!line) continue;

@@ -4,6 +4,8 @@ import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { createClientele, type ClienteleConfig } from '../../app.js';
 import { isPostgresUrl } from '../../store/postgres.js';
+import { parseFaultSpec, type FaultOptions } from '../../http/faults.js';
+import type { ThrottleOptions } from '../../http/throttle.js';
 import { env, UsageError } from '../util.js';
 
 const HELP = `Usage: clientele serve [options]
@@ -18,7 +20,7 @@ Options (environment variable in brackets):
   --db <url>           use PostgreSQL instead of the embedded store: postgres://user:pass@host:5432/db
                        [DATABASE_URL]
   --db-schema <name>   PostgreSQL schema for Clientele's tables, created if missing [CLIENTELE_DB_SCHEMA]
-                       (default public)
+                       (default: the connection's search_path, normally public)
   --db-pool <n>        PostgreSQL connections per process [CLIENTELE_DB_POOL] (default 10)
   --db-statement-timeout <ms>
                        PostgreSQL cancels a statement running longer [CLIENTELE_DB_STATEMENT_TIMEOUT]
@@ -28,6 +30,12 @@ Options (environment variable in brackets):
                        scale, writes take turns. Not with --in-memory.
   --public-url <url>   scheme://host[:port] to report in URLs, when behind a proxy [CLIENTELE_PUBLIC_URL]
   --log-level <level>  fatal|error|warn|info|debug|trace|silent [CLIENTELE_LOG_LEVEL] (default info)
+  --throttle <rps>[:<burst>]
+                       Graph-like rate limit per tenant and app: 429 + Retry-After beyond it
+                       [CLIENTELE_THROTTLE] (default off)
+  --faults <spec>      inject Graph errors for resilience testing, e.g. rate=0.05,seed=7,status=429|503
+                       (statuses 429, 500, 503, 504; retry-after=N) [CLIENTELE_FAULTS] (default off).
+                       With faults on, a request may also ask for one with the header x-clientele-fault: 503
   -h, --help           this help
 `;
 
@@ -61,6 +69,8 @@ function parse(argv: string[]): ServeOptions | undefined {
         workers: { type: 'string' },
         'public-url': { type: 'string' },
         'log-level': { type: 'string' },
+        throttle: { type: 'string' },
+        faults: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -79,6 +89,23 @@ function parse(argv: string[]): ServeOptions | undefined {
   const logLevel = values['log-level'] ?? env('CLIENTELE_LOG_LEVEL') ?? 'info';
   const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
   if (!levels.includes(logLevel)) throw new UsageError(`--log-level: '${logLevel}' is not one of ${levels.join(', ')}`);
+
+  const throttleText = values.throttle ?? env('CLIENTELE_THROTTLE');
+  let throttle: ThrottleOptions | undefined;
+  if (throttleText !== undefined) {
+    const m = /^(\d+(?:\.\d+)?)(?::(\d+))?$/.exec(throttleText);
+    if (!m || Number(m[1]) <= 0) throw new UsageError(`--throttle: '${throttleText}' is not <requests-per-second>[:<burst>]`);
+    throttle = { requestsPerSecond: Number(m[1]), burst: m[2] ? Number(m[2]) : Math.max(1, Math.ceil(Number(m[1]))) };
+  }
+  const faultsText = values.faults ?? env('CLIENTELE_FAULTS');
+  let faults: FaultOptions | undefined;
+  if (faultsText !== undefined) {
+    try {
+      faults = parseFaultSpec(faultsText);
+    } catch (err) {
+      throw new UsageError(`--${(err as Error).message}`);
+    }
+  }
 
   const inMemory = values['in-memory'] ?? env('CLIENTELE_IN_MEMORY') === '1';
   const db = values.db ?? env('DATABASE_URL');
@@ -102,6 +129,8 @@ function parse(argv: string[]): ServeOptions | undefined {
       inMemory,
       publicUrl: values['public-url'] ?? env('CLIENTELE_PUBLIC_URL'),
       logger: { level: logLevel },
+      throttle,
+      faults,
     },
   };
 }
