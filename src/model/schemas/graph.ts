@@ -1,39 +1,6 @@
 // microsoft.graph: the Bookings types (beta), as Graph's public metadata declares them.
-import type { PermissionRule, Permissions, SchemaDecl } from '../edm.js';
-
-// Seed 002 (latest page): delegated work/school and application accept these, least privileged first;
-// personal Microsoft accounts are not supported.
-const bookingsWrite: PermissionRule = {
-  delegated: ['BookingsAppointment.ReadWrite.All', 'Bookings.ReadWrite.All', 'Bookings.Manage.All'],
-  application: ['BookingsAppointment.ReadWrite.All', 'Bookings.ReadWrite.All', 'Bookings.Manage.All'],
-  personal: null,
-};
-// Graph's list/get bookingCustomer pages add the read scope as least privileged.
-const bookingsRead: PermissionRule = {
-  delegated: ['Bookings.Read.All', ...bookingsWrite.delegated!],
-  application: ['Bookings.Read.All', ...bookingsWrite.application!],
-  personal: null,
-};
-const customerPermissions: Permissions = {
-  list: bookingsRead,
-  get: bookingsRead,
-  create: bookingsWrite,
-  update: bookingsWrite,
-  delete: bookingsWrite,
-};
-// Businesses: creating and deleting one is a management operation in Graph.
-const bookingsManage: PermissionRule = {
-  delegated: ['Bookings.Manage.All'],
-  application: ['Bookings.Manage.All'],
-  personal: null,
-};
-const businessPermissions: Permissions = {
-  list: bookingsRead,
-  get: bookingsRead,
-  create: bookingsManage,
-  update: { delegated: ['Bookings.ReadWrite.All', 'Bookings.Manage.All'], application: ['Bookings.ReadWrite.All', 'Bookings.Manage.All'], personal: null },
-  delete: bookingsManage,
-};
+import type { SchemaDecl } from '../edm.js';
+import { bookingBusinessPermissions as businessPermissions, bookingCustomerPermissions as customerPermissions } from './permissions.js';
 
 export const graphSchema: SchemaDecl = {
   namespace: 'microsoft.graph',
