@@ -22,8 +22,8 @@ export const authorize: Authorizer = (principal, op, rule, target) => {
   }
   const held = new Set([...principal.permissions].map((p) => p.toLowerCase()));
   if (accepted.some((p) => held.has(p.toLowerCase()))) return;
-  const kind = principal.kind === 'application' ? 'application permission (role)' : 'delegated permission (scope)';
-  throw accessDenied(`Missing permission: to ${what} the token needs one of the ${kind}s ${accepted.join(', ')}.`);
+  const kind = principal.kind === 'application' ? 'application permissions (roles)' : 'delegated permissions (scopes)';
+  throw accessDenied(`Missing permission: to ${what} the token needs one of these ${kind}: ${accepted.join(', ')}.`);
 };
 
 /** The permissions that would let this principal through, or null when its kind of account is not supported. */

@@ -263,7 +263,7 @@ export class EntityService {
 
   private async list(target: Target, ctx: RequestContext): Promise<HandlerResult> {
     const type = target.step.type;
-    const opts: ListOptions = this.query.listOptions(type, target.table!, ctx.rawQuery, ctx.headers);
+    const opts: ListOptions = this.query.listOptions(type, target.table!, ctx.rawQuery, ctx.headers, target.scope);
     const page = await this.query.page(this.store, target.table!, target.scope, opts);
     const body: Record<string, unknown> = {
       '@odata.context': contextUrl(ctx.serviceRoot, target.steps, 'collection', opts.select),
@@ -278,7 +278,7 @@ export class EntityService {
   }
 
   private async count(target: Target, ctx: RequestContext): Promise<HandlerResult> {
-    const opts = this.query.listOptions(target.step.type, target.table!, ctx.rawQuery, ctx.headers);
+    const opts = this.query.listOptions(target.step.type, target.table!, ctx.rawQuery, ctx.headers, target.scope);
     const n = await this.store.count(target.table!, target.scope, opts.where);
     return { status: 200, text: String(n) };
   }
