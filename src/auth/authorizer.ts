@@ -7,9 +7,9 @@ import type { Principal } from './principal.js';
 
 const VERB: Record<Operation, string> = { list: 'list', get: 'read', create: 'create', update: 'update', delete: 'delete' };
 
-export const authorize: Authorizer = (principal, op, rule, target) => {
+export const authorize: Authorizer = (principal, op, rule, step) => {
   if (principal.unrestricted) return;
-  const what = `${VERB[op]} ${target.step.type.name}`;
+  const what = `${VERB[op]} ${step.type.name}`;
   // Deny by default: an operation the model gives no rule is refused rather than silently open.
   if (!rule) throw accessDenied(`No permission is declared that allows this app to ${what}.`);
   const accepted = acceptedFor(principal, rule);

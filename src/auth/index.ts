@@ -14,8 +14,8 @@ export interface AuthConfig {
   mode?: AuthMode;
   /** Tenant of the anonymous principal in mode `none`. */
   anonymousTenantId?: string;
-  /** Trust the built-in dev issuer (default true). */
-  devIssuer?: boolean;
+  /** Trust the built-in dev issuer (default true); an instance may be given to share one key between servers. */
+  devIssuer?: boolean | DevIssuer;
   /** An external issuer's keys: a JWKS URL (e.g. Entra's) or a local JWKS file. */
   jwksUrl?: string;
   jwksFile?: string;
@@ -44,7 +44,7 @@ export async function createAuth(config: AuthConfig, keyLocation: string | undef
   const trusted: TrustedIssuer[] = [];
   let devIssuer: DevIssuer | undefined;
   if (config.devIssuer !== false) {
-    devIssuer = await DevIssuer.open(keyLocation);
+    devIssuer = config.devIssuer instanceof DevIssuer ? config.devIssuer : await DevIssuer.open(keyLocation);
     trusted.push({ issuers: [DEV_ISSUER_TEMPLATE], keys: createLocalJWKSet(devIssuer.jwks()), algorithms: [DEV_ISSUER_ALG] });
   }
   if (config.jwksUrl && config.jwksFile) throw new Error('give either a JWKS URL or a JWKS file, not both');

@@ -2,7 +2,7 @@
 // sends a dev-issuer token (default tenant, broad delegated scopes) unless the test says otherwise.
 import type { AddressInfo } from 'node:net';
 import { createClientele, type Clientele, type ClienteleConfig } from '../../src/app.js';
-import type { MintOptions } from '../../src/auth/dev-issuer.js';
+import { DevIssuer, type MintOptions } from '../../src/auth/dev-issuer.js';
 import { DEFAULT_TENANT_ID } from '../../src/auth/principal.js';
 
 export interface TestResponse {
@@ -37,8 +37,12 @@ export interface TestServer {
 export const ALL_SCOPES = ['Bookings.Read.All', 'BookingsAppointment.ReadWrite.All', 'Bookings.ReadWrite.All', 'Bookings.Manage.All'];
 export { DEFAULT_TENANT_ID };
 
+// One dev issuer key per test process: making an RSA key costs ~0.3 s, and servers need not differ in it.
+let sharedIssuer: Promise<DevIssuer> | undefined;
+
 export async function startServer(config: ClienteleConfig = {}): Promise<TestServer> {
-  const clientele = await createClientele({ inMemory: true, ...config });
+  const auth = { devIssuer: await (sharedIssuer ??= DevIssuer.open()), ...config.auth };
+  const clientele = await createClientele({ inMemory: true, ...config, auth });
   await clientele.app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = clientele.app.server.address() as AddressInfo;
   const origin = `${config.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
@@ -54,7 +58,7 @@ export async function startServer(config: ClienteleConfig = {}): Promise<TestSer
     async request(method, path, opts = {}) {
       const headers: Record<string, string> = { ...opts.headers };
       const hasAuthorization = Object.keys(headers).some((h) => h.toLowerCase() === 'authorization');
-      if (!opts.anonymous && !hasAuthorization && clientele.devIssuer) {
+      if (!opts.anonymous && !hasAuthorization && (opts.token || clientele.devIssuer)) {
         headers.authorization = `Bearer ${opts.token ?? (defaultToken ??= await token())}`;
       }
       let body: string | undefined = opts.raw;
