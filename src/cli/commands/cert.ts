@@ -2,7 +2,7 @@
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_DEV_HOSTS, ensureDevCertificate } from '../../http/tls.js';
-import { env, UsageError, type Command } from '../util.js';
+import { env, io, UsageError, type Command } from '../util.js';
 
 const HELP = `Usage: clientele cert [options]
 
@@ -37,12 +37,12 @@ export async function cert(argv: string[]): Promise<void> {
     throw new UsageError((err as Error).message);
   }
   if (values.help) {
-    process.stdout.write(HELP);
+    io.out(HELP);
     return;
   }
   const location = values.location ?? env('CLIENTELE_LOCATION') ?? './.clientele';
   const dev = ensureDevCertificate(join(location, 'tls'), { hosts: values.host, force: values.force });
-  process.stdout.write(
+  io.out(
     `${dev.created ? 'Made' : 'Kept'} a certificate for ${dev.hosts.join(', ')}\n` +
       `  CA (trust this):  ${resolve(dev.caFile)}\n` +
       `  certificate:      ${resolve(dev.certFile)}\n` +

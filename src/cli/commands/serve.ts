@@ -5,7 +5,7 @@ import { createClientele } from '../../app.js';
 import type { AuthConfig } from '../../auth/index.js';
 import { DEFAULT_TENANT_ID } from '../../auth/principal.js';
 import { ensureDevCertificate, loadTls, type TlsMaterial } from '../../http/tls.js';
-import { env, UsageError, type Command } from '../util.js';
+import { env, io, UsageError, type Command } from '../util.js';
 
 const HELP = `Usage: clientele serve [options]
 
@@ -75,7 +75,7 @@ export async function serve(argv: string[]): Promise<void> {
     throw new UsageError((err as Error).message);
   }
   if (values.help) {
-    process.stdout.write(HELP);
+    io.out(HELP);
     return;
   }
   const host = values.host ?? env('CLIENTELE_HOST') ?? '127.0.0.1';

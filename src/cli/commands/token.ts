@@ -3,7 +3,7 @@
 import { parseArgs } from 'node:util';
 import { DevIssuer } from '../../auth/dev-issuer.js';
 import { DEFAULT_TENANT_ID } from '../../auth/principal.js';
-import { env, UsageError, type Command } from '../util.js';
+import { env, io, UsageError, type Command } from '../util.js';
 
 /** What a token carries when the command line names no scopes or roles: every Bookings permission. */
 const DEFAULT_PERMISSIONS = ['Bookings.Read.All', 'BookingsAppointment.ReadWrite.All', 'Bookings.ReadWrite.All', 'Bookings.Manage.All'];
@@ -59,7 +59,7 @@ export async function token(argv: string[]): Promise<void> {
     throw new UsageError((err as Error).message);
   }
   if (values.help) {
-    process.stdout.write(HELP);
+    io.out(HELP);
     return;
   }
   const app = values.app === true || values.roles !== undefined;
@@ -87,7 +87,7 @@ export async function token(argv: string[]): Promise<void> {
     audience: values.audience,
     lifetimeSeconds,
   });
-  process.stdout.write(jwt + '\n');
+  io.out(jwt + '\n');
 }
 
 export const tokenCommand: Command = { name: 'token', summary: 'print a bearer token from the built-in dev issuer', run: token };
