@@ -10,6 +10,8 @@ import type { TlsMaterial } from './http/tls.js';
 import { StorageSchema } from './store/schema.js';
 import { openSqliteStore } from './store/sqlite.js';
 import type { Store } from './store/store.js';
+import { FaultInjector, type FaultOptions } from './http/faults.js';
+import { Throttle, type ThrottleOptions } from './http/throttle.js';
 
 export interface ClienteleConfig {
   /** Data directory of the embedded store (and of the dev issuer's signing key). */
@@ -25,6 +27,8 @@ export interface ClienteleConfig {
   auth?: AuthConfig;
   /** Serve https with this certificate and key (PEM). */
   tls?: TlsMaterial;
+  throttle?: ThrottleOptions;
+  faults?: FaultOptions;
 }
 
 export interface Clientele {
@@ -59,6 +63,8 @@ export async function createClientele(config: ClienteleConfig = {}): Promise<Cli
     publicUrl: config.publicUrl,
     mailboxDomain: config.mailboxDomain,
     logger: config.logger,
+    throttle: config.throttle ? new Throttle(config.throttle) : undefined,
+    faults: config.faults ? new FaultInjector(config.faults) : undefined,
   });
   return {
     app,

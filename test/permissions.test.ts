@@ -149,10 +149,12 @@ describe('bookingBusiness permissions', () => {
     assert.equal((await server.request('DELETE', `/v1.0/solutions/bookingBusinesses/${encodeURIComponent(created.json.id)}`, { token: manage })).status, 204);
   });
 
-  it('the application role Bookings.Manage.All may create businesses (a documented choice)', async () => {
+  it('application roles cannot create or delete businesses (Graph documents them delegated-only)', async () => {
     const token = await server.token({ roles: ['Bookings.Manage.All'] });
-    assert.equal((await server.request('POST', '/v1.0/bookingBusinesses', { token, body: { displayName: 'App made' } })).status, 201);
-    assert.deepEqual(bookingBusinessPermissions.create!.application, ['Bookings.Manage.All']);
+    assertDenied(await server.request('POST', '/v1.0/bookingBusinesses', { token, body: { displayName: 'App made' } }), /not supported with application permissions/);
+    assertDenied(await server.request('DELETE', BIZ_PATH, { token }), /not supported with application permissions/);
+    assert.equal((await server.request('PATCH', BIZ_PATH, { token, body: { phone: '2' } })).status, 204);
+    assert.equal(bookingBusinessPermissions.create!.application, null);
   });
 
   it('personal accounts are refused', async () => {

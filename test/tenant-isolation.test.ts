@@ -8,6 +8,7 @@ const A = 'aaaaaaaa-0000-4000-8000-00000000000a';
 const B = 'bbbbbbbb-0000-4000-8000-00000000000b';
 const BIZ = 'Shared@contoso.onmicrosoft.com';
 const ONLY_A = 'OnlyA@contoso.onmicrosoft.com';
+const NEVER = 'Never@contoso.onmicrosoft.com';
 const bizPath = (id: string) => `/v1.0/solutions/bookingBusinesses/${encodeURIComponent(id)}`;
 const customers = (biz: string) => `${bizPath(biz)}/customers`;
 
@@ -55,7 +56,10 @@ describe('tenant isolation', () => {
       assert.equal((await server.request('GET', '/v1.0/bookingBusinesses/$count', { token })).text, '0');
       const get = await server.request('GET', bizPath(ONLY_A), { token });
       assert.equal(get.status, 404);
-      assert.equal(get.json.error.code, 'ErrorItemNotFound');
+      // Exactly what a business that never existed answers: nothing tells B that A has one.
+      const never = await server.request('GET', bizPath(NEVER), { token });
+      assert.equal(get.json.error.code, never.json.error.code);
+      assert.equal(get.json.error.message.replace(ONLY_A, NEVER), never.json.error.message);
     }
   });
 
@@ -78,7 +82,8 @@ describe('tenant isolation', () => {
     ] as const) {
       const res = await server.request(method, path, { token: tokenB, body });
       assert.equal(res.status, 404, `${method} ${path}: ${res.text}`);
-      assert.equal(res.json.error.code, 'ErrorItemNotFound');
+      const never = await server.request(method, path.replace(encodeURIComponent(BIZ), encodeURIComponent(NEVER)).replace(encodeURIComponent(ONLY_A), encodeURIComponent(NEVER)), { token: tokenB, body });
+      assert.equal(res.json.error.code, never.json.error.code);
     }
     await assertAUntouched();
   });
@@ -145,6 +150,52 @@ describe('tenant isolation', () => {
     assert.deepEqual(res.json.value, []);
     const asA = await server.request('GET', `${customers(BIZ)}?$filter=${encodeURIComponent(`id eq '${aCustomers[0]}'`)}`, { token: tokenA });
     assert.equal(asA.json.value.length, 1);
+  });
+
+  it("$batch: B's inner requests for A's data all answer 404, and change nothing", async () => {
+    const id = aCustomers[2]!;
+    const inner = (p: string) => p.replace(/^\/v1\.0/, '');
+    const res = await server.request('POST', '/v1.0/$batch', {
+      token: tokenB,
+      body: {
+        requests: [
+          { id: '1', method: 'GET', url: inner(bizPath(ONLY_A)) },
+          { id: '2', method: 'GET', url: inner(`${customers(ONLY_A)}`) },
+          { id: '3', method: 'PATCH', url: inner(`${customers(BIZ)}/${id}`), body: { displayName: 'Hijacked' }, headers: { 'content-type': 'application/json' } },
+          { id: '4', method: 'DELETE', url: inner(`${customers(BIZ)}/${id}`) },
+          { id: '5', method: 'POST', url: inner(customers(ONLY_A)), body: { displayName: 'Planted' }, headers: { 'content-type': 'application/json' } },
+          { id: '6', method: 'GET', url: '/solutions/bookingBusinesses' },
+        ],
+      },
+    });
+    assert.equal(res.status, 200, res.text);
+    const byId = new Map(res.json.responses.map((r: { id: string }) => [r.id, r]));
+    for (const n of ['1', '2', '3', '4', '5']) assert.equal((byId.get(n) as { status: number }).status, 404, `request ${n}`);
+    const list = byId.get('6') as { status: number; body: { value: Array<{ id: string }> } };
+    assert.equal(list.status, 200);
+    assert.ok(!list.body.value.some((b) => b.id.toLowerCase() === ONLY_A.toLowerCase()));
+    await assertAUntouched();
+  });
+
+  it('$batch needs a token, and its inner requests keep the caller\'s permissions', async () => {
+    const anonymous = await server.request('POST', '/v1.0/$batch', { anonymous: true, body: { requests: [{ id: '1', method: 'GET', url: '/solutions/bookingBusinesses' }] } });
+    assert.equal(anonymous.status, 401);
+    assert.equal(anonymous.json.error.code, 'InvalidAuthenticationToken');
+    const readOnly = await server.token({ tenantId: A, scopes: ['Bookings.Read.All'] });
+    const res = await server.request('POST', '/v1.0/$batch', {
+      token: readOnly,
+      body: {
+        requests: [
+          { id: '1', method: 'GET', url: `/solutions/bookingBusinesses/${encodeURIComponent(BIZ)}/customers/$count` },
+          { id: '2', method: 'DELETE', url: `/solutions/bookingBusinesses/${encodeURIComponent(BIZ)}/customers/${aCustomers[0]}` },
+        ],
+      },
+    });
+    assert.equal(res.json.responses[0].status, 200);
+    assert.equal(res.json.responses[0].body, '3');
+    assert.equal(res.json.responses[1].status, 403);
+    assert.equal(res.json.responses[1].body.error.code, 'ErrorAccessDenied');
+    await assertAUntouched();
   });
 
   it('the tenant comes from the token: the same tenant id in another case is the same tenant', async () => {

@@ -4,6 +4,8 @@ import { parseArgs } from 'node:util';
 import { createClientele } from '../../app.js';
 import type { AuthConfig } from '../../auth/index.js';
 import { DEFAULT_TENANT_ID } from '../../auth/principal.js';
+import { parseFaultSpec, type FaultOptions } from '../../http/faults.js';
+import type { ThrottleOptions } from '../../http/throttle.js';
 import { ensureDevCertificate, loadTls, type TlsMaterial } from '../../http/tls.js';
 import { env, io, UsageError, type Command } from '../util.js';
 
@@ -19,6 +21,12 @@ Options (environment variable in brackets):
                        [CLIENTELE_IN_MEMORY=1]
   --public-url <url>   scheme://host[:port] to report in URLs, when behind a proxy [CLIENTELE_PUBLIC_URL]
   --log-level <level>  fatal|error|warn|info|debug|trace|silent [CLIENTELE_LOG_LEVEL] (default info)
+  --throttle <rps>[:<burst>]
+                       Graph-like rate limit per tenant and app: 429 + Retry-After beyond it
+                       [CLIENTELE_THROTTLE] (default off)
+  --faults <spec>      inject Graph errors for resilience testing, e.g. rate=0.05,seed=7,status=429|503
+                       (statuses 429, 500, 503, 504; retry-after=N) [CLIENTELE_FAULTS] (default off).
+                       With faults on, a request may also ask for one with the header x-clientele-fault: 503
 
 Authentication (every API call needs 'Authorization: Bearer <token>' unless --auth none):
   --auth <mode>        token | none [CLIENTELE_AUTH] (default token). 'none' checks nothing and puts every
@@ -67,6 +75,8 @@ export async function serve(argv: string[]): Promise<void> {
         cert: { type: 'string' },
         key: { type: 'string' },
         tls: { type: 'string' },
+        throttle: { type: 'string' },
+        faults: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -85,6 +95,23 @@ export async function serve(argv: string[]): Promise<void> {
   const logLevel = values['log-level'] ?? env('CLIENTELE_LOG_LEVEL') ?? 'info';
   const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
   if (!levels.includes(logLevel)) throw new UsageError(`--log-level: '${logLevel}' is not one of ${levels.join(', ')}`);
+
+  const throttleText = values.throttle ?? env('CLIENTELE_THROTTLE');
+  let throttle: ThrottleOptions | undefined;
+  if (throttleText !== undefined) {
+    const m = /^(\d+(?:\.\d+)?)(?::(\d+))?$/.exec(throttleText);
+    if (!m || Number(m[1]) <= 0) throw new UsageError(`--throttle: '${throttleText}' is not <requests-per-second>[:<burst>]`);
+    throttle = { requestsPerSecond: Number(m[1]), burst: m[2] ? Number(m[2]) : Math.max(1, Math.ceil(Number(m[1]))) };
+  }
+  const faultsText = values.faults ?? env('CLIENTELE_FAULTS');
+  let faults: FaultOptions | undefined;
+  if (faultsText !== undefined) {
+    try {
+      faults = parseFaultSpec(faultsText);
+    } catch (err) {
+      throw new UsageError(`--${(err as Error).message}`);
+    }
+  }
 
   const inMemory = values['in-memory'] ?? env('CLIENTELE_IN_MEMORY') === '1';
   const location = values.location ?? env('CLIENTELE_LOCATION') ?? './.clientele';
@@ -136,6 +163,8 @@ export async function serve(argv: string[]): Promise<void> {
       logger: { level: logLevel },
       auth,
       tls,
+      throttle,
+      faults,
     });
   } catch (err) {
     throw new Error(`cannot start in '${location}': ${(err as Error).message}`);

@@ -19,23 +19,21 @@ export const graphSchema: SchemaDecl = {
       kind: 'complex',
       name: 'physicalAddress',
       properties: [
-        { name: 'type', type: 'microsoft.graph.physicalAddressType' },
         { name: 'postOfficeBox', type: 'Edm.String' },
         { name: 'street', type: 'Edm.String' },
         { name: 'city', type: 'Edm.String' },
         { name: 'state', type: 'Edm.String' },
         { name: 'countryOrRegion', type: 'Edm.String' },
         { name: 'postalCode', type: 'Edm.String' },
+        { name: 'type', type: 'microsoft.graph.physicalAddressType' },
       ],
     },
     {
       kind: 'complex',
       name: 'phone',
       properties: [
-        { name: 'type', type: 'microsoft.graph.phoneType' },
         { name: 'number', type: 'Edm.String' },
-        { name: 'region', type: 'Edm.String' },
-        { name: 'language', type: 'Edm.String' },
+        { name: 'type', type: 'microsoft.graph.phoneType' },
       ],
     },
     {
@@ -80,6 +78,8 @@ export const graphSchema: SchemaDecl = {
       table: 'booking_businesses',
       keyStrategy: 'mailboxFromDisplayName',
       caseInsensitiveKey: true,
+      // Bookings is backed by Exchange: a business is a mailbox, and Graph reports a missing one this way.
+      notFound: { code: 'ErrorNonExistentMailbox', message: "The SMTP address '{id}' has no mailbox associated with it." },
       indexes: [['displayName']],
       properties: [
         { name: 'businessType', type: 'Edm.String' },
