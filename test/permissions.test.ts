@@ -168,6 +168,36 @@ describe('bookingBusiness permissions', () => {
   });
 });
 
+describe('partner APIs (Customers, customerCreationOperations): ManagedTenants.*, delegated only', () => {
+  const partner = {
+    partnerId: 'p1',
+    azureTenantId: '11111111-2222-3333-4444-555555555555',
+    displayName: 'Fabrikam',
+    domain: 'fabrikam.example',
+  };
+
+  it('a Bookings token may not touch partner customers; ManagedTenants.ReadWrite.All may, Read.All only reads', async () => {
+    const bookings = await server.token({ scopes: WRITE_SCOPES });
+    assertDenied(await server.request('GET', '/beta/Customers', { token: bookings }), /ManagedTenants\.Read\.All, ManagedTenants\.ReadWrite\.All\.$/);
+    assertDenied(await server.request('POST', '/beta/Customers', { token: bookings, body: partner }), /ManagedTenants\.ReadWrite\.All\.$/);
+
+    const write = await server.token({ scopes: ['ManagedTenants.ReadWrite.All'] });
+    const created = await server.request('POST', '/beta/Customers', { token: write, body: partner });
+    assert.equal(created.status, 201, created.text);
+    const read = await server.token({ scopes: ['ManagedTenants.Read.All'] });
+    assert.equal((await server.request('GET', `/beta/Customers/${created.json.id}`, { token: read })).status, 200);
+    assertDenied(await server.request('DELETE', `/beta/Customers/${created.json.id}`, { token: read }), /ManagedTenants\.ReadWrite\.All\.$/);
+    assertDenied(await server.request('POST', '/beta/customerCreationOperations', { token: read, body: {} }), /ManagedTenants\.ReadWrite\.All\.$/);
+  });
+
+  it('application tokens and personal accounts are refused', async () => {
+    const app = await server.token({ roles: ['ManagedTenants.ReadWrite.All'] });
+    assertDenied(await server.request('GET', '/beta/Customers', { token: app }), /not supported with application permissions/);
+    const personal = await server.token({ personal: true, scopes: ['ManagedTenants.ReadWrite.All'] });
+    assertDenied(await server.request('GET', '/beta/customerCreationOperations', { token: personal }), /personal Microsoft accounts/);
+  });
+});
+
 describe('auth mode none', () => {
   let open: TestServer;
   before(async () => {
