@@ -3,16 +3,16 @@
 // concurrent writes through either, next links that work on either, counts that agree.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { sharedStore, spawnServe, type ServeProcess } from './helpers/process.js';
+import { sharedStore, spawnServe, type ServeProcess, type SharedStore } from './helpers/process.js';
 import type { Requester, TestResponse } from './helpers/server.js';
 
 let a: ServeProcess;
 let b: ServeProcess;
-let store: ReturnType<typeof sharedStore>;
+let store: SharedStore;
 before(async () => {
-  store = sharedStore();
+  store = await sharedStore();
   // Both start at once on a fresh store, so their migrations race (and must queue on the schema lock).
-  [a, b] = await Promise.all([spawnServe(store.args), spawnServe(store.args)]);
+  [a, b] = await Promise.all([spawnServe(store.args, store), spawnServe(store.args, store)]);
 });
 after(async () => {
   await Promise.all([a?.stop(), b?.stop()]);

@@ -5,13 +5,13 @@ import http from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { serve } from '../src/cli/commands/serve.js';
 import { UsageError } from '../src/cli/util.js';
-import { sharedStore, spawnServe, type ServeProcess } from './helpers/process.js';
+import { sharedStore, spawnServe, type ServeProcess, type SharedStore } from './helpers/process.js';
 
 let server: ServeProcess;
-let store: ReturnType<typeof sharedStore>;
+let store: SharedStore;
 before(async () => {
-  store = sharedStore();
-  server = await spawnServe([...store.args, '--workers', '2']);
+  store = await sharedStore();
+  server = await spawnServe([...store.args, '--workers', '2'], store);
 });
 after(async () => {
   await server?.stop('SIGKILL');
@@ -46,9 +46,10 @@ async function waitFor(what: string, check: () => boolean, ms = 30000): Promise<
 }
 
 /** GET on a connection of its own (no keep-alive): the primary hands each new connection to the next worker. */
-function freshGet(path: string): Promise<number> {
+async function freshGet(path: string): Promise<number> {
+  const headers = { connection: 'close', authorization: `Bearer ${await store.token()}` };
   return new Promise((resolve, reject) => {
-    const req = http.get(server.origin + path, { agent: false, headers: { connection: 'close' } }, (res) => {
+    const req = http.get(server.origin + path, { agent: false, headers }, (res) => {
       res.resume();
       res.on('end', () => resolve(res.statusCode!));
     });

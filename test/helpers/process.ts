@@ -5,22 +5,37 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DevIssuer } from '../../src/auth/dev-issuer.js';
 import { freshSchema } from './postgres.js';
-import { requester, testDbUrl, type Requester } from './server.js';
+import { mintDefault, requester, testDbUrl, type Requester } from './server.js';
 
 const BIN = fileURLToPath(new URL('../../src/cli/bin.ts', import.meta.url));
 /** The flags say everything: no store settings leak in from the environment of the test run. */
 const CLEAN_ENV = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'DATABASE_URL' && !k.startsWith('CLIENTELE_')));
 
+export interface SharedStore {
+  /** `--location` (the dev issuer key, and the SQLite file) plus `--db`/`--db-schema` on PostgreSQL. */
+  args: string[];
+  /** A token from the dev issuer every process of the store trusts (every scope of the model). */
+  token(): Promise<string>;
+  dispose(): Promise<void>;
+}
+
 /** Store flags for `clientele serve` on the engine of this test run; `dispose` removes the data afterwards. */
-export function sharedStore(): { args: string[]; dispose(): Promise<void> } {
-  const url = testDbUrl();
-  if (url) {
-    const schema = freshSchema(url);
-    return { args: ['--db', url, '--db-schema', schema.name], dispose: schema.drop };
-  }
+export async function sharedStore(): Promise<SharedStore> {
   const dir = mkdtempSync(join(tmpdir(), 'clientele-test-'));
-  return { args: ['--location', dir], dispose: async () => rmSync(dir, { recursive: true, force: true }) };
+  // Made before any server starts, so that processes starting at once all read this one key.
+  const issuer = await DevIssuer.open(dir);
+  const url = testDbUrl();
+  const schema = url ? freshSchema(url) : undefined;
+  return {
+    args: ['--location', dir, ...(url ? ['--db', url, '--db-schema', schema!.name] : [])],
+    token: () => mintDefault(issuer),
+    async dispose() {
+      await schema?.drop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 export interface ServeProcess {
@@ -34,7 +49,7 @@ export interface ServeProcess {
 }
 
 /** Runs `clientele serve --port 0 ...args`; resolves once it listens (with --workers: once all workers do). */
-export async function spawnServe(args: string[], opts: { timeoutMs?: number } = {}): Promise<ServeProcess> {
+export async function spawnServe(args: string[], opts: { token?: () => Promise<string>; timeoutMs?: number } = {}): Promise<ServeProcess> {
   const workers = args.includes('--workers');
   const proc = spawn(process.execPath, ['--import', 'tsx', BIN, 'serve', '--host', '127.0.0.1', '--port', '0', ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -68,7 +83,7 @@ export async function spawnServe(args: string[], opts: { timeoutMs?: number } = 
   return {
     proc,
     origin,
-    request: requester(origin),
+    request: requester(origin, opts.token),
     lines,
     async stop(signal = 'SIGTERM') {
       if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal);

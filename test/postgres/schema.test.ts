@@ -61,7 +61,11 @@ describe('without --db-schema', () => {
       } finally {
         await server.close();
       }
-      const tables = await pgQuery(dbUrl.toString(), `select table_schema, table_name from information_schema.tables where table_name like 'booking%' order by 2`);
+      const tables = await pgQuery(
+        dbUrl.toString(),
+        `select table_schema, table_name from information_schema.tables where table_name = any($1) order by 2`,
+        [tenantTables],
+      );
       assert.deepEqual(tables, tenantTables.map((t) => ({ table_schema: 'public', table_name: t })));
     } finally {
       await pgQuery(url, `drop database if exists "${dbName}" with (force)`);

@@ -1,6 +1,8 @@
 // Every command of the CLI; main.ts dispatches by name. Adding a command is one file and one line here.
 import type { Command } from '../util.js';
+import { certCommand } from './cert.js';
 import { schemaCommand } from './schema.js';
 import { serveCommand } from './serve.js';
+import { tokenCommand } from './token.js';
 
-export const commands: Command[] = [serveCommand, schemaCommand];
+export const commands: Command[] = [serveCommand, tokenCommand, certCommand, schemaCommand];

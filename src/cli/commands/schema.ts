@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { loadModel } from '../../model/index.js';
 import { citusDistribution, postgresSchemaDdl } from '../../store/postgres.js';
 import { sqliteSchemaDdl } from '../../store/sqlite.js';
-import { UsageError } from '../util.js';
+import { io, UsageError, type Command } from '../util.js';
 
 const HELP = `Usage: clientele schema [options]
 
@@ -28,13 +28,13 @@ export async function schema(argv: string[]): Promise<void> {
     throw new UsageError((err as Error).message);
   }
   if (values.help) {
-    process.stdout.write(HELP);
+    io.out(HELP);
     return;
   }
   const engine = values.engine ?? 'postgres';
   if (engine !== 'postgres' && engine !== 'sqlite') throw new UsageError(`--engine: '${engine}' is not postgres or sqlite`);
   if (values.citus && engine !== 'postgres') throw new UsageError('--citus goes with --engine postgres');
-  process.stdout.write(schemaScript(engine, values.citus ?? false));
+  io.out(schemaScript(engine, values.citus ?? false));
 }
 
 /** The script `clientele schema` prints (docs/citus.sql is the --citus one, and a test keeps it so). */
@@ -52,4 +52,4 @@ export function schemaScript(engine: 'postgres' | 'sqlite', citus: boolean): str
   return out;
 }
 
-export const schemaCommand = { name: 'schema', summary: 'print the SQL schema (PostgreSQL, Citus or SQLite)', run: schema };
+export const schemaCommand: Command = { name: 'schema', summary: 'print the SQL schema (PostgreSQL, Citus or SQLite)', run: schema };

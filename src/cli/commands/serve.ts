@@ -1,12 +1,16 @@
 // `clientele serve`: start the Graph-compatible server, in this process or in N worker processes.
 import cluster from 'node:cluster';
 import { availableParallelism } from 'node:os';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createClientele, type ClienteleConfig } from '../../app.js';
-import { isPostgresUrl } from '../../store/postgres.js';
+import { createClientele, type Clientele, type ClienteleConfig } from '../../app.js';
+import type { AuthConfig } from '../../auth/index.js';
+import { DEFAULT_TENANT_ID } from '../../auth/principal.js';
 import { parseFaultSpec, type FaultOptions } from '../../http/faults.js';
 import type { ThrottleOptions } from '../../http/throttle.js';
-import { env, UsageError } from '../util.js';
+import { ensureDevCertificate, loadTls, type TlsMaterial } from '../../http/tls.js';
+import { isPostgresUrl } from '../../store/postgres.js';
+import { env, io, UsageError, type Command } from '../util.js';
 
 const HELP = `Usage: clientele serve [options]
 
@@ -16,7 +20,8 @@ Options (environment variable in brackets):
   --host <addr>        address to listen on [CLIENTELE_HOST] (default 127.0.0.1)
   --port <n>           port [CLIENTELE_PORT] (default 4000)
   --location <dir>     data directory of the embedded store [CLIENTELE_LOCATION] (default ./.clientele)
-  --in-memory          keep everything in memory; nothing is written to disk [CLIENTELE_IN_MEMORY=1]
+  --in-memory          keep the data in memory; nothing is written to disk but what --tls dev makes
+                       [CLIENTELE_IN_MEMORY=1]
   --db <url>           use PostgreSQL instead of the embedded store: postgres://user:pass@host:5432/db
                        [DATABASE_URL]
   --db-schema <name>   PostgreSQL schema for Clientele's tables, created if missing [CLIENTELE_DB_SCHEMA]
@@ -36,13 +41,39 @@ Options (environment variable in brackets):
   --faults <spec>      inject Graph errors for resilience testing, e.g. rate=0.05,seed=7,status=429|503
                        (statuses 429, 500, 503, 504; retry-after=N) [CLIENTELE_FAULTS] (default off).
                        With faults on, a request may also ask for one with the header x-clientele-fault: 503
+
+Authentication (every API call needs 'Authorization: Bearer <token>' unless --auth none):
+  --auth <mode>        token | none [CLIENTELE_AUTH] (default token). 'none' checks nothing and puts every
+                       caller in one tenant: for quick local use only
+  --tenant <id>        the tenant of anonymous callers with --auth none [CLIENTELE_TENANT]
+                       (default ${DEFAULT_TENANT_ID})
+  --no-dev-issuer      do not trust the built-in dev issuer ('clientele token') [CLIENTELE_DEV_ISSUER=0]
+  --jwks-url <url>     also trust tokens signed by these keys, e.g. Entra ID's
+                       https://login.microsoftonline.com/common/discovery/v2.0/keys [CLIENTELE_JWKS_URL]
+  --jwks-file <file>   the same from a local JWKS file [CLIENTELE_JWKS_FILE]
+  --issuer <iss>       accepted iss of those tokens; '{tenantid}' stands for the token's tid; repeatable
+                       [CLIENTELE_ISSUER, comma-separated] (default: Entra ID v1 and v2 issuers)
+  --audience <aud>     accepted aud; repeatable [CLIENTELE_AUDIENCE, comma-separated]
+                       (default: https://graph.microsoft.com, 00000003-0000-0000-c000-000000000000)
+
+TLS (https):
+  --cert <file>        PEM certificate (chain allowed) [CLIENTELE_TLS_CERT]; needs --key
+  --key <file>         PEM private key [CLIENTELE_TLS_KEY]
+  --tls dev            serve https with a development certificate for localhost, made under
+                       <location>/tls (see 'clientele cert') [CLIENTELE_TLS=dev]
   -h, --help           this help
 `;
+
+const BOOKINGS_SCOPES = ['Bookings.Read.All', 'BookingsAppointment.ReadWrite.All', 'Bookings.ReadWrite.All', 'Bookings.Manage.All'];
+const csv = (text: string | undefined) => text?.split(',').map((s) => s.trim()).filter(Boolean);
 
 interface ServeOptions {
   host: string;
   port: number;
   workers: number;
+  mode: 'token' | 'none';
+  /** The development CA to tell clients about (--tls dev). */
+  devCa?: string;
   config: ClienteleConfig;
 }
 
@@ -69,6 +100,16 @@ function parse(argv: string[]): ServeOptions | undefined {
         workers: { type: 'string' },
         'public-url': { type: 'string' },
         'log-level': { type: 'string' },
+        auth: { type: 'string' },
+        tenant: { type: 'string' },
+        'no-dev-issuer': { type: 'boolean' },
+        'jwks-url': { type: 'string' },
+        'jwks-file': { type: 'string' },
+        issuer: { type: 'string', multiple: true },
+        audience: { type: 'string', multiple: true },
+        cert: { type: 'string' },
+        key: { type: 'string' },
+        tls: { type: 'string' },
         throttle: { type: 'string' },
         faults: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -79,13 +120,13 @@ function parse(argv: string[]): ServeOptions | undefined {
     throw new UsageError((err as Error).message);
   }
   if (values.help) {
-    process.stdout.write(HELP);
+    io.out(HELP);
     return undefined;
   }
   const host = values.host ?? env('CLIENTELE_HOST') ?? '127.0.0.1';
   const portText = values.port ?? env('CLIENTELE_PORT') ?? '4000';
   const port = Number(portText);
-  if (!/^\d+$/.test(portText) || port > 65535) throw new UsageError(`--port: '${portText}' is not a port number`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port: '${portText}' is not a port number`);
   const logLevel = values['log-level'] ?? env('CLIENTELE_LOG_LEVEL') ?? 'info';
   const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
   if (!levels.includes(logLevel)) throw new UsageError(`--log-level: '${logLevel}' is not one of ${levels.join(', ')}`);
@@ -108,6 +149,7 @@ function parse(argv: string[]): ServeOptions | undefined {
   }
 
   const inMemory = values['in-memory'] ?? env('CLIENTELE_IN_MEMORY') === '1';
+  const location = values.location ?? env('CLIENTELE_LOCATION') ?? './.clientele';
   const db = values.db ?? env('DATABASE_URL');
   if (db !== undefined && !isPostgresUrl(db)) throw new UsageError(`--db: expected a postgres:// or postgresql:// URL`);
   if (db !== undefined && inMemory) throw new UsageError('--in-memory and --db exclude each other');
@@ -116,23 +158,73 @@ function parse(argv: string[]): ServeOptions | undefined {
   if (workers > 1 && inMemory) throw new UsageError('--workers: in-memory stores cannot be shared between processes; use a data directory or --db');
   const poolText = values['db-pool'] ?? env('CLIENTELE_DB_POOL');
   const timeoutText = values['db-statement-timeout'] ?? env('CLIENTELE_DB_STATEMENT_TIMEOUT');
+
+  const mode = values.auth ?? env('CLIENTELE_AUTH') ?? 'token';
+  if (mode !== 'token' && mode !== 'none') throw new UsageError(`--auth: '${mode}' is not one of token, none`);
+  const auth: AuthConfig = {
+    mode,
+    anonymousTenantId: values.tenant ?? env('CLIENTELE_TENANT'),
+    devIssuer: !(values['no-dev-issuer'] ?? env('CLIENTELE_DEV_ISSUER') === '0'),
+    jwksUrl: values['jwks-url'] ?? env('CLIENTELE_JWKS_URL'),
+    jwksFile: values['jwks-file'] ?? env('CLIENTELE_JWKS_FILE'),
+    issuers: values.issuer ?? csv(env('CLIENTELE_ISSUER')),
+    audiences: values.audience?.flatMap((a) => csv(a) ?? []) ?? csv(env('CLIENTELE_AUDIENCE')),
+  };
+  if (auth.jwksUrl && auth.jwksFile) throw new UsageError('give --jwks-url or --jwks-file, not both');
+  if (auth.jwksUrl) {
+    try {
+      if (!/^https?:$/.test(new URL(auth.jwksUrl).protocol)) throw new Error();
+    } catch {
+      throw new UsageError(`--jwks-url: '${auth.jwksUrl}' is not an http(s) URL`);
+    }
+  }
+  if (mode === 'token' && !auth.devIssuer && !auth.jwksUrl && !auth.jwksFile) {
+    throw new UsageError('--no-dev-issuer needs --jwks-url or --jwks-file: otherwise no token could ever be accepted');
+  }
+
+  const tlsMode = values.tls ?? env('CLIENTELE_TLS');
+  const certFile = values.cert ?? env('CLIENTELE_TLS_CERT');
+  const keyFile = values.key ?? env('CLIENTELE_TLS_KEY');
+  let tls: TlsMaterial | undefined;
+  let devCa: string | undefined;
+  if (tlsMode !== undefined && tlsMode !== 'dev') throw new UsageError(`--tls: '${tlsMode}' is not 'dev' (give --cert and --key for your own certificate)`);
+  if (tlsMode === 'dev' && (certFile || keyFile)) throw new UsageError('--tls dev makes its own certificate; leave out --cert and --key');
+  if (!!certFile !== !!keyFile) throw new UsageError('--cert and --key go together');
+  if (certFile && keyFile) tls = loadTls(certFile, keyFile);
+  else if (tlsMode === 'dev') {
+    const dev = ensureDevCertificate(join(location, 'tls'));
+    tls = loadTls(dev.certFile, dev.keyFile);
+    devCa = resolve(dev.caFile);
+  }
+
   return {
     host,
     port,
     workers,
+    mode,
+    devCa,
     config: {
       db,
       dbSchema: values['db-schema'] ?? env('CLIENTELE_DB_SCHEMA'),
       dbPoolSize: poolText === undefined ? undefined : positiveInt('--db-pool', poolText, 1),
       dbStatementTimeoutMs: timeoutText === undefined ? undefined : positiveInt('--db-statement-timeout', timeoutText, 0),
-      location: values.location ?? env('CLIENTELE_LOCATION') ?? './.clientele',
+      location,
       inMemory,
       publicUrl: values['public-url'] ?? env('CLIENTELE_PUBLIC_URL'),
       logger: { level: logLevel },
+      auth,
+      tls,
       throttle,
       faults,
     },
   };
+}
+
+export async function serve(argv: string[]): Promise<void> {
+  const opts = parse(argv);
+  if (!opts) return;
+  if (opts.workers > 1 && cluster.isPrimary) return runPrimary(opts);
+  return runServer(opts);
 }
 
 function describeStore(config: ClienteleConfig): string {
@@ -143,20 +235,13 @@ function describeStore(config: ClienteleConfig): string {
   return config.inMemory ? 'memory' : `'${config.location}'`;
 }
 
-export async function serve(argv: string[]): Promise<void> {
-  const opts = parse(argv);
-  if (!opts) return;
-  if (opts.workers > 1 && cluster.isPrimary) return runPrimary(opts);
-  return runServer(opts);
-}
-
 /** One server process: the whole server when --workers is 1, else one of the workers. */
-async function runServer({ host, port, config }: ServeOptions): Promise<void> {
+async function runServer({ host, port, config, mode, devCa, workers }: ServeOptions): Promise<void> {
   let clientele;
   try {
     clientele = await createClientele(config);
   } catch (err) {
-    throw new Error(`cannot open the store in ${describeStore(config)}: ${(err as Error).message}`);
+    throw new Error(`cannot start with the store in ${describeStore(config)}: ${(err as Error).message}`);
   }
   try {
     await clientele.app.listen({ host, port });
@@ -166,6 +251,24 @@ async function runServer({ host, port, config }: ServeOptions): Promise<void> {
     if (code === 'EADDRINUSE') throw new Error(`port ${port} on ${host} is already in use`);
     throw err;
   }
+  const log = clientele.app.log;
+  // With --workers the first worker speaks for all; the others would only repeat it.
+  if (cluster.isWorker && cluster.worker?.id !== 1) return finishServer(clientele);
+  if (mode === 'none') log.warn({ tenant: config.auth?.anonymousTenantId ?? DEFAULT_TENANT_ID }, 'authentication is off (--auth none): every caller is anonymous, in one tenant');
+  else if (clientele.devIssuer && !config.inMemory) log.info(`get a token with: clientele token --location ${config.location} --tenant <tid> --scopes <scopes>`);
+  else if (clientele.devIssuer) {
+    // In memory the dev issuer's key dies with the process, so `clientele token` cannot sign for it: hand
+    // out a token here instead (default tenant, every Bookings scope).
+    const token = await clientele.devIssuer.mint({ scopes: BOOKINGS_SCOPES, lifetimeSeconds: 86_400 });
+    log.info({ tenant: DEFAULT_TENANT_ID, scopes: BOOKINGS_SCOPES.join(' '), expiresInSeconds: 86_400 }, `dev token for this in-memory server: ${token}`);
+  }
+  if (devCa) log.info({ ca: devCa }, `development TLS: trust the CA with NODE_EXTRA_CA_CERTS=${devCa}`);
+  if (workers > 1 && !config.db) log.info(`${workers} workers share the SQLite store in ${describeStore(config)}: reads run in parallel, writes take turns`);
+  finishServer(clientele);
+}
+
+/** Stops cleanly on SIGTERM/SIGINT (and, in a worker, when the primary is gone). */
+function finishServer(clientele: Clientele): void {
   let stopping = false;
   const shutdown = async (reason: string) => {
     if (stopping) return;
@@ -191,15 +294,13 @@ async function runPrimary(opts: ServeOptions): Promise<void> {
     const prepared = await createClientele({ ...config, logger: false });
     await prepared.close();
   } catch (err) {
-    throw new Error(`cannot open the store in ${describeStore(config)}: ${(err as Error).message}`);
+    throw new Error(`cannot start with the store in ${describeStore(config)}: ${(err as Error).message}`);
   }
   const log = (msg: string) => {
     if (config.logger && (config.logger as { level?: string }).level !== 'silent') {
-      process.stdout.write(JSON.stringify({ level: 30, time: Date.now(), pid: process.pid, msg }) + '\n');
+      io.out(JSON.stringify({ level: 30, time: Date.now(), pid: process.pid, msg }) + '\n');
     }
   };
-  if (!config.db) log(`${workers} workers share the SQLite store in ${describeStore(config)}: reads run in parallel, writes take turns`);
-
   let stopping = false;
   let listening = 0;
   const fork = () => {
@@ -207,13 +308,13 @@ async function runPrimary(opts: ServeOptions): Promise<void> {
     let serving = false;
     worker.once('listening', (address) => {
       serving = true;
-      if (++listening === workers) log(`listening on http://${host}:${address.port} with ${workers} workers`);
+      if (++listening === workers) log(`listening on ${config.tls ? 'https' : 'http'}://${host}:${address.port} with ${workers} workers`);
     });
     worker.once('exit', (code, signal) => {
       if (stopping) return;
       // A worker that could not start (port taken, database gone) would fail again: stop rather than loop.
       if (!serving) {
-        process.stderr.write(`clientele: a worker could not start (exit code ${code}); stopping\n`);
+        io.err(`clientele: a worker could not start (exit code ${code}); stopping\n`);
         void stopAll(1);
         return;
       }
@@ -241,4 +342,4 @@ async function runPrimary(opts: ServeOptions): Promise<void> {
   for (let i = 0; i < workers; i++) fork();
 }
 
-export const serveCommand = { name: 'serve', summary: 'start the server', run: serve };
+export const serveCommand: Command = { name: 'serve', summary: 'start the server', run: serve };
