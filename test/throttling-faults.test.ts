@@ -8,19 +8,16 @@ import { startServer, type TestServer } from './helpers/server.js';
 describe('throttling', () => {
   let server: TestServer;
   before(async () => {
-    server = await startServer({ throttle: { requestsPerSecond: 5, burst: 3 } });
+    server = await startServer({ throttle: { requestsPerSecond: 1, burst: 3 } });
   });
   after(() => server.close());
 
   it('beyond the burst, requests get 429 TooManyRequests with Retry-After, and succeed after waiting', async () => {
-    const statuses: number[] = [];
-    let refused;
-    for (let i = 0; i < 6; i++) {
-      const res = await server.request('GET', '/beta/solutions/bookingBusinesses');
-      statuses.push(res.status);
-      if (res.status === 429) refused = res;
-    }
-    assert.deepEqual(statuses.slice(0, 3), [200, 200, 200]);
+    // All at once: sent one after another, slow replies (PostgreSQL on a busy machine) let the bucket refill.
+    const replies = await Promise.all(Array.from({ length: 6 }, () => server.request('GET', '/beta/solutions/bookingBusinesses')));
+    const statuses = replies.map((r) => r.status);
+    const refused = replies.find((r) => r.status === 429);
+    assert.ok(statuses.filter((s) => s === 200).length >= 3, statuses.join(','));
     assert.ok(statuses.includes(429), statuses.join(','));
     assert.equal(refused!.json.error.code, 'TooManyRequests');
     assert.equal(refused!.json.error.message, 'Please retry again later.');
