@@ -10,6 +10,7 @@ import { resolvePath } from '../odata/path.js';
 import type { QueryEngine } from '../odata/query.js';
 import type { StorageSchema } from '../store/schema.js';
 import type { Store } from '../store/store.js';
+import { registerAdmin } from './admin.js';
 import { runBatch } from './batch.js';
 import { FAULT_HEADER, type FaultInjector } from './faults.js';
 import type { Throttle } from './throttle.js';
@@ -38,6 +39,8 @@ export interface ServerDeps {
   /** Overrides the scheme://host the server reports in URLs (context URLs, next links, Location). */
   publicUrl?: string;
   logger?: boolean | object;
+  /** Folder of the prebuilt admin page served at /admin (default dist/admin); false serves none. */
+  adminDir?: string | false;
 }
 
 declare module 'fastify' {
@@ -121,6 +124,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     if (result.body === undefined) return reply.send();
     return reply.header('content-type', JSON_CONTENT_TYPE).send(jsonBytes(result.body));
   };
+
+  if (deps.adminDir !== false) await registerAdmin(app, deps.model, deps.adminDir);
 
   const origin = (req: FastifyRequest) => deps.publicUrl?.replace(/\/$/, '') ?? `${req.protocol}://${req.headers.host ?? 'localhost'}`;
 
