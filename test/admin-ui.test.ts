@@ -168,6 +168,16 @@ describe('admin page', () => {
     await page.getByRole('button', { name: 'Create customer' }).click();
     await page.getByTestId('customer-details').waitFor();
     assert.equal((await server.request('GET', customersOf(biz))).json.value[0].displayName, 'Now named');
+
+    // Editing: the PATCH rules too (a required property cannot be emptied), again in the server's words.
+    const id = decodeURIComponent(page.url().split('/').pop()!);
+    await page.getByRole('link', { name: 'Edit' }).click();
+    await page.getByLabel('Display name').fill('');
+    await page.getByRole('button', { name: 'Save' }).click();
+    const patch400 = await server.request('PATCH', `${customersOf(biz)}/${id}`, { body: { displayName: '' } });
+    assert.equal(patch400.status, 400);
+    assert.equal(await page.locator('.field.invalid .field-error').textContent(), patch400.json.error.message);
+    assert.equal(requests.filter((r) => r.method() === 'PATCH').length, 0);
     await done(page);
   });
 

@@ -29,6 +29,7 @@ export function ErrorBox({ error, onDismiss }: { error: unknown; onDismiss?: () 
         {e.message}
       </p>
       {e.status === 401 && <p class="muted">Open “Access” at the top right to paste a bearer token or get a dev token.</p>}
+      {e.status === 412 && <p class="muted">It was changed elsewhere since this page loaded it: cancel to see its current values, then try again.</p>}
       <dl class="error-ids">
         {e.requestId && (
           <>
