@@ -47,7 +47,10 @@ export function PagedTable({ path, type, columns, noun, rowHref, defaultOrder, r
   // Bumped on every fresh start, so that page 1 reloads even when its link is the same as before.
   const [generation, setGeneration] = useState(0);
   const [previous, setPrevious] = useState<string[]>([]);
+  // The page shown, and its place in the sequence: the rows stay until the next page arrives, and the
+  // "Page n · from–to" line always describes the rows on screen.
   const [page, setPage] = useState<Collection<Entity> | null>(null);
+  const [shown, setShown] = useState({ index: 0, from: 1 });
   const [error, setError] = useState<unknown>(null);
   const [loading, setLoading] = useState(false);
 
@@ -69,12 +72,14 @@ export function PagedTable({ path, type, columns, noun, rowHref, defaultOrder, r
   useEffect(() => {
     if (link === null) return;
     let stale = false;
+    const at = { index: previous.length, from: previous.length * pageSize + 1 };
     setLoading(true);
     client
       .request<Collection<Entity>>('GET', link)
       .then((r) => {
         if (stale) return;
         setPage(r.body);
+        setShown(at);
         setError(null);
       })
       .catch((err) => {
@@ -104,7 +109,7 @@ export function PagedTable({ path, type, columns, noun, rowHref, defaultOrder, r
   };
 
   const total = page?.['@odata.count'];
-  const from = previous.length * pageSize + 1;
+  const { from } = shown;
   const rows = page?.value ?? [];
 
   return (
@@ -198,7 +203,7 @@ export function PagedTable({ path, type, columns, noun, rowHref, defaultOrder, r
           ← Previous
         </button>
         <span class="page-info" data-testid="page-info">
-          Page {previous.length + 1}
+          Page {shown.index + 1}
           {rows.length > 0 && ` · ${from}–${from + rows.length - 1}`}
           {total !== undefined && ` of ${total} ${noun}`}
         </span>
