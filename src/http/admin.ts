@@ -54,9 +54,10 @@ export async function registerAdmin(app: FastifyInstance, model: Model, dir: str
     prefix: '/admin/',
     index: false,
     wildcard: true,
+    cacheControl: false,
     // Vite names assets by content hash: they never change; index.html always revalidates.
-    setHeaders(reply, path) {
-      reply.header('cache-control', /[\\/]assets[\\/]/.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache');
+    setHeaders(res, path) {
+      res.setHeader('cache-control', /[\\/]assets[\\/]/.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache');
     },
   });
 }
