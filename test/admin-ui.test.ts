@@ -104,6 +104,24 @@ describe('admin page', () => {
     assert.equal(post.status, 404);
   });
 
+  it('creates a business through the UI that the API then finds, and opens it', async () => {
+    const page = await open();
+    await page.getByRole('button', { name: 'New business' }).click();
+    await page.getByLabel('Display name').fill('Tailspin Toys');
+    await page.getByLabel('Email', { exact: true }).fill('info@tailspintoys.com');
+    await page.locator('#f-address-city').fill('Paris');
+    await page.getByRole('button', { name: 'Create business' }).click();
+    await page.getByRole('heading', { name: 'Tailspin Toys' }).waitFor();
+    const id = decodeURIComponent(page.url().split('/').pop()!);
+    const got = await server.request('GET', `${businesses}/${encodeURIComponent(id)}`);
+    assert.equal(got.status, 200, got.text);
+    assert.equal(got.json.displayName, 'Tailspin Toys');
+    assert.equal(got.json.email, 'info@tailspintoys.com');
+    assert.equal(got.json.address.city, 'Paris');
+    await pageInfo(page, 'Page 1 · 0 customers');
+    await done(page);
+  });
+
   it('creates a customer through the UI that the API then finds', async () => {
     const biz = await business('Fourth Coffee');
     const page = await open();

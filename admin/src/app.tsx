@@ -1,5 +1,5 @@
 // The page: header (who we call as), then the view the hash route names.
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { GraphClient, type ApiVersion } from './api';
 import { loadToken, loadVersion, saveToken, saveVersion } from './auth';
 import { BusinessPage } from './components/BusinessPage';
@@ -23,9 +23,9 @@ export function App() {
   }, []);
 
   // The client reads the settings at call time; `session` tells views to reload when they change.
-  const settings = { version, token };
-  const client = useMemo(() => new GraphClient(() => settingsRef.current), []);
-  settingsRef.current = settings;
+  const settings = useRef({ version, token });
+  settings.current = { version, token };
+  const client = useMemo(() => new GraphClient(() => settings.current), []);
 
   const ctx: AppContext | null = model && { client, model, session };
   return (
@@ -64,5 +64,3 @@ export function App() {
     </>
   );
 }
-
-const settingsRef: { current: { version: ApiVersion; token: string } } = { current: { version: 'beta', token: '' } };

@@ -1,7 +1,8 @@
 // One business: its details and its customers.
+import { Fragment } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { Entity } from '../api';
-import { useApp } from '../context';
+import { humanize, useApp } from '../context';
 import { BUSINESS, CUSTOMER } from '../model';
 import { href } from '../router';
 import { businessPath } from './Businesses';
@@ -41,14 +42,14 @@ export function BusinessPage({ id }: { id: string }) {
       <ErrorBox error={error} />
       {business && (
         <dl class="facts">
-          {['id', 'email', 'phone', 'businessType', 'webSiteUrl', 'isPublished'].map((n) =>
-            business[n] === null || business[n] === undefined || business[n] === '' ? null : (
-              <>
-                <dt>{type.property(n) ? n : ''}</dt>
+          {['id', 'email', 'phone', 'businessType', 'webSiteUrl', 'isPublished']
+            .filter((n) => type.property(n) && business[n] !== null && business[n] !== undefined && business[n] !== '')
+            .map((n) => (
+              <Fragment key={n}>
+                <dt>{humanize(n)}</dt>
                 <dd>{String(business[n])}</dd>
-              </>
-            ),
-          )}
+              </Fragment>
+            ))}
         </dl>
       )}
       <h2>Customers</h2>

@@ -1,12 +1,13 @@
 // One customer: view, edit (PATCH with If-Match, so a change made meanwhile elsewhere is not overwritten),
 // delete; and the form for a new one.
+import { Fragment } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { seg, type Entity } from '../api';
 import { display, humanize, useApp } from '../context';
 import { formState } from '../form';
 import { CUSTOMER, type StructuredType } from '../model';
 import { href, navigate } from '../router';
-import { businessPath, } from './Businesses';
+import { businessPath } from './Businesses';
 import { useBusiness } from './BusinessPage';
 import { EntityForm } from './EntityForm';
 import { ErrorBox } from './ErrorBox';
@@ -145,10 +146,10 @@ function CustomerDetails({ type, customer }: { type: StructuredType; customer: E
     <>
       <dl class="facts" data-testid="customer-details">
         {scalars.map((p) => (
-          <>
+          <Fragment key={p.name}>
             <dt>{humanize(p.name)}</dt>
             <dd data-prop={p.name}>{display(customer[p.name], p.type) || '—'}</dd>
-          </>
+          </Fragment>
         ))}
       </dl>
       {lists.map((p) => {

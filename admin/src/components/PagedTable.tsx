@@ -23,8 +23,6 @@ interface Props {
   noun: string;
   rowHref(e: Entity): string;
   defaultOrder?: { name: string; desc: boolean };
-  /** Changing it reloads the first page (after a create elsewhere on the page). */
-  reloadKey?: number;
 }
 
 const PAGE_SIZES = [10, 25, 50, 100];
@@ -34,7 +32,7 @@ export function searchPhrase(text: string): string {
   return `"${text.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
 }
 
-export function PagedTable({ path, type, columns, noun, rowHref, defaultOrder, reloadKey }: Props) {
+export function PagedTable({ path, type, columns, noun, rowHref, defaultOrder }: Props) {
   const { client, session } = useApp();
   const [pageSize, setPageSize] = useState(10);
   const [order, setOrder] = useState(defaultOrder);
@@ -67,7 +65,7 @@ export function PagedTable({ path, type, columns, noun, rowHref, defaultOrder, r
     setPrevious([]);
     setLink(firstLink());
     setGeneration((g) => g + 1);
-  }, [path, pageSize, order?.name, order?.desc, search, filter, session, reloadKey]);
+  }, [path, pageSize, order?.name, order?.desc, search, filter, session]);
 
   useEffect(() => {
     if (link === null) return;
@@ -204,8 +202,8 @@ export function PagedTable({ path, type, columns, noun, rowHref, defaultOrder, r
         </button>
         <span class="page-info" data-testid="page-info">
           Page {shown.index + 1}
-          {rows.length > 0 && ` · ${from}–${from + rows.length - 1}`}
-          {total !== undefined && ` of ${total} ${noun}`}
+          {rows.length > 0 && ` · ${from}–${from + rows.length - 1}${total !== undefined ? ` of ${total} ${noun}` : ''}`}
+          {rows.length === 0 && total !== undefined && ` · ${total} ${noun}`}
         </span>
         <button type="button" class="secondary" disabled={!page?.['@odata.nextLink'] || loading} onClick={next}>
           Next →
