@@ -1,7 +1,9 @@
 // Composition root: model -> store -> query engine -> HTTP server, from one configuration object.
 import type { FastifyInstance } from 'fastify';
 import { loadModel } from './model/index.js';
+import type { Model } from './model/model.js';
 import { QueryEngine } from './odata/query.js';
+import { createFilterCompiler, createSearchCompiler } from './odata/filter/index.js';
 import { buildServer, type ServerDeps } from './http/server.js';
 import { StorageSchema } from './store/schema.js';
 import { openSqliteStore } from './store/sqlite.js';
@@ -21,7 +23,10 @@ export interface ClienteleConfig {
 
 export interface Clientele {
   app: FastifyInstance;
+  model: Model;
+  schema: StorageSchema;
   store: Store;
+  query: QueryEngine;
   close(): Promise<void>;
 }
 
@@ -30,7 +35,11 @@ export async function createClientele(config: ClienteleConfig = {}): Promise<Cli
   const schema = new StorageSchema(model);
   const store = openSqliteStore(model, { location: config.location, inMemory: config.inMemory });
   await store.init();
-  const query = new QueryEngine({ defaultPageSize: config.defaultPageSize ?? 100, maxPageSize: config.maxPageSize ?? 999 });
+  const query = new QueryEngine(
+    { defaultPageSize: config.defaultPageSize ?? 100, maxPageSize: config.maxPageSize ?? 999 },
+    createFilterCompiler(store),
+    createSearchCompiler(store),
+  );
   const app = await buildServer({
     model,
     schema,
@@ -43,7 +52,10 @@ export async function createClientele(config: ClienteleConfig = {}): Promise<Cli
   });
   return {
     app,
+    model,
+    schema,
     store,
+    query,
     async close() {
       await app.close();
       await store.close();

@@ -20,6 +20,8 @@ export interface OrderTerm {
   /** Property column name (or 'id_key'). */
   column: string;
   desc: boolean;
+  /** False when the column never holds NULL (lets keyset conditions and PostgreSQL orderings skip NULL handling). */
+  nullable?: boolean;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
