@@ -69,10 +69,14 @@ async function pageWithInserts(query: string, insertsPerPage: number): Promise<{
 }
 
 type Key = (r: Row) => string | null;
-/** SQLite's (and our PostgreSQL order's) comparison: byte order, NULLs first ascending, last descending. */
+/**
+ * The server's order: byte order, NULLs first ascending and last descending, ties broken by id in the
+ * direction of the last key.
+ */
 function comparator(keys: Array<[Key, boolean]>) {
+  const tieBreak: [Key, boolean] = [(r: Row) => r.id, keys.length ? keys[keys.length - 1]![1] : false];
   return (a: Row, b: Row) => {
-    for (const [key, desc] of [...keys, [(r: Row) => r.id, false] as [Key, boolean]]) {
+    for (const [key, desc] of [...keys, tieBreak]) {
       const x = key(a);
       const y = key(b);
       if (x === y) continue;

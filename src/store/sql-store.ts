@@ -222,14 +222,19 @@ function emptyValue(col: ColumnDef): unknown {
   return col.property.collection ? [] : null;
 }
 
-/** The order a list query uses: the requested terms up to the key, then the key (the order must be total). */
+/**
+ * The order a list query uses: the requested terms up to the key, then the key (the order must be total).
+ * The key follows the direction of the last term, so that `x desc` is exactly the reverse of `x` and one
+ * index on (x, key) serves both, read backwards for one of them.
+ */
 export function listOrder(orderBy: OrderTerm[]): OrderTerm[] {
   const order: OrderTerm[] = [];
   for (const o of orderBy) {
     if (o.column === 'id_key') break;
     order.push(o);
   }
-  order.push({ column: 'id_key', desc: orderBy.find((o) => o.column === 'id_key')?.desc ?? false, nullable: false });
+  const key = orderBy.find((o) => o.column === 'id_key');
+  order.push({ column: 'id_key', desc: key ? key.desc : (order[order.length - 1]?.desc ?? false), nullable: false });
   return order;
 }
 

@@ -50,6 +50,8 @@ export interface Store {
   update(table: TableDef, scope: Scope, idKey: string, changes: Record<string, unknown>): Promise<StoredEntity | undefined>;
   /** Deletes the row and everything contained in it; false when it did not exist. */
   delete(table: TableDef, scope: Scope, idKey: string): Promise<boolean>;
+  /** The engine's query plan for a list query, one line per step: shows which index serves it. */
+  explain(table: TableDef, scope: Scope, query: ListQuery): Promise<string[]>;
   /** A property value as the engine stores it (for keyset positions and filter parameters). */
   encodeColumn(table: TableDef, column: string, value: unknown): unknown;
   close(): Promise<void>;
