@@ -3,7 +3,7 @@
 // another query.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startServer, type TestServer } from './helpers/server.js';
+import { startServer, type TestResponse, type TestServer } from './helpers/server.js';
 
 let server: TestServer;
 const BIZ = 'paging@contoso.com';
@@ -59,7 +59,7 @@ async function pageWithInserts(query: string, insertsPerPage: number): Promise<{
   let url: string | undefined = `${base}?${query}`;
   let pages = 0;
   while (url) {
-    const [res] = await Promise.all([server.request('GET', url), insert(insertsPerPage)]);
+    const [res]: [TestResponse, Row[]] = await Promise.all([server.request('GET', url), insert(insertsPerPage)]);
     assert.equal(res.status, 200, res.text);
     rows.push(...res.json.value);
     pages++;
