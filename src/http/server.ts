@@ -5,12 +5,13 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { anonymousPrincipal, type Principal } from '../auth/principal.js';
 import { EntityService, type Authorizer, type HandlerResult } from '../handlers/entities.js';
 import { buildCsdl } from '../model/csdl.js';
+import { buildOpenApi } from '../model/openapi.js';
 import type { Model } from '../model/model.js';
 import { resolvePath } from '../odata/path.js';
 import type { QueryEngine } from '../odata/query.js';
 import type { StorageSchema } from '../store/schema.js';
 import type { Store } from '../store/store.js';
-import { badRequest, GraphError, internalError, notFound, payloadTooLarge, renderError, unsupportedMediaType } from './errors.js';
+import { badRequest, GraphError, internalError, methodNotAllowed, notFound, payloadTooLarge, renderError, unsupportedMediaType } from './errors.js';
 
 export const JSON_CONTENT_TYPE = 'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false';
 const VERSIONS = new Map([
@@ -55,6 +56,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     mailboxDomain: deps.mailboxDomain ?? 'contoso.onmicrosoft.com',
   });
   let csdl: string | undefined;
+  let openApi: Record<string, unknown> | undefined;
 
   app.decorateRequest('graphRequestId', '');
   app.decorateRequest('graphClientRequestId', '');
@@ -137,6 +139,12 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
         if (req.method !== 'GET') throw badRequest('$metadata only supports GET.');
         csdl ??= buildCsdl(deps.model);
         return reply.code(200).header('content-type', 'application/xml').send(csdl);
+      }
+      if (rest.toLowerCase() === 'openapi.json') {
+        if (req.method !== 'GET') throw methodNotAllowed(req.method, ['GET']);
+        openApi ??= buildOpenApi(deps.model, { title: 'Clientele - Microsoft Graph customer APIs' });
+        const doc = { ...openApi, servers: [{ url: serviceRoot }] };
+        return reply.code(200).header('content-type', 'application/json; charset=utf-8').send(jsonBytes(doc));
       }
       if (rest === '') {
         if (req.method !== 'GET') throw badRequest('The service document only supports GET.');
