@@ -8,6 +8,8 @@ import { buildServer, type ServerDeps } from './http/server.js';
 import { StorageSchema } from './store/schema.js';
 import { openSqliteStore } from './store/sqlite.js';
 import type { Store } from './store/store.js';
+import { FaultInjector, type FaultOptions } from './http/faults.js';
+import { Throttle, type ThrottleOptions } from './http/throttle.js';
 
 export interface ClienteleConfig {
   /** Data directory of the embedded store. */
@@ -19,6 +21,8 @@ export interface ClienteleConfig {
   publicUrl?: string;
   mailboxDomain?: string;
   logger?: ServerDeps['logger'];
+  throttle?: ThrottleOptions;
+  faults?: FaultOptions;
 }
 
 export interface Clientele {
@@ -49,6 +53,8 @@ export async function createClientele(config: ClienteleConfig = {}): Promise<Cli
     publicUrl: config.publicUrl,
     mailboxDomain: config.mailboxDomain,
     logger: config.logger,
+    throttle: config.throttle ? new Throttle(config.throttle) : undefined,
+    faults: config.faults ? new FaultInjector(config.faults) : undefined,
   });
   return {
     app,

@@ -41,7 +41,8 @@ describe('request bodies', () => {
     await refused(400, /not compatible/, { body: { displayName: 'T', addresses: [{ '@odata.type': '#microsoft.graph.phone' }] } });
   });
   it('unknown properties are refused by name, at any depth', async () => {
-    await refused(400, /'favouriteColour' does not exist on type 'microsoft\.graph\.bookingCustomer'/, { body: { displayName: 'T', favouriteColour: 'red' } });
+    const res = await refused(400, /'favouriteColour' does not exist on type 'microsoft\.graph\.bookingCustomer'/, { body: { displayName: 'T', favouriteColour: 'red' } });
+    assert.equal(res.json.error.code, 'RequestBodyRead', 'Graph reports unknown properties as RequestBodyRead');
     await refused(400, /'addresses\[0\]\/planet' does not exist on type 'microsoft\.graph\.physicalAddress'/, {
       body: { displayName: 'T', addresses: [{ city: 'Buffalo', planet: 'Earth' }] },
     });

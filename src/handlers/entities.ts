@@ -12,6 +12,7 @@ import { contextUrl, entityUrl, serializeEntity } from '../odata/serialize.js';
 import type { StorageSchema, TableDef } from '../store/schema.js';
 import { DuplicateKeyError, type Scope, type Store, type StoredEntity } from '../store/store.js';
 import type { ListOptions, QueryEngine } from '../odata/query.js';
+import { checkIfMatch, etagOf, notModified, preconditionFailed } from '../odata/etag.js';
 
 export interface RequestContext {
   principal: Principal;
@@ -50,6 +51,11 @@ export type Authorizer = (principal: Principal, op: Operation, rule: PermissionR
 export interface EntityServiceOptions {
   /** Domain for generated mailbox keys (bookingBusiness ids). */
   mailboxDomain: string;
+}
+
+function header(ctx: RequestContext, name: string): string | undefined {
+  const v = ctx.headers[name];
+  return Array.isArray(v) ? v.join(',') : v;
 }
 
 export class EntityService {
@@ -109,7 +115,11 @@ export class EntityService {
   }
 
   private entityNotFound(type: StructuredType, key: string): GraphError {
-    return notFound(`The ${type.name} with id '${key}' was not found.`);
+    const spec = type.decl.notFound ?? {
+      code: 'ErrorItemNotFound',
+      message: `The specified object was not found in the store: no ${type.qualifiedName} with id '{id}'.`,
+    };
+    return notFound(spec.message.replace('{id}', key), spec.code);
   }
 
   private check(ctx: RequestContext, op: Operation, target: Target): void {
@@ -175,11 +185,15 @@ export class EntityService {
         return this.get(target, ctx);
       case 'PATCH':
         this.check(ctx, 'update', target);
-        return this.update(target, body);
-      case 'DELETE':
+        return this.update(target, body, header(ctx, 'if-match'));
+      case 'DELETE': {
         this.check(ctx, 'delete', target);
-        await this.store.delete(target.table, target.scope, target.entity.idKey);
+        const ifMatch = header(ctx, 'if-match');
+        checkIfMatch(ifMatch, etagOf(target.entity.values));
+        const deleted = await this.store.delete(target.table, target.scope, target.entity.idKey, ifMatch === undefined ? undefined : target.entity.version);
+        if (!deleted) throw ifMatch === undefined ? this.entityNotFound(step.type, step.key ?? step.name) : preconditionFailed();
         return { status: 204 };
+      }
       default:
         throw methodNotAllowed(method, allowed);
     }
@@ -220,31 +234,36 @@ export class EntityService {
       ? [...target.steps.slice(0, -1), { name: target.step.name, key: String(stored.values.id) }]
       : target.steps;
     if (status === 204) return { status };
+    const etag = etagOf(stored.values);
     return {
       status,
-      headers: { location: entityUrl(ctx.serviceRoot, steps) },
-      body: serializeEntity(type, stored.values, { '@odata.context': contextUrl(ctx.serviceRoot, target.steps, 'entity') }),
+      headers: { location: entityUrl(ctx.serviceRoot, steps), etag },
+      body: serializeEntity(type, stored.values, { '@odata.context': contextUrl(ctx.serviceRoot, target.steps, 'entity'), '@odata.etag': etag }),
     };
   }
 
   private async get(target: Target, ctx: RequestContext): Promise<HandlerResult> {
     const opts = this.query.entityOptions(target.step.type, ctx.rawQuery);
+    const etag = etagOf(target.entity!.values);
+    if (notModified(header(ctx, 'if-none-match'), etag)) return { status: 304, headers: { etag } };
     const steps = target.step.collection ? target.steps.slice(0, -1).concat({ name: target.step.name }) : target.steps;
     return {
       status: 200,
+      headers: { etag },
       body: serializeEntity(
         target.step.type,
         target.entity!.values,
-        { '@odata.context': contextUrl(ctx.serviceRoot, steps, 'entity', opts.select) },
+        { '@odata.context': contextUrl(ctx.serviceRoot, steps, 'entity', opts.select), '@odata.etag': etag },
         opts.select ? new Set(opts.select) : undefined,
       ),
     };
   }
 
-  private async update(target: Target, body: unknown): Promise<HandlerResult> {
+  private async update(target: Target, body: unknown, ifMatch: string | undefined): Promise<HandlerResult> {
     const type = target.step.type;
     const changes = this.validator.entity(type, body, 'update');
     const current = target.entity!;
+    checkIfMatch(ifMatch, etagOf(current.values));
     for (const p of type.properties) {
       if (!(p.name in changes)) continue;
       if (p.immutable && changes[p.name] !== current.values[p.name]) {
@@ -256,9 +275,9 @@ export class EntityService {
     }
     delete changes.id;
     for (const p of type.properties) if (p.stamp === 'updated') changes[p.name] = nowDateTimeOffset();
-    const updated = await this.store.update(target.table!, target.scope, current.idKey, changes);
-    if (!updated) throw this.entityNotFound(type, String(current.values.id));
-    return { status: 204 };
+    const updated = await this.store.update(target.table!, target.scope, current.idKey, changes, ifMatch === undefined ? undefined : current.version);
+    if (!updated) throw ifMatch === undefined ? this.entityNotFound(type, String(current.values.id)) : preconditionFailed();
+    return { status: 204, headers: { etag: etagOf(updated.values) } };
   }
 
   private async list(target: Target, ctx: RequestContext): Promise<HandlerResult> {
@@ -271,7 +290,7 @@ export class EntityService {
     if (opts.count) body['@odata.count'] = await this.store.count(target.table!, target.scope, opts.where);
     if (page.nextToken) body['@odata.nextLink'] = this.query.nextLink(ctx.requestUrl, page.nextToken);
     const select = opts.select ? new Set(opts.select) : undefined;
-    body.value = page.rows.map((e) => serializeEntity(type, e.values, undefined, select));
+    body.value = page.rows.map((e) => serializeEntity(type, e.values, { '@odata.etag': etagOf(e.values) }, select));
     const headers: Record<string, string> = {};
     if (opts.preferenceApplied) headers['preference-applied'] = opts.preferenceApplied;
     return { status: 200, body, headers };

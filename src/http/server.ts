@@ -11,6 +11,9 @@ import { resolvePath } from '../odata/path.js';
 import type { QueryEngine } from '../odata/query.js';
 import type { StorageSchema } from '../store/schema.js';
 import type { Store } from '../store/store.js';
+import { runBatch } from './batch.js';
+import { FAULT_HEADER, type FaultInjector } from './faults.js';
+import type { Throttle } from './throttle.js';
 import { badRequest, GraphError, internalError, methodNotAllowed, notFound, payloadTooLarge, renderError, unsupportedMediaType } from './errors.js';
 
 export const JSON_CONTENT_TYPE = 'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false';
@@ -29,6 +32,10 @@ export interface ServerDeps {
   authorize?: Authorizer;
   mailboxDomain?: string;
   bodyLimit?: number;
+  /** Graph-like per-tenant/app rate limits (off when absent). */
+  throttle?: Throttle;
+  /** Deliberate failures for resilience testing (off when absent). */
+  faults?: FaultInjector;
   /** Overrides the scheme://host the server reports in URLs (context URLs, next links, Location). */
   publicUrl?: string;
   logger?: boolean | object;
@@ -135,6 +142,16 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
       const rest = (m![2] ?? '').replace(/^\/+/, '');
       const serviceRoot = `${origin(req)}/${version}`;
 
+      // A batch is not throttled or failed as a whole: each of its requests is, on its own.
+      if (rest.toLowerCase() === '$batch') {
+        if (req.method !== 'POST') throw methodNotAllowed(req.method, ['POST']);
+        await authenticate(req);
+        return send(reply, { status: 200, body: await runBatch(app, req, version) });
+      }
+      if (deps.faults) {
+        const forced = req.headers[FAULT_HEADER];
+        deps.faults.maybeFail(Array.isArray(forced) ? forced[0] : forced);
+      }
       if (rest.toLowerCase() === '$metadata') {
         if (req.method !== 'GET') throw badRequest('$metadata only supports GET.');
         csdl ??= buildCsdl(deps.model);
@@ -153,6 +170,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
 
       const path = resolvePath(deps.model, rest);
       const principal = await authenticate(req);
+      deps.throttle?.take(`${principal.tenantId}/${principal.appId ?? principal.objectId ?? 'anonymous'}`);
       const result = await service.handle(
         req.method,
         path,

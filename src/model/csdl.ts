@@ -31,9 +31,12 @@ export function buildCsdl(model: Model): string {
   out.push('</edmx:Reference>');
   out.push('<edmx:DataServices>');
   const containerNamespace = 'microsoft.graph';
-  for (const schema of model.schemas) {
-    out.push(`<Schema Namespace="${esc(schema.namespace)}" xmlns="http://docs.oasis-open.org/odata/ns/edm">`);
-    for (const t of schema.types) {
+  // Several declaration files may share a namespace; CSDL wants one Schema element for each.
+  const namespaces = [...new Set(model.schemas.map((s) => s.namespace))];
+  for (const namespace of namespaces) {
+    const types = model.schemas.filter((s) => s.namespace === namespace).flatMap((s) => s.types);
+    out.push(`<Schema Namespace="${esc(namespace)}" xmlns="http://docs.oasis-open.org/odata/ns/edm">`);
+    for (const t of types) {
       if (t.kind === 'enum') {
         out.push(`<EnumType Name="${esc(t.name)}"${t.isFlags ? ' IsFlags="true"' : ''}>`);
         t.members.forEach((m, i) => out.push(`<Member Name="${esc(m)}" Value="${t.isFlags ? 1 << i : i}" />`));
@@ -55,7 +58,7 @@ export function buildCsdl(model: Model): string {
       }
       out.push(`</${tag}>`);
     }
-    if (schema.namespace === containerNamespace) {
+    if (namespace === containerNamespace) {
       out.push('<EntityContainer Name="GraphService">');
       for (const s of model.entitySets) out.push(`<EntitySet Name="${esc(s.name)}" EntityType="${esc(s.type)}" />`);
       for (const s of model.singletons) out.push(`<Singleton Name="${esc(s.name)}" Type="${esc(s.type)}" />`);

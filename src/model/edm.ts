@@ -75,6 +75,8 @@ export interface StructuredTypeDecl {
   keyStrategy?: KeyStrategy;
   /** Keys such as mailbox addresses are matched case-insensitively. */
   caseInsensitiveKey?: boolean;
+  /** The 404 Graph answers for a missing entity of this type ('{id}' is replaced); Exchange's by default. */
+  notFound?: { code: string; message: string };
   /** Extra indexes (lists of property names) the common queries use. */
   indexes?: string[][];
 }

@@ -54,8 +54,10 @@ export class BodyValidator {
           out[name] = value;
           continue;
         }
+        // Graph (OData) reports this with the code RequestBodyRead.
         throw badRequest(
           `The property '${where}' does not exist on type '${type.qualifiedName}'. Make sure to only use property names that are defined by the type or mark the type as open type.`,
+          'RequestBodyRead',
         );
       }
       if (prop.readOnly) continue;
@@ -107,7 +109,9 @@ export class BodyValidator {
     const given = this.structured(t, value, `${where}/`, mode);
     // Complex values are stored whole: every declared property present (null when not given), then open extras.
     const full: Record<string, unknown> = {};
-    if (t !== complex) full['@odata.type'] = `#${t.qualifiedName}`;
+    // The client's type annotation is kept as sent (seed 004 documents it echoed back); a derived type
+    // must be named on output anyway.
+    if (typeof value['@odata.type'] === 'string') full['@odata.type'] = value['@odata.type'];
     for (const p of t.properties) full[p.name] = p.name in given ? given[p.name] : p.collection ? [] : null;
     for (const [k, v] of Object.entries(given)) if (!(k in full)) full[k] = v;
     return full;

@@ -169,22 +169,28 @@ export class SqlStore implements Store {
     return Number(row.n);
   }
 
-  async update(t: TableDef, scope: Scope, idKey: string, changes: Record<string, unknown>): Promise<StoredEntity | undefined> {
+  private rowAt(eb: ExpressionBuilder<any, any>, scope: Scope, idKey: string, ifVersion?: number): Expression<SqlBool> {
+    const conds = [this.scoped(eb, scope), eb('id_key', '=', idKey)];
+    if (ifVersion !== undefined) conds.push(eb('version', '=', ifVersion));
+    return eb.and(conds);
+  }
+
+  async update(t: TableDef, scope: Scope, idKey: string, changes: Record<string, unknown>, ifVersion?: number): Promise<StoredEntity | undefined> {
     const set = this.encodeValues(t, changes);
     const rows = await this.db
       .updateTable(t.name)
       .set({ ...set, version: sql`version + 1` })
-      .where((eb) => eb.and([this.scoped(eb, scope), eb('id_key', '=', idKey)]))
+      .where((eb) => this.rowAt(eb, scope, idKey, ifVersion))
       .returningAll()
       .execute();
     return rows[0] ? this.toEntity(t, rows[0]) : undefined;
   }
 
-  async delete(t: TableDef, scope: Scope, idKey: string): Promise<boolean> {
+  async delete(t: TableDef, scope: Scope, idKey: string, ifVersion?: number): Promise<boolean> {
     return this.db.transaction().execute(async (trx) => {
       const res = await trx
         .deleteFrom(t.name)
-        .where((eb) => eb.and([this.scoped(eb, scope), eb('id_key', '=', idKey)]))
+        .where((eb) => this.rowAt(eb, scope, idKey, ifVersion))
         .executeTakeFirst();
       if (Number(res.numDeletedRows) === 0) return false;
       await this.deleteContained(trx, t, scope.tenantId, [idKey]);

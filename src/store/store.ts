@@ -46,10 +46,13 @@ export interface Store {
   get(table: TableDef, scope: Scope, idKey: string): Promise<StoredEntity | undefined>;
   list(table: TableDef, scope: Scope, query: ListQuery): Promise<StoredEntity[]>;
   count(table: TableDef, scope: Scope, where?: WhereBuilder): Promise<number>;
-  /** Writes the given properties; undefined when the row does not exist. */
-  update(table: TableDef, scope: Scope, idKey: string, changes: Record<string, unknown>): Promise<StoredEntity | undefined>;
-  /** Deletes the row and everything contained in it; false when it did not exist. */
-  delete(table: TableDef, scope: Scope, idKey: string): Promise<boolean>;
+  /**
+   * Writes the given properties; undefined when the row does not exist, or (with `ifVersion`) when it has been
+   * written since that version was read: the check and the write are one statement.
+   */
+  update(table: TableDef, scope: Scope, idKey: string, changes: Record<string, unknown>, ifVersion?: number): Promise<StoredEntity | undefined>;
+  /** Deletes the row and everything contained in it; false when it did not exist (or is not at `ifVersion`). */
+  delete(table: TableDef, scope: Scope, idKey: string, ifVersion?: number): Promise<boolean>;
   /** The engine's query plan for a list query, one line per step: shows which index serves it. */
   explain(table: TableDef, scope: Scope, query: ListQuery): Promise<string[]>;
   /** A property value as the engine stores it (for keyset positions and filter parameters). */

@@ -2,6 +2,8 @@
 import { parseArgs } from 'node:util';
 import { createClientele } from '../../app.js';
 import { env, UsageError } from '../util.js';
+import { parseFaultSpec, type FaultOptions } from '../../http/faults.js';
+import type { ThrottleOptions } from '../../http/throttle.js';
 
 const HELP = `Usage: clientele serve [options]
 
@@ -14,6 +16,12 @@ Options (environment variable in brackets):
   --in-memory          keep everything in memory; nothing is written to disk [CLIENTELE_IN_MEMORY=1]
   --public-url <url>   scheme://host[:port] to report in URLs, when behind a proxy [CLIENTELE_PUBLIC_URL]
   --log-level <level>  fatal|error|warn|info|debug|trace|silent [CLIENTELE_LOG_LEVEL] (default info)
+  --throttle <rps>[:<burst>]
+                       Graph-like rate limit per tenant and app: 429 + Retry-After beyond it
+                       [CLIENTELE_THROTTLE] (default off)
+  --faults <spec>      inject Graph errors for resilience testing, e.g. rate=0.05,seed=7,status=429|503
+                       (statuses 429, 500, 503, 504; retry-after=N) [CLIENTELE_FAULTS] (default off).
+                       With faults on, a request may also ask for one with the header x-clientele-fault: 503
   -h, --help           this help
 `;
 
@@ -29,6 +37,8 @@ export async function serve(argv: string[]): Promise<void> {
         'in-memory': { type: 'boolean' },
         'public-url': { type: 'string' },
         'log-level': { type: 'string' },
+        throttle: { type: 'string' },
+        faults: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -48,6 +58,23 @@ export async function serve(argv: string[]): Promise<void> {
   const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
   if (!levels.includes(logLevel)) throw new UsageError(`--log-level: '${logLevel}' is not one of ${levels.join(', ')}`);
 
+  const throttleText = values.throttle ?? env('CLIENTELE_THROTTLE');
+  let throttle: ThrottleOptions | undefined;
+  if (throttleText !== undefined) {
+    const m = /^(\d+(?:\.\d+)?)(?::(\d+))?$/.exec(throttleText);
+    if (!m || Number(m[1]) <= 0) throw new UsageError(`--throttle: '${throttleText}' is not <requests-per-second>[:<burst>]`);
+    throttle = { requestsPerSecond: Number(m[1]), burst: m[2] ? Number(m[2]) : Math.max(1, Math.ceil(Number(m[1]))) };
+  }
+  const faultsText = values.faults ?? env('CLIENTELE_FAULTS');
+  let faults: FaultOptions | undefined;
+  if (faultsText !== undefined) {
+    try {
+      faults = parseFaultSpec(faultsText);
+    } catch (err) {
+      throw new UsageError(`--${(err as Error).message}`);
+    }
+  }
+
   const inMemory = values['in-memory'] ?? env('CLIENTELE_IN_MEMORY') === '1';
   const location = values.location ?? env('CLIENTELE_LOCATION') ?? './.clientele';
   let clientele;
@@ -57,6 +84,8 @@ export async function serve(argv: string[]): Promise<void> {
       inMemory,
       publicUrl: values['public-url'] ?? env('CLIENTELE_PUBLIC_URL'),
       logger: { level: logLevel },
+      throttle,
+      faults,
     });
   } catch (err) {
     throw new Error(`cannot open the store in '${location}': ${(err as Error).message}`);

@@ -1,38 +1,26 @@
 // microsoft.graph: the Bookings types (beta), as Graph's public metadata declares them.
-import type { PermissionRule, Permissions, SchemaDecl } from '../edm.js';
+import type { Permissions, SchemaDecl } from '../edm.js';
+import { anyCaller } from './permissions.js';
 
-// Seed 002 (latest page): delegated work/school and application accept these, least privileged first;
-// personal Microsoft accounts are not supported.
-const bookingsWrite: PermissionRule = {
-  delegated: ['BookingsAppointment.ReadWrite.All', 'Bookings.ReadWrite.All', 'Bookings.Manage.All'],
-  application: ['BookingsAppointment.ReadWrite.All', 'Bookings.ReadWrite.All', 'Bookings.Manage.All'],
-  personal: null,
-};
-// Graph's list/get bookingCustomer pages add the read scope as least privileged.
-const bookingsRead: PermissionRule = {
-  delegated: ['Bookings.Read.All', ...bookingsWrite.delegated!],
-  application: ['Bookings.Read.All', ...bookingsWrite.application!],
-  personal: null,
-};
+// Permissions, least privileged first. Customers: seed 002 (the latest page) for writes; Graph's list/get
+// pages add Bookings.Read.All as least privileged for reads. Personal Microsoft accounts: never.
+const customerWrite = anyCaller('BookingsAppointment.ReadWrite.All', 'Bookings.ReadWrite.All', 'Bookings.Manage.All');
+const customerRead = anyCaller('Bookings.Read.All', 'BookingsAppointment.ReadWrite.All', 'Bookings.ReadWrite.All', 'Bookings.Manage.All');
 const customerPermissions: Permissions = {
-  list: bookingsRead,
-  get: bookingsRead,
-  create: bookingsWrite,
-  update: bookingsWrite,
-  delete: bookingsWrite,
+  list: customerRead,
+  get: customerRead,
+  create: customerWrite,
+  update: customerWrite,
+  delete: customerWrite,
 };
-// Businesses: creating and deleting one is a management operation in Graph.
-const bookingsManage: PermissionRule = {
-  delegated: ['Bookings.Manage.All'],
-  application: ['Bookings.Manage.All'],
-  personal: null,
-};
+// Businesses: Graph's pages. Creating or deleting one is delegated Bookings.Manage.All only
+// (Bookings.ReadWrite.All "does not allow create, delete, or publish of Bookings businesses").
 const businessPermissions: Permissions = {
-  list: bookingsRead,
-  get: bookingsRead,
-  create: bookingsManage,
-  update: { delegated: ['Bookings.ReadWrite.All', 'Bookings.Manage.All'], application: ['Bookings.ReadWrite.All', 'Bookings.Manage.All'], personal: null },
-  delete: bookingsManage,
+  list: customerRead,
+  get: customerRead,
+  create: { delegated: ['Bookings.Manage.All'], application: null, personal: null },
+  update: anyCaller('Bookings.ReadWrite.All', 'Bookings.Manage.All'),
+  delete: { delegated: ['Bookings.Manage.All'], application: null, personal: null },
 };
 
 export const graphSchema: SchemaDecl = {
@@ -52,23 +40,21 @@ export const graphSchema: SchemaDecl = {
       kind: 'complex',
       name: 'physicalAddress',
       properties: [
-        { name: 'type', type: 'microsoft.graph.physicalAddressType' },
         { name: 'postOfficeBox', type: 'Edm.String' },
         { name: 'street', type: 'Edm.String' },
         { name: 'city', type: 'Edm.String' },
         { name: 'state', type: 'Edm.String' },
         { name: 'countryOrRegion', type: 'Edm.String' },
         { name: 'postalCode', type: 'Edm.String' },
+        { name: 'type', type: 'microsoft.graph.physicalAddressType' },
       ],
     },
     {
       kind: 'complex',
       name: 'phone',
       properties: [
-        { name: 'type', type: 'microsoft.graph.phoneType' },
         { name: 'number', type: 'Edm.String' },
-        { name: 'region', type: 'Edm.String' },
-        { name: 'language', type: 'Edm.String' },
+        { name: 'type', type: 'microsoft.graph.phoneType' },
       ],
     },
     {
@@ -113,6 +99,8 @@ export const graphSchema: SchemaDecl = {
       table: 'booking_businesses',
       keyStrategy: 'mailboxFromDisplayName',
       caseInsensitiveKey: true,
+      // Bookings is backed by Exchange: a business is a mailbox, and Graph reports a missing one this way.
+      notFound: { code: 'ErrorNonExistentMailbox', message: "The SMTP address '{id}' has no mailbox associated with it." },
       indexes: [['displayName']],
       properties: [
         { name: 'businessType', type: 'Edm.String' },
