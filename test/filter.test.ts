@@ -208,3 +208,89 @@ describe('$filter: errors', () => {
     assert.equal((await server.request('GET', `${CUSTOMERS_PATH}/$count`)).text, '20');
   });
 });
+
+describe('$filter on partner Customers (numbers, Booleans, nullable DateTimeOffsets)', () => {
+  const PARTNERS = [
+    { displayName: 'Contoso', domain: 'contoso.com', contractType: 1, isOnBoardedToMTM: true, onboardingStatus: 2, isDeleted: false },
+    { displayName: 'Fabrikam', domain: 'fabrikam.com', contractType: 2, isOnBoardedToMTM: false, onboardingStatus: 0, isDeleted: false },
+    { displayName: 'Northwind', domain: 'northwind.com', isDeleted: true, deletedDateTime: '2021-03-04T05:06:07Z' },
+    { displayName: 'Tailspin', domain: 'tailspin.com', contractType: 3, isOnBoardedToMTM: true, onboardingStatus: 1, isDeleted: false },
+    { displayName: 'Wingtip', domain: 'wingtiptoys.com', contractType: -1, deletedDateTime: '2022-01-01T00:00:00+02:00' },
+  ];
+  before(async () => {
+    for (const p of PARTNERS) {
+      const res = await server.request('POST', '/beta/Customers', { body: { partnerId: 'p1', azureTenantId: `t-${p.displayName}`, ...p } });
+      assert.equal(res.status, 201, res.text);
+    }
+  });
+  const names = async (query: string) => {
+    const res = await server.request('GET', `/beta/Customers?${query}`);
+    assert.equal(res.status, 200, `${query}: ${res.text}`);
+    return res.json.value.map((c: { displayName: string }) => c.displayName);
+  };
+  const CASES: Array<[string, string[]]> = [
+    ['contractType eq 1', ['Contoso']],
+    ['contractType gt 1', ['Fabrikam', 'Tailspin']],
+    ['contractType ge 1.5', ['Fabrikam', 'Tailspin']],
+    ['contractType lt 0', ['Wingtip']],
+    ['contractType eq null', ['Northwind']],
+    ['contractType ne 1', ['Fabrikam', 'Northwind', 'Tailspin', 'Wingtip']],
+    ['contractType in (1, 3)', ['Contoso', 'Tailspin']],
+    ['contractType in (1.5, 3, 3000000000)', ['Tailspin']],
+    ['contractType lt 3000000000 and contractType gt -9007199254740991', ['Contoso', 'Fabrikam', 'Tailspin', 'Wingtip']],
+    ['contractType lt 2.5e0', ['Contoso', 'Fabrikam', 'Wingtip']],
+    ['onboardingStatus le contractType', ['Fabrikam', 'Tailspin']],
+    ['isOnBoardedToMTM', ['Contoso', 'Tailspin']],
+    ['isOnBoardedToMTM eq false', ['Fabrikam']],
+    ['not isOnBoardedToMTM', ['Fabrikam', 'Northwind', 'Wingtip']],
+    ['isDeleted ne true', ['Contoso', 'Fabrikam', 'Tailspin', 'Wingtip']],
+    ['isDeleted eq isOnBoardedToMTM', ['Fabrikam', 'Wingtip']],
+    ['deletedDateTime gt 2021-12-31T21:00:00Z', ['Wingtip']],
+    ['deletedDateTime eq 2021-12-31T22:00:00Z', ['Wingtip']],
+    ['deletedDateTime lt 2021-12-31T22:00:00.0000001Z and deletedDateTime ne 2021-12-31T22:00:00Z', ['Northwind']],
+    ["endswith(domain, '.com') and contractType ge 2", ['Fabrikam', 'Tailspin']],
+  ];
+  for (const [expr, expected] of CASES) {
+    it(expr, async () => assert.deepEqual((await names(`$filter=${encodeURIComponent(expr)}&$orderby=displayName`)).sort(), expected));
+  }
+  it('orders by a number (NULLs last descending) and searches domain and displayName', async () => {
+    assert.deepEqual(await names('$orderby=contractType desc'), ['Tailspin', 'Fabrikam', 'Contoso', 'Wingtip', 'Northwind']);
+    assert.deepEqual(await names('$orderby=contractType'), ['Northwind', 'Wingtip', 'Contoso', 'Fabrikam', 'Tailspin']);
+    assert.deepEqual(await names(`$search=${encodeURIComponent('"toys"')}`), ['Wingtip']);
+  });
+  it('a string literal for a number is 400', async () => {
+    const res = await server.request('GET', `/beta/Customers?$filter=${encodeURIComponent("contractType eq '1'")}`);
+    assert.equal(res.status, 400);
+    assert.match(res.json.error.message, /position 16 .*'Edm\.Int32'/);
+  });
+});
+
+describe('$filter on customerCreationOperations (an enum)', () => {
+  before(async () => {
+    for (const status of [undefined, 'running', 'succeeded', 'failed']) {
+      const res = await server.request('POST', '/beta/customerCreationOperations', { body: status ? { status } : {} });
+      assert.equal(res.status, 201, res.text);
+    }
+  });
+  const statuses = async (expr: string) => {
+    const res = await server.request('GET', `/beta/customerCreationOperations?$filter=${encodeURIComponent(expr)}`);
+    assert.equal(res.status, 200, `${expr}: ${res.text}`);
+    return res.json.value.map((o: { status: string }) => o.status).sort();
+  };
+  it('compares enum members given as strings or qualified literals', async () => {
+    assert.deepEqual(await statuses("status eq 'running'"), ['running']);
+    assert.deepEqual(await statuses("status eq 'Running'"), ['running']);
+    assert.deepEqual(await statuses("status in ('succeeded', 'failed')"), ['failed', 'succeeded']);
+    assert.deepEqual(await statuses("status ne 'notStarted'"), ['failed', 'running', 'succeeded']);
+    assert.deepEqual(await statuses("status eq microsoft.graph.longRunningOperationStatus'failed'"), ['failed']);
+    assert.deepEqual(await statuses('createdDateTime ge 2000-01-01T00:00:00Z'), ['failed', 'notStarted', 'running', 'succeeded']);
+  });
+  it('refuses an unknown member, ordering comparisons and $orderby on an enum', async () => {
+    const bad = await server.request('GET', `/beta/customerCreationOperations?$filter=${encodeURIComponent("status eq 'paused'")}`);
+    assert.equal(bad.status, 400);
+    assert.match(bad.json.error.message, /position 10 .*'paused' is not a member of 'microsoft\.graph\.longRunningOperationStatus'/);
+    const order = await server.request('GET', '/beta/customerCreationOperations?$orderby=status');
+    assert.equal(order.status, 400);
+    assert.match(order.json.error.message, /enumeration property 'status'/);
+  });
+});

@@ -164,7 +164,7 @@ export function buildOpenApi(model: Model, opts: OpenApiOptions = {}): Json {
     schema: {
       type: 'array',
       uniqueItems: true,
-      items: { type: 'string', enum: t.properties.filter((p) => !p.collection && p.category !== 'complex').flatMap((p) => [p.name, `${p.name} desc`]) },
+      items: { type: 'string', enum: t.properties.filter((p) => !p.collection && p.category === 'primitive').flatMap((p) => [p.name, `${p.name} desc`]) },
     },
   });
   const body = (t: StructuredType) => ({ description: `New property values`, required: true, content: { 'application/json': { schema: ref(t.qualifiedName) } } });

@@ -83,6 +83,8 @@ function sortableProperty(type: StructuredType, name: string, option: string) {
   const p = type.propertyIgnoringCase(name);
   if (!p) throw badRequest(`Could not find a property named '${name}' on type '${type.qualifiedName}' (in ${option}).`);
   if (p.collection || p.category === 'complex') throw badRequest(`The property '${p.name}' cannot be used in ${option}: it is not a primitive value.`);
+  // OData orders enum values by their numeric value; stored as member names they would sort by name instead.
+  if (p.category === 'enum') throw badRequest(`Ordering by the enumeration property '${p.name}' is not supported.`);
   return p;
 }
 

@@ -60,6 +60,7 @@ class Compiler {
       v = this.dialect.encodeJsonScalar(lit.type, v);
     }
     if (typeof v === 'string' && (lit.type.kind === 'enum' || lit.type.edm === 'Edm.String')) return this.dialect.text(v);
+    if (typeof v === 'number') return this.dialect.number(v);
     return sql.val(v);
   }
 

@@ -20,6 +20,8 @@ export interface FilterDialect {
   contains(subject: Expression<unknown>, part: Expression<unknown>): Expression<SqlBool>;
   /** A string parameter, typed where the engine needs to know (PostgreSQL infers nothing from a bare $1). */
   text(value: string): Expression<unknown>;
+  /** A number parameter. PostgreSQL types a bare $1 after the column it meets (1.5 is no integer). */
+  number(value: number): Expression<unknown>;
   /** A literal compared with a value read from JSON (see jsonValue), in the form that value has. */
   encodeJsonScalar(type: ScalarType, value: unknown): unknown;
 }
@@ -57,6 +59,9 @@ export const sqliteDialect: FilterDialect = {
     return sql<SqlBool>`(instr(${s}, ${p}) > 0)`;
   },
   text(value) {
+    return sql.val(value);
+  },
+  number(value) {
     return sql.val(value);
   },
   encodeJsonScalar(type, value) {
@@ -98,6 +103,12 @@ export const postgresDialect: FilterDialect = {
   },
   text(value) {
     return sql`cast(${value} as text)`;
+  },
+  number(value) {
+    // Integers stay untyped so that an integer column's index serves the comparison; larger integers and
+    // fractions are typed, so that PostgreSQL widens the column rather than failing to read the parameter.
+    if (Number.isInteger(value) && value >= -2147483648 && value <= 2147483647) return sql.val(value);
+    return Number.isSafeInteger(value) ? sql`cast(${value} as bigint)` : sql`cast(${value} as double precision)`;
   },
   encodeJsonScalar(_type, value) {
     return value;
