@@ -126,6 +126,21 @@ describe('$filter: expressions on a fixed data set', () => {
     assert.equal(count.text, '6');
   });
 
+  it('tolower/toupper fold every letter, not only ASCII', async () => {
+    const res = await server.request('POST', CUSTOMERS_PATH, { body: { displayName: 'Émile Zoë Ørsted' } });
+    assert.equal(res.status, 201);
+    try {
+      for (const expr of ["tolower(displayName) eq 'émile zoë ørsted'", "toupper(displayName) eq 'ÉMILE ZOË ØRSTED'", "contains(tolower(displayName), 'zoë')"]) {
+        const got = await filter(expr);
+        assert.deepEqual(got.json.value.map((e: { displayName: string }) => e.displayName), ['Émile Zoë Ørsted'], expr);
+      }
+      const search = await server.request('GET', `${CUSTOMERS_PATH}?$search=${encodeURIComponent('"ÉMILE"')}`);
+      assert.deepEqual(search.json.value.map((e: { displayName: string }) => e.displayName), ['Émile Zoë Ørsted']);
+    } finally {
+      await server.request('DELETE', `${CUSTOMERS_PATH}/${res.json.id}`);
+    }
+  });
+
   it('the option name is case-insensitive and the $ optional', async () => {
     for (const name of ['$FILTER', 'filter', '$Filter']) {
       const res = await server.request('GET', `${CUSTOMERS_PATH}?${name}=${encodeURIComponent("displayName eq 'Lee Gu'")}`);

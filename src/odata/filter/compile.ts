@@ -45,7 +45,7 @@ class Compiler {
         return this.dialect.jsonValue(this.doc(v.root), v.path, v.type);
       case 'call': {
         const arg = this.value(v.arg);
-        return v.fn === 'tolower' ? sql`lower(${arg})` : sql`upper(${arg})`;
+        return v.fn === 'tolower' ? this.dialect.lower(arg) : this.dialect.upper(arg);
       }
     }
   }

@@ -15,6 +15,9 @@ export interface FilterDialect {
   elementValue(alias: string, type: ScalarType): Expression<unknown>;
   /** EXISTS (an element of the array at `path` in `doc`, named `alias`, satisfying `where`). */
   existsElement(doc: Expression<unknown>, path: string[], alias: string, where?: Expression<SqlBool>): Expression<SqlBool>;
+  /** Case folding of every letter (not only ASCII). */
+  lower(value: Expression<unknown>): Expression<unknown>;
+  upper(value: Expression<unknown>): Expression<unknown>;
   startsWith(subject: Expression<unknown>, prefix: Expression<unknown>): Expression<SqlBool>;
   endsWith(subject: Expression<unknown>, suffix: Expression<unknown>): Expression<SqlBool>;
   contains(subject: Expression<unknown>, part: Expression<unknown>): Expression<SqlBool>;
@@ -47,6 +50,13 @@ export const sqliteDialect: FilterDialect = {
     // Only arrays are iterated: json_each over a scalar (or JSON null) would yield that scalar as a member.
     const array = sql`case when json_type(${doc}, ${p}) = 'array' then ${doc} end`;
     return sql<SqlBool>`exists (select 1 from json_each(${array}, ${p}) as ${sql.id(alias)}${where ? sql` where ${where}` : sql``})`;
+  },
+  // sqlite.ts registers lower/upper that fold every letter (the built-ins fold ASCII only).
+  lower(v) {
+    return sql`lower(${v})`;
+  },
+  upper(v) {
+    return sql`upper(${v})`;
   },
   // Case-sensitive, like OData's functions (SQLite's LIKE would ignore ASCII case).
   startsWith(s, p) {
@@ -91,6 +101,14 @@ export const postgresDialect: FilterDialect = {
     // jsonb_array_elements raises on a non-array; a null or scalar simply has no elements.
     const array = sql`case when jsonb_typeof(${at}) = 'array' then ${at} end`;
     return sql<SqlBool>`exists (select 1 from jsonb_array_elements(${array}) as ${sql.id(alias)}(value)${where ? sql` where ${where}` : sql``})`;
+  },
+  // Text columns compare byte-wise (collate "C"), under which lower() folds ASCII only: fold under the
+  // database's own collation, then compare byte-wise again.
+  lower(v) {
+    return sql`(lower(${v} collate "default") collate "C")`;
+  },
+  upper(v) {
+    return sql`(upper(${v} collate "default") collate "C")`;
   },
   startsWith(s, p) {
     return sql<SqlBool>`(left(${s}, length(${p})) = ${p})`;
