@@ -142,7 +142,11 @@ export class QueryEngine {
     return { select: this.select(type, q.get('$select')) };
   }
 
-  listOptions(type: StructuredType, table: TableDef, rawQuery: string, headers: Record<string, string | string[] | undefined>): ListOptions {
+  /**
+   * `scope`, when given, binds issued $skiptokens to the collection and tenant they page through: a token
+   * replayed by another tenant, or on another collection, is refused rather than reinterpreted.
+   */
+  listOptions(type: StructuredType, table: TableDef, rawQuery: string, headers: Record<string, string | string[] | undefined>, scope?: Scope): ListOptions {
     const q = parseQueryString(rawQuery);
     checkKnownOptions(q, LIST_OPTIONS);
     const opts: ListOptions = { orderBy: [], pageSize: this.opts.defaultPageSize, count: false, signature: '' };
@@ -205,7 +209,7 @@ export class QueryEngine {
       opts.preferenceApplied = undefined;
     }
 
-    opts.signature = JSON.stringify([table.name, opts.orderBy, filter ?? null, search ?? null]);
+    opts.signature = JSON.stringify([table.name, opts.orderBy, filter ?? null, search ?? null, scope ? [scope.tenantId, scope.parentKey] : null]);
     const token = q.get('$skiptoken');
     if (token !== undefined) opts.after = this.readToken(token, opts.signature);
     else {
