@@ -3,8 +3,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { badRequest } from '../http/errors.js';
 import type { StructuredType } from '../model/model.js';
 import type { TableDef } from '../store/schema.js';
-import { listOrder } from '../store/sql-store.js';
-import type { ListQuery, OrderTerm, Scope, Store, StoredEntity, WhereBuilder } from '../store/store.js';
+import { listOrder, type ListQuery, type OrderTerm, type Scope, type Store, type StoredEntity, type WhereBuilder } from '../store/store.js';
 
 export interface ListOptions {
   where?: WhereBuilder;

@@ -1,6 +1,6 @@
 // The one query code behind every engine: Kysely builds parameterised SQL from the derived schema.
 import { CompiledQuery, sql, type CreateIndexBuilder, type Kysely, type ColumnDataType, type Expression, type SqlBool, type ExpressionBuilder } from 'kysely';
-import { DuplicateKeyError, type ListQuery, type OrderTerm, type Scope, type Store, type StoredEntity, type WhereBuilder } from './store.js';
+import { DuplicateKeyError, listOrder, type ListQuery, type OrderTerm, type Scope, type Store, type StoredEntity, type WhereBuilder } from './store.js';
 import { StorageSchema, type ColumnDef, type ColumnKind, type TableDef } from './schema.js';
 
 /** What differs between SQL engines: column types, value encoding, and how a duplicate key is reported. */
@@ -33,7 +33,7 @@ export class SqlStore implements Store {
    * SQLite sorts NULLs first ascending and last descending; PostgreSQL does the opposite unless told.
    * Keyset positions (keysetAfter) assume SQLite's order, so PostgreSQL orderings say it explicitly.
    */
-  private get nullsFirst(): boolean {
+  private get explicitNulls(): boolean {
     return this.eng.name === 'postgres';
   }
 
@@ -63,7 +63,7 @@ export class SqlStore implements Store {
         for (const c of ix.columns) {
           // PostgreSQL indexes sort NULLs last by default; built NULLS FIRST they serve our order (see list).
           const nullable = t.columnByProperty.get(c)?.property.nullable !== false;
-          create = this.nullsFirst && nullable ? create.expression(sql`${sql.ref(c)} nulls first`) : create.column(c);
+          create = this.explicitNulls && nullable ? create.expression(sql`${sql.ref(c)} nulls first`) : create.column(c);
         }
         await create.column('id_key').execute();
       }
@@ -130,7 +130,7 @@ export class SqlStore implements Store {
         return eb.and(conds);
       });
     for (const o of order) {
-      if (this.nullsFirst && o.nullable !== false) {
+      if (this.explicitNulls && o.nullable !== false) {
         query = query.orderBy(o.column, (ob) => (o.desc ? ob.desc().nullsLast() : ob.asc().nullsFirst()));
       } else {
         query = query.orderBy(o.column, o.desc ? 'desc' : 'asc');
@@ -226,22 +226,6 @@ export class SqlStore implements Store {
 /** A stored NULL reads back as the property's empty value: [] for collections, null otherwise. */
 function emptyValue(col: ColumnDef): unknown {
   return col.property.collection ? [] : null;
-}
-
-/**
- * The order a list query uses: the requested terms up to the key, then the key (the order must be total).
- * The key follows the direction of the last term, so that `x desc` is exactly the reverse of `x` and one
- * index on (x, key) serves both, read backwards for one of them.
- */
-export function listOrder(orderBy: OrderTerm[]): OrderTerm[] {
-  const order: OrderTerm[] = [];
-  for (const o of orderBy) {
-    if (o.column === 'id_key') break;
-    order.push(o);
-  }
-  const key = orderBy.find((o) => o.column === 'id_key');
-  order.push({ column: 'id_key', desc: key ? key.desc : (order[order.length - 1]?.desc ?? false), nullable: false });
-  return order;
 }
 
 /**

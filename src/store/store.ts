@@ -29,12 +29,28 @@ export type WhereBuilder = (eb: ExpressionBuilder<any, any>) => Expression<SqlBo
 
 export interface ListQuery {
   where?: WhereBuilder;
-  /** `id_key` is always appended as the final tie-breaker, so the order is total (keyset paging needs it). */
+  /** `id_key` is always appended as the final tie-breaker (see listOrder), so the order is total (keyset paging needs it). */
   orderBy: OrderTerm[];
   /** Keyset: the values of the order columns of the last row already returned. */
   after?: unknown[];
   skip?: number;
   limit: number;
+}
+
+/**
+ * The order a list query uses: the requested terms up to the key, then the key (the order must be total).
+ * The key follows the direction of the last term, so that `x desc` is exactly the reverse of `x` and one
+ * index on (x, key) serves both, read backwards for one of them.
+ */
+export function listOrder(orderBy: OrderTerm[]): OrderTerm[] {
+  const order: OrderTerm[] = [];
+  for (const o of orderBy) {
+    if (o.column === 'id_key') break;
+    order.push(o);
+  }
+  const key = orderBy.find((o) => o.column === 'id_key');
+  order.push({ column: 'id_key', desc: key ? key.desc : (order[order.length - 1]?.desc ?? false), nullable: false });
+  return order;
 }
 
 export class DuplicateKeyError extends Error {}
