@@ -13,7 +13,7 @@ import { resolvePath } from '../odata/path.js';
 import type { QueryEngine } from '../odata/query.js';
 import type { StorageSchema } from '../store/schema.js';
 import type { Store } from '../store/store.js';
-import { registerAdmin } from './admin.js';
+import { registerAdmin, type DevTokenMinter } from './admin.js';
 import { runBatch } from './batch.js';
 import { FAULT_HEADER, type FaultInjector } from './faults.js';
 import type { Throttle } from './throttle.js';
@@ -35,6 +35,8 @@ export interface ServerDeps {
   authorize?: Authorizer;
   /** The dev issuer's OpenID configuration and keys, served outside the API versions. */
   discovery?: Discovery;
+  /** Lets the admin page fetch dev tokens (only with the built-in dev issuer). */
+  mintDevToken?: DevTokenMinter;
   /** Serve https with this certificate (PEM; `cert` may hold the chain). */
   tls?: { cert: string | Buffer; key: string | Buffer };
   mailboxDomain?: string;
@@ -142,7 +144,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     return reply.header('content-type', JSON_CONTENT_TYPE).send(jsonBytes(result.body));
   };
 
-  if (deps.adminDir !== false) await registerAdmin(app, deps.model, deps.adminDir);
+  if (deps.adminDir !== false) await registerAdmin(app, deps.model, deps.adminDir, deps.mintDevToken);
 
   const origin = (req: FastifyRequest) => deps.publicUrl?.replace(/\/$/, '') ?? `${req.protocol}://${req.headers.host ?? 'localhost'}`;
 
