@@ -5,7 +5,9 @@ import { createAuth, type AuthConfig } from './auth/index.js';
 import { devIssuerDiscovery } from './auth/discovery.js';
 import type { DevIssuer } from './auth/dev-issuer.js';
 import { loadModel } from './model/index.js';
+import type { Model } from './model/model.js';
 import { QueryEngine } from './odata/query.js';
+import { createFilterCompiler, createSearchCompiler } from './odata/filter/index.js';
 import { buildServer, type ServerDeps } from './http/server.js';
 import type { TlsMaterial } from './http/tls.js';
 import { StorageSchema } from './store/schema.js';
@@ -47,7 +49,10 @@ export interface ClienteleConfig {
 
 export interface Clientele {
   app: FastifyInstance;
+  model: Model;
+  schema: StorageSchema;
   store: Store;
+  query: QueryEngine;
   /** The built-in dev issuer when the server trusts it: `await clientele.devIssuer.mint({...})`. */
   devIssuer?: DevIssuer;
   close(): Promise<void>;
@@ -86,11 +91,11 @@ export async function createClientele(config: ClienteleConfig = {}): Promise<Cli
     await store.close();
     throw err;
   }
-  const query = new QueryEngine({
-    defaultPageSize: config.defaultPageSize ?? 100,
-    maxPageSize: config.maxPageSize ?? 999,
-    tokenSecret,
-  });
+  const query = new QueryEngine(
+    { defaultPageSize: config.defaultPageSize ?? 100, maxPageSize: config.maxPageSize ?? 999, tokenSecret },
+    createFilterCompiler(store),
+    createSearchCompiler(store),
+  );
   app = await buildServer({
     model,
     schema,
@@ -99,6 +104,7 @@ export async function createClientele(config: ClienteleConfig = {}): Promise<Cli
     authenticate: auth.authenticate,
     authorize: auth.authorize,
     discovery: auth.devIssuer ? devIssuerDiscovery(auth.devIssuer) : undefined,
+    mintDevToken: auth.devIssuer ? (opts) => auth.devIssuer!.mint(opts) : undefined,
     tls: config.tls,
     bodyLimit: config.bodyLimit,
     publicUrl: config.publicUrl,
@@ -109,7 +115,10 @@ export async function createClientele(config: ClienteleConfig = {}): Promise<Cli
   });
   return {
     app,
+    model,
+    schema,
     store,
+    query,
     devIssuer: auth.devIssuer,
     async close() {
       await app.close();

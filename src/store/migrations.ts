@@ -64,8 +64,11 @@ export function planMigrations(schema: StorageSchema, eng: Engine): MigrationSte
               sql.join([
                 sql.ref('tenant_id'),
                 sql.ref('parent_key'),
-                // The index order must match the list order (NULLs first ascending) for keyset pages to use it.
-                ...ix.columns.map((c) => (eng.nullsFirstNative ? sql.ref(c) : sql`${sql.ref(c)} nulls first`)),
+                // The index order must match the list order (NULLs first ascending, see SqlStore.listQuery) for
+                // keyset pages to use it; columns that never hold NULL keep the plain order.
+                ...ix.columns.map((c) =>
+                  eng.nullsFirstNative || t.columnByProperty.get(c)?.property.nullable === false ? sql.ref(c) : sql`${sql.ref(c)} nulls first`,
+                ),
                 sql.ref('id_key'),
               ]),
             ),
