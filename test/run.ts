@@ -69,8 +69,11 @@ async function* events(): AsyncGenerator<TestEvent> {
   for (const [i, engine] of engines.entries()) {
     const files = filesFor(engine);
     // Test files read the engine from the environment their process inherits (see test/helpers/server.ts).
-    if (engine === 'postgres') process.env.CLIENTELE_TEST_DB = pgUrl;
-    else delete process.env.CLIENTELE_TEST_DB;
+    if (engine === 'postgres') {
+      process.env.CLIENTELE_TEST_DB = pgUrl;
+      // Test data is not worth an fsync per commit: the pass runs markedly faster on a real disk.
+      process.env.PGOPTIONS = [process.env.PGOPTIONS, '-c synchronous_commit=off'].filter(Boolean).join(' ');
+    } else delete process.env.CLIENTELE_TEST_DB;
     const name = `engine: ${engine}`;
     const passStarted = performance.now();
     const pass: Counters = { tests: 0, suites: 0, pass: 0, fail: 0, cancelled: 0, skipped: 0, todo: 0 };

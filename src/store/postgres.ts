@@ -140,7 +140,8 @@ export function openPostgresStore(model: Model, opts: PostgresOptions): SqlStore
     application_name: opts.applicationName ?? 'clientele',
     // Every connection of the pool works in the store's schema. Without one, no startup option is sent
     // (connection poolers such as PgBouncer refuse unknown ones): the role's own search_path applies.
-    options: schemaName === undefined ? undefined : `-c search_path=${schemaName}`,
+    // PGOPTIONS from the environment still applies, as with libpq (pg drops it once options are given).
+    options: [process.env.PGOPTIONS, schemaName === undefined ? undefined : `-c search_path=${schemaName}`].filter(Boolean).join(' ') || undefined,
   });
   // A connection that dies (server restart, pg_terminate_backend, network) emits 'error': with nobody
   // listening that would crash the process. The query running on it fails on its own (-> 503); the pool
