@@ -4,7 +4,9 @@ import { createAuth, type AuthConfig } from './auth/index.js';
 import { devIssuerDiscovery } from './auth/discovery.js';
 import type { DevIssuer } from './auth/dev-issuer.js';
 import { loadModel } from './model/index.js';
+import type { Model } from './model/model.js';
 import { QueryEngine } from './odata/query.js';
+import { createFilterCompiler, createSearchCompiler } from './odata/filter/index.js';
 import { buildServer, type ServerDeps } from './http/server.js';
 import type { TlsMaterial } from './http/tls.js';
 import { StorageSchema } from './store/schema.js';
@@ -33,7 +35,10 @@ export interface ClienteleConfig {
 
 export interface Clientele {
   app: FastifyInstance;
+  model: Model;
+  schema: StorageSchema;
   store: Store;
+  query: QueryEngine;
   /** The built-in dev issuer when the server trusts it: `await clientele.devIssuer.mint({...})`. */
   devIssuer?: DevIssuer;
   close(): Promise<void>;
@@ -49,7 +54,11 @@ export async function createClientele(config: ClienteleConfig = {}): Promise<Cli
   );
   const store = openSqliteStore(model, { location: config.location, inMemory: config.inMemory });
   await store.init();
-  const query = new QueryEngine({ defaultPageSize: config.defaultPageSize ?? 100, maxPageSize: config.maxPageSize ?? 999 });
+  const query = new QueryEngine(
+    { defaultPageSize: config.defaultPageSize ?? 100, maxPageSize: config.maxPageSize ?? 999 },
+    createFilterCompiler(store),
+    createSearchCompiler(store),
+  );
   app = await buildServer({
     model,
     schema,
@@ -68,7 +77,10 @@ export async function createClientele(config: ClienteleConfig = {}): Promise<Cli
   });
   return {
     app,
+    model,
+    schema,
     store,
+    query,
     devIssuer: auth.devIssuer,
     async close() {
       await app.close();

@@ -7,6 +7,7 @@ import { JWKS_PATH } from '../auth/discovery.js';
 import { anonymousPrincipal, type Principal } from '../auth/principal.js';
 import { EntityService, type Authorizer, type HandlerResult } from '../handlers/entities.js';
 import { buildCsdl } from '../model/csdl.js';
+import { buildOpenApi } from '../model/openapi.js';
 import type { Model } from '../model/model.js';
 import { resolvePath } from '../odata/path.js';
 import type { QueryEngine } from '../odata/query.js';
@@ -72,6 +73,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     mailboxDomain: deps.mailboxDomain ?? 'contoso.onmicrosoft.com',
   });
   let csdl: string | undefined;
+  let openApi: Record<string, unknown> | undefined;
 
   app.decorateRequest('graphRequestId', '');
   app.decorateRequest('graphClientRequestId', '');
@@ -176,6 +178,12 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
         if (req.method !== 'GET') throw badRequest('$metadata only supports GET.');
         csdl ??= buildCsdl(deps.model);
         return reply.code(200).header('content-type', 'application/xml').send(csdl);
+      }
+      if (rest.toLowerCase() === 'openapi.json') {
+        if (req.method !== 'GET') throw methodNotAllowed(req.method, ['GET']);
+        openApi ??= buildOpenApi(deps.model, { title: 'Clientele - Microsoft Graph customer APIs' });
+        const doc = { ...openApi, servers: [{ url: serviceRoot }] };
+        return reply.code(200).header('content-type', 'application/json; charset=utf-8').send(jsonBytes(doc));
       }
       if (rest === '') {
         if (req.method !== 'GET') throw badRequest('The service document only supports GET.');
