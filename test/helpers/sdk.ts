@@ -13,7 +13,8 @@ import { runCli } from './cli.js';
 const ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
 const CLI = join(ROOT, 'test/helpers/clientele-main.ts');
 const REPORTER = join(ROOT, 'test/helpers/json-reporter.mjs');
-const START_TIMEOUT_MS = 30_000;
+// Generous: a loaded 2-core machine has taken 10 s to start a server under tsx with a new certificate.
+const START_TIMEOUT_MS = 60_000;
 
 export interface ClienteleProcess {
   /** https://localhost:port */

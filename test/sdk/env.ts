@@ -1,4 +1,4 @@
-// What the parent test (see test/helpers/sdk.ts) hands an SDK test file: the server and a token for it.
+// What test/sdk-clients.test.ts (through test/helpers/sdk.ts) hands an SDK test file: the server and a token for it.
 export interface SdkEnv {
   /** https://localhost:port of a Clientele process. */
   origin: string;

@@ -1,5 +1,5 @@
 // @microsoft/microsoft-graph-client v3, unmodified, against a real Clientele over https: written the way a
-// Graph user writes it. Run by test/sdk-graph-client.test.ts in a process that trusts the development CA
+// Graph user writes it. Run by test/sdk-clients.test.ts in a process that trusts the development CA
 // through NODE_EXTRA_CA_CERTS; the server and a dev-issuer token come in CLIENTELE_URL and CLIENTELE_TOKEN.
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';

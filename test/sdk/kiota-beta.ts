@@ -1,5 +1,5 @@
 // The Kiota beta SDK (@microsoft/msgraph-beta-sdk with the @microsoft/msgraph-beta-sdk-bookingbusinesses area
-// package), unmodified, against a real Clientele over https. Run by test/sdk-kiota-beta.test.ts in a process
+// package), unmodified, against a real Clientele over https. Run by test/sdk-clients.test.ts in a process
 // that trusts the development CA through NODE_EXTRA_CA_CERTS.
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
@@ -185,6 +185,16 @@ describe('msgraph-beta-sdk (Kiota)', () => {
     assert.equal(err.errorEscaped?.code, 'ErrorNonExistentMailbox');
   });
 
+  it('a token from an issuer the server does not trust surfaces as an ODataError 401 InvalidAuthenticationToken', async () => {
+    // The throttled server's dev issuer has its own key, so its tokens do not validate here.
+    assert.ok(env.throttledToken);
+    const { client: stranger } = betaClient(env.origin, env.throttledToken);
+    const err = await rejection(stranger.bookingBusinesses.get());
+    assert.equal(err.responseStatusCode, 401);
+    assert.equal(err.errorEscaped?.code, 'InvalidAuthenticationToken');
+    assert.match(String(err.responseHeaders?.['www-authenticate']), /^Bearer /);
+  });
+
   it('an invalid body surfaces as an ODataError 400', async () => {
     const err = await rejection(customers().post({ displayName: 'Bad', addresses: [{ type: 'mars' as never }] }));
     assert.equal(err.responseStatusCode, 400);
@@ -193,7 +203,7 @@ describe('msgraph-beta-sdk (Kiota)', () => {
 });
 
 describe('msgraph-beta-sdk (Kiota) under throttling', () => {
-  // The second server throttles each tenant and app to 1 request/s with bursts of 2 (see the parent test).
+  // The second server throttles each tenant and app to 1 request/s with bursts of 2 (see test/sdk-clients.test.ts).
   const throttled = () => {
     assert.ok(env.throttledOrigin && env.throttledToken, 'CLIENTELE_THROTTLED_URL and CLIENTELE_THROTTLED_TOKEN');
     return { origin: env.throttledOrigin, token: env.throttledToken };
@@ -205,7 +215,7 @@ describe('msgraph-beta-sdk (Kiota) under throttling', () => {
     const { client } = betaClient(origin, token, wire);
     const started = Date.now();
     // More calls than the burst allows: one of them is refused at least once and must be retried.
-    for (let i = 0; i < 4 && !wire.some((r) => r.status === 429); i++) {
+    for (let i = 0; i < 8 && !wire.some((r) => r.status === 429); i++) {
       const page = await client.bookingBusinesses.get();
       assert.deepEqual(page?.value, []);
     }

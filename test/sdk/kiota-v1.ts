@@ -2,7 +2,7 @@
 // packages carry the v1.0 models but no request builders for /solutions (that area package is not on npm),
 // so requests are built the SDK's generic way, as RequestInformation sent through its GraphRequestAdapter,
 // and responses go through the SDK's discriminator factories: a bookingCustomerBase becomes a bookingCustomer
-// only by the entity's `@odata.type`. Run by test/sdk-kiota-v1.test.ts with the development CA trusted.
+// only by the entity's `@odata.type`. Run by test/sdk-clients.test.ts with the development CA trusted.
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import {
