@@ -35,6 +35,13 @@ const sqliteEngine: Engine = {
     const code = (err as { code?: string }).code;
     return code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE';
   },
+  addSequenceColumn(table, column) {
+    // AUTOINCREMENT: never reuse a seq, even when the highest rows have been pruned.
+    return table.addColumn(column, 'integer', (c) => c.primaryKey().autoIncrement());
+  },
+  async serializeChangeLog() {
+    // One writer at a time (the database lock is held until commit): seq order is commit order already.
+  },
 };
 
 export interface SqliteOptions {
