@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { anonymousPrincipal, type Principal } from '../auth/principal.js';
 import { EntityService, type Authorizer, type HandlerResult } from '../handlers/entities.js';
+import type { EntityHookRegistry } from '../handlers/hooks.js';
 import { buildCsdl } from '../model/csdl.js';
 import type { Model } from '../model/model.js';
 import { resolvePath } from '../odata/path.js';
@@ -28,6 +29,10 @@ export interface ServerDeps {
   authenticate?: (req: FastifyRequest) => Promise<Principal> | Principal;
   authorize?: Authorizer;
   mailboxDomain?: string;
+  /** Per-type behaviour beyond CRUD (subscriptions). */
+  hooks?: EntityHookRegistry;
+  /** How long the change log keeps changes (older delta tokens answer 410). */
+  changeRetentionMs?: number;
   bodyLimit?: number;
   /** Overrides the scheme://host the server reports in URLs (context URLs, next links, Location). */
   publicUrl?: string;
@@ -54,6 +59,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const authenticate = deps.authenticate ?? (() => anonymousPrincipal());
   const service = new EntityService(deps.model, deps.schema, deps.store, deps.query, authorize, {
     mailboxDomain: deps.mailboxDomain ?? 'contoso.onmicrosoft.com',
+    hooks: deps.hooks,
+    changeRetentionMs: deps.changeRetentionMs,
   });
   let csdl: string | undefined;
 
