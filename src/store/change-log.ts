@@ -52,7 +52,7 @@ export interface ChangeScope {
 
 /** Read side of the change log (the write side is part of every SqlStore write). */
 export interface ChangeFeed {
-  /** The highest seq logged for the tenant, or 0: where a delta round or a new subscription starts. */
+  /** The highest seq logged for the tenant (at least the pruned horizon): where a delta round or a new subscription starts. */
   head(tenantId: string): Promise<number>;
   /** Every seq at or below this has been pruned (0 when nothing was). */
   horizon(): Promise<number>;
@@ -129,7 +129,8 @@ export class SqlChangeFeed implements ChangeFeed {
       .select((eb) => eb.fn.max('seq').as('m'))
       .where('tenant_id', '=', tenantId)
       .executeTakeFirst();
-    return Number(row?.m ?? 0);
+    // When the tenant's rows are all pruned, the pruned horizon is where it stands (never before it).
+    return Math.max(Number(row?.m ?? 0), await this.horizon());
   }
 
   horizon(): Promise<number> {
