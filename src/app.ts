@@ -32,7 +32,10 @@ export interface ClienteleConfig {
 
 /** Change notifications (subscriptions): the delivery schedule and what a subscription may ask for. */
 export interface NotificationsConfig extends Partial<Omit<DispatcherOptions, 'changeRetentionMs'>> {
-  /** Run the dispatcher in this process (default true). Subscriptions are accepted either way. */
+  /**
+   * Run the dispatcher in this process (default true). Subscriptions are accepted either way; the dispatcher also
+   * removes expired subscriptions and prunes the change log, so at least one process sharing a database runs it.
+   */
   deliver?: boolean;
   /** Longest subscription lifetime, in minutes from now (default 4230, Graph's for most resources). */
   maxExpirationMinutes?: number;

@@ -295,7 +295,7 @@ export class NotificationDispatcher {
         headers: { 'content-type': 'application/json; charset=utf-8' },
         body: JSON.stringify(payload),
         redirect: 'manual',
-        signal: AbortSignal.any([abort.signal, AbortSignal.timeout(this.opts.deliveryTimeoutMs)]),
+        signal: anySignal(abort.signal, AbortSignal.timeout(this.opts.deliveryTimeoutMs)),
       });
       await res.arrayBuffer().catch(() => undefined);
       if (res.status >= 200 && res.status < 300) return { ok: true };
@@ -307,6 +307,17 @@ export class NotificationDispatcher {
       this.inflight.delete(abort);
     }
   }
+}
+
+/** Aborts when either signal does (AbortSignal.any arrived in Node 20.3). */
+function anySignal(a: AbortSignal, b: AbortSignal): AbortSignal {
+  if (typeof AbortSignal.any === 'function') return AbortSignal.any([a, b]);
+  const c = new AbortController();
+  for (const s of [a, b]) {
+    if (s.aborted) c.abort(s.reason);
+    else s.addEventListener('abort', () => c.abort(s.reason), { once: true });
+  }
+  return c.signal;
 }
 
 /** Retry-After in seconds or as an HTTP date, in milliseconds from now. */

@@ -1,6 +1,7 @@
 // Resolves an OData resource path against the model: entity sets, singletons, containment navigation,
-// keys as segments (`/x/{id}`) or in parentheses (`/x('id')`, `/x(id='id')`), and the `$ref`, `$count`,
-// `$value` suffixes. Segment names are matched case-insensitively, as Graph does.
+// keys as segments (`/x/{id}`) or in parentheses (`/x('id')`, `/x(id='id')`), the `$ref`, `$count`,
+// `$value` suffixes, and the bound `delta` function on change-tracked collections. Segment names are matched
+// case-insensitively, as Graph does.
 import type { NavigationDecl } from '../model/edm.js';
 import type { EntitySet, Model, Singleton, StructuredType } from '../model/model.js';
 import { badRequest } from '../http/errors.js';
