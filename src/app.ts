@@ -1,5 +1,8 @@
-// Composition root: model -> store -> query engine -> HTTP server, from one configuration object.
+// Composition root: model -> store -> query engine -> auth -> HTTP server, from one configuration object.
 import type { FastifyInstance } from 'fastify';
+import { createAuth, type AuthConfig } from './auth/index.js';
+import { devIssuerDiscovery } from './auth/discovery.js';
+import type { DevIssuer } from './auth/dev-issuer.js';
 import { DEFAULT_CHANGE_RETENTION_MS } from './handlers/entities.js';
 import { EntityHookRegistry } from './handlers/hooks.js';
 import { loadModel } from './model/index.js';
@@ -8,12 +11,15 @@ import { NotificationDispatcher, type DispatcherOptions } from './notifications/
 import { subscriptionHooks } from './notifications/subscription-hooks.js';
 import { QueryEngine } from './odata/query.js';
 import { buildServer, type ServerDeps } from './http/server.js';
+import type { TlsMaterial } from './http/tls.js';
 import { StorageSchema } from './store/schema.js';
 import { openSqliteStore } from './store/sqlite.js';
 import type { Store } from './store/store.js';
+import { FaultInjector, type FaultOptions } from './http/faults.js';
+import { Throttle, type ThrottleOptions } from './http/throttle.js';
 
 export interface ClienteleConfig {
-  /** Data directory of the embedded store. */
+  /** Data directory of the embedded store (and of the dev issuer's signing key). */
   location?: string;
   inMemory?: boolean;
   maxPageSize?: number;
@@ -22,6 +28,12 @@ export interface ClienteleConfig {
   publicUrl?: string;
   mailboxDomain?: string;
   logger?: ServerDeps['logger'];
+  /** Bearer tokens: required by default, checked against the dev issuer and any configured issuer. */
+  auth?: AuthConfig;
+  /** Serve https with this certificate and key (PEM). */
+  tls?: TlsMaterial;
+  throttle?: ThrottleOptions;
+  faults?: FaultOptions;
   /**
    * How long the change log keeps changes (default 7 days, Graph's delta token lifetime for directory
    * objects): a delta token older than this answers 410 Gone (syncStateNotFound).
@@ -48,6 +60,8 @@ export interface NotificationsConfig extends Partial<Omit<DispatcherOptions, 'ch
 export interface Clientele {
   app: FastifyInstance;
   store: Store;
+  /** The built-in dev issuer when the server trusts it: `await clientele.devIssuer.mint({...})`. */
+  devIssuer?: DevIssuer;
   /** Delivers change notifications; undefined when `notifications.deliver` is false. */
   dispatcher?: NotificationDispatcher;
   close(): Promise<void>;
@@ -56,6 +70,11 @@ export interface Clientele {
 export async function createClientele(config: ClienteleConfig = {}): Promise<Clientele> {
   const model = loadModel();
   const schema = new StorageSchema(model);
+  // In memory, the dev issuer's key lives (and dies) with the process, like the data.
+  let app: FastifyInstance | undefined;
+  const auth = await createAuth(config.auth ?? {}, config.inMemory ? undefined : (config.location ?? './.clientele'), (err) =>
+    app?.log.error({ err }, 'the signing keys of a token issuer could not be loaded'),
+  );
   const store = openSqliteStore(model, { location: config.location, inMemory: config.inMemory });
   await store.init();
   const query = new QueryEngine({ defaultPageSize: config.defaultPageSize ?? 100, maxPageSize: config.maxPageSize ?? 999 });
@@ -69,17 +88,23 @@ export async function createClientele(config: ClienteleConfig = {}): Promise<Cli
       allowHttp: n.allowHttp ?? false,
     }),
   );
-  const app = await buildServer({
+  app = await buildServer({
     model,
     schema,
     store,
     query,
     hooks,
     changeRetentionMs,
+    authenticate: auth.authenticate,
+    authorize: auth.authorize,
+    discovery: auth.devIssuer ? devIssuerDiscovery(auth.devIssuer) : undefined,
+    tls: config.tls,
     bodyLimit: config.bodyLimit,
     publicUrl: config.publicUrl,
     mailboxDomain: config.mailboxDomain,
     logger: config.logger,
+    throttle: config.throttle ? new Throttle(config.throttle) : undefined,
+    faults: config.faults ? new FaultInjector(config.faults) : undefined,
   });
   let dispatcher: NotificationDispatcher | undefined;
   if (n.deliver !== false) {
@@ -89,6 +114,7 @@ export async function createClientele(config: ClienteleConfig = {}): Promise<Cli
   return {
     app,
     store,
+    devIssuer: auth.devIssuer,
     dispatcher,
     async close() {
       await dispatcher?.stop();

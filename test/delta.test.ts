@@ -196,6 +196,21 @@ describe('customers/delta', () => {
     assert.equal(post.headers.get('allow'), 'GET');
   });
 
+  it("a token is bound to its tenant: the same business id in another tenant refuses it; delta needs read permission", async () => {
+    const other = await server.token({ tenantId: 'bbbbbbbb-0000-4000-8000-00000000000b' });
+    const { base } = await business(1);
+    const bizId = decodeURIComponent(base.split('/')[4]!);
+    assert.equal((await server.request('POST', '/beta/solutions/bookingBusinesses', { token: other, body: { id: bizId, displayName: 'B' } })).status, 201);
+    const { deltaLink } = await round(`${base}/delta`);
+    const res = await server.request('GET', deltaLink, { token: other });
+    assert.equal(res.status, 400);
+    assert.match(res.json.error.message, /another collection or tenant/);
+    // Tenant B's own round sees only its own (empty) collection.
+    assert.deepEqual((await server.request('GET', `${base}/delta`, { token: other })).json.value, []);
+    const unrelated = await server.token({ scopes: ['ManagedTenants.Read.All'] });
+    assert.equal((await server.request('GET', `${base}/delta`, { token: unrelated })).status, 403);
+  });
+
   it('$metadata declares the bound delta function', async () => {
     const res = await server.request('GET', '/beta/$metadata');
     assert.ok(

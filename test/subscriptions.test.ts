@@ -10,10 +10,13 @@ import type { NotificationsConfig } from '../src/app.js';
 import { loadModel } from '../src/model/index.js';
 import { NotificationDispatcher } from '../src/notifications/dispatcher.js';
 import { StorageSchema } from '../src/store/schema.js';
+import { DEV_CLIENT_ID } from '../src/auth/dev-issuer.js';
 import { DEFAULT_TENANT_ID } from '../src/auth/principal.js';
 import { GUID, startServer, type TestServer } from './helpers/server.js';
 import { startReceiver, type Receiver } from './helpers/receiver.js';
 
+const USER = '11111111-2222-4333-8444-555555555555';
+const APP = '99999999-8888-4777-8666-555555555555';
 const FAST: NotificationsConfig = { pollIntervalMs: 25, retryBaseMs: 30, retryMaxMs: 200, maxAttempts: 4, validationTimeoutMs: 400 };
 
 let server: TestServer;
@@ -51,8 +54,8 @@ function subscriptionBody(resource: string, path: string, extra: Record<string, 
   };
 }
 
-async function subscribe(resource: string, path: string, extra: Record<string, unknown> = {}, srv: TestServer = server) {
-  const res = await srv.request('POST', '/beta/subscriptions', { body: subscriptionBody(resource, path, extra) });
+async function subscribe(resource: string, path: string, extra: Record<string, unknown> = {}, srv: TestServer = server, token?: string) {
+  const res = await srv.request('POST', '/beta/subscriptions', { body: subscriptionBody(resource, path, extra), token });
   assert.equal(res.status, 201, res.text);
   return res.json;
 }
@@ -69,7 +72,8 @@ describe('POST /subscriptions', () => {
   it('validates the notificationUrl with a URL-encoded token, then answers 201 with the subscription', async () => {
     const biz = await business();
     const before = receiver.validations.length;
-    const sub = await subscribe(biz.resource, '/created');
+    const token = await server.token({ objectId: USER, clientId: APP });
+    const sub = await subscribe(biz.resource, '/created', {}, server, token);
     assert.equal(receiver.validations.length, before + 1);
     // The token arrives URL-encoded; decoded, it is plain text with spaces.
     assert.match(receiver.validations.at(-1)!, /^Validation: Testing client application reachability for subscription Request-Id: [0-9a-f-]{36}$/);
@@ -81,8 +85,9 @@ describe('POST /subscriptions', () => {
     assert.equal(sub.clientState, 'secretClientValue');
     assert.equal(sub.notificationUrl, `${receiver.origin}/created`);
     assert.equal(sub.latestSupportedTlsVersion, 'v1_2');
-    assert.equal(sub.applicationId, null);
-    assert.equal(sub.creatorId, null);
+    // Who created it, from the token.
+    assert.equal(sub.applicationId, APP);
+    assert.equal(sub.creatorId, USER);
     assert.match(sub.expirationDateTime, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);
     const got = await server.request('GET', `/beta/subscriptions/${sub.id}`);
     assert.equal(got.status, 200);
@@ -152,8 +157,8 @@ describe('POST /subscriptions', () => {
     assert.equal(receiver.validations.length, before, 'no refused request reached the handshake');
     // Read-only properties sent by the client are ignored.
     const sub = await subscribe(biz.resource, '/x', { applicationId: 'spoofed', creatorId: 'spoofed' });
-    assert.equal(sub.applicationId, null);
-    assert.equal(sub.creatorId, null);
+    assert.equal(sub.applicationId, DEV_CLIENT_ID);
+    assert.notEqual(sub.creatorId, 'spoofed');
   });
 
   it('accepts the resource with a leading slash, any case, and the entity-set path', async () => {
@@ -162,6 +167,55 @@ describe('POST /subscriptions', () => {
       const sub = await subscribe(resource, '/variants');
       assert.equal(sub.resource, resource);
     }
+  });
+});
+
+describe('subscriptions, tenants and permissions', () => {
+  const OTHER = 'bbbbbbbb-0000-4000-8000-00000000000b';
+
+  it("are the caller's tenant's: another tenant neither sees them nor subscribes to the first tenant's data", async () => {
+    const biz = await business();
+    const sub = await subscribe(biz.resource, '/tenant-a');
+    const other = await server.token({ tenantId: OTHER });
+    assert.equal((await server.request('GET', `/beta/subscriptions/${sub.id}`, { token: other })).status, 404);
+    assert.equal((await server.request('DELETE', `/beta/subscriptions/${sub.id}`, { token: other })).status, 404);
+    assert.equal((await server.request('PATCH', `/beta/subscriptions/${sub.id}`, { token: other, body: { expirationDateTime: inMinutes(10) } })).status, 404);
+    const list = await server.request('GET', '/beta/subscriptions', { token: other });
+    assert.equal(list.status, 200);
+    assert.deepEqual(list.json.value, []);
+    // The business exists only in the first tenant.
+    const res = await server.request('POST', '/beta/subscriptions', { token: other, body: subscriptionBody(biz.resource, '/tenant-b') });
+    assert.equal(res.status, 404);
+    assert.equal(res.json.error.code, 'ErrorNonExistentMailbox');
+  });
+
+  it("notifications carry the subscriber's tenant, and only its own changes", async () => {
+    const other = await server.token({ tenantId: OTHER });
+    const id = `same${++bizCount}@contoso.com`;
+    const base = `/beta/solutions/bookingBusinesses/${encodeURIComponent(id)}/customers`;
+    // The same business id in both tenants; tenant B subscribes to its own.
+    for (const token of [undefined, other]) {
+      assert.equal((await server.request('POST', '/beta/solutions/bookingBusinesses', { token, body: { id, displayName: 'S' } })).status, 201);
+    }
+    await subscribe(`solutions/bookingBusinesses/${id}/customers`, '/tenant-b-own', { changeType: 'created' }, server, other);
+    await createCustomer(base, 'in tenant A');
+    const mine = await server.request('POST', base, { token: other, body: { displayName: 'in tenant B' } });
+    await receiver.waitFor(() => receiver.accepted('/tenant-b-own').length >= 1, 5000, "tenant B's notification");
+    await sleep(150);
+    assert.deepEqual(receiver.accepted('/tenant-b-own').map((n) => [n.tenantId, n.resourceData.id]), [[OTHER, mine.json.id]]);
+  });
+
+  it('need the permission to read the subscribed resource', async () => {
+    const biz = await business();
+    const unrelated = await server.token({ scopes: ['ManagedTenants.Read.All'] });
+    const res = await server.request('POST', '/beta/subscriptions', { token: unrelated, body: subscriptionBody(biz.resource, '/denied') });
+    assert.equal(res.status, 403);
+    assert.equal((await server.request('GET', '/beta/subscriptions', { token: unrelated })).status, 403);
+    // An app-only token with a Bookings role may subscribe.
+    const app = await server.token({ roles: ['Bookings.Read.All'] });
+    const sub = await subscribe(biz.resource, '/app-only', {}, server, app);
+    assert.equal(sub.applicationId, DEV_CLIENT_ID);
+    assert.equal((await server.request('GET', '/beta/subscriptions', { anonymous: true })).status, 401);
   });
 });
 

@@ -47,8 +47,11 @@ export interface Target {
   permissions?: Partial<Record<Operation, PermissionRule>>;
 }
 
-/** Enforces permissions for an operation; the auth module supplies it. */
-export type Authorizer = (principal: Principal, op: Operation, rule: PermissionRule | undefined, target: Target) => void;
+/**
+ * Enforces permissions for an operation on the path's last step; the auth module supplies it. It runs before
+ * any lookup, so a caller without the permission learns nothing about what exists.
+ */
+export type Authorizer = (principal: Principal, op: Operation, rule: PermissionRule | undefined, step: PathStep) => void;
 
 export interface EntityServiceOptions {
   /** Domain for generated mailbox keys (bookingBusiness ids). */
@@ -92,7 +95,7 @@ export class EntityService {
         const path = resolvePath(this.model, rawPath);
         return { target: await this.resolve(path, ctx), suffix: path.suffix };
       },
-      authorize: (op, target) => this.check(ctx, op, target),
+      authorize: (op, target) => this.authorize(ctx.principal, op, target.permissions?.[op], target.step),
       state: new Map(),
     };
   }
@@ -147,11 +150,35 @@ export class EntityService {
     return notFound(spec.message.replace('{id}', key), spec.code);
   }
 
-  private check(ctx: RequestContext, op: Operation, target: Target): void {
-    this.authorize(ctx.principal, op, target.permissions?.[op], target);
+  /**
+   * The operation a request performs, from its method and the shape of its path alone. Every method maps to
+   * one, even those answered 405 later, so that no lookup runs for a caller who may not do the operation.
+   */
+  private operation(method: string, path: ResolvedPath): Operation | undefined {
+    const step = path.steps[path.steps.length - 1]!;
+    if (step.source.kind === 'singleton' || !this.schema.isStored(step.type)) return undefined;
+    switch (method) {
+      case 'GET':
+        return path.suffix === '$count' || (step.collection && step.key === undefined) ? 'list' : 'get';
+      case 'POST':
+      case 'PUT':
+        return 'create';
+      case 'PATCH':
+        return 'update';
+      case 'DELETE':
+        return 'delete';
+      default:
+        return 'get';
+    }
   }
 
   async handle(method: string, path: ResolvedPath, ctx: RequestContext, body: unknown): Promise<HandlerResult> {
+    const last = path.steps[path.steps.length - 1]!;
+    const op = this.operation(method, path);
+    if (op) {
+      const permissions = last.source.kind === 'set' ? last.source.set.permissions : last.source.kind === 'nav' ? last.source.nav.permissions : undefined;
+      this.authorize(ctx.principal, op, permissions?.[op], last);
+    }
     const target = await this.resolve(path, ctx);
     const { step } = target;
     const isCollection = step.collection && step.key === undefined;
@@ -159,13 +186,11 @@ export class EntityService {
 
     if (suffix === '$count') {
       if (method !== 'GET') throw methodNotAllowed(method, ['GET']);
-      this.check(ctx, 'list', target);
       return this.count(target, ctx);
     }
     if (suffix === '$value') throw badRequest(`The entity type '${step.type.qualifiedName}' has no media stream.`);
     if (suffix === 'delta') {
       if (method !== 'GET') throw methodNotAllowed(method, ['GET']);
-      this.check(ctx, 'list', target);
       return this.delta.handle(target, ctx);
     }
 
@@ -181,11 +206,9 @@ export class EntityService {
     if (isCollection) {
       // `POST .../customers/$ref` is Graph's generated variant of create (seed 001): same behaviour.
       if (method === 'GET' && suffix !== '$ref') {
-        this.check(ctx, 'list', target);
         return this.list(target, ctx);
       }
       if (method === 'POST') {
-        this.check(ctx, 'create', target);
         return this.create(target, ctx, body, 201);
       }
       throw methodNotAllowed(method, suffix === '$ref' ? ['POST'] : ['GET', 'POST']);
@@ -194,7 +217,6 @@ export class EntityService {
     if (!step.collection) {
       // Single-valued containment navigation: POST (or PUT) .../customer/$ref creates or replaces it.
       if ((method === 'POST' || method === 'PUT') && (suffix === '$ref' || method === 'PUT')) {
-        this.check(ctx, 'create', target);
         if (target.entity) await this.store.delete(target.table, target.scope, target.entity.idKey);
         await this.create(target, ctx, body, 204);
         return { status: 204 };
@@ -205,19 +227,15 @@ export class EntityService {
     const allowed = step.collection ? ['GET', 'PATCH', 'DELETE'] : ['GET', 'PATCH', 'DELETE', 'POST'];
     if (!target.entity) {
       if (!['GET', 'PATCH', 'DELETE'].includes(method)) throw methodNotAllowed(method, allowed);
-      this.check(ctx, method === 'GET' ? 'get' : method === 'PATCH' ? 'update' : 'delete', target);
       throw step.collection ? this.entityNotFound(step.type, step.key!) : notFound(`The navigation property '${step.name}' has no value.`);
     }
     switch (method) {
       case 'GET':
         if (suffix === '$ref') throw methodNotAllowed(method, ['POST', 'DELETE']);
-        this.check(ctx, 'get', target);
         return this.get(target, ctx);
       case 'PATCH':
-        this.check(ctx, 'update', target);
         return this.update(target, ctx, body, header(ctx, 'if-match'));
       case 'DELETE': {
-        this.check(ctx, 'delete', target);
         const ifMatch = header(ctx, 'if-match');
         checkIfMatch(ifMatch, etagOf(target.entity.values));
         const deleted = await this.store.delete(target.table, target.scope, target.entity.idKey, ifMatch === undefined ? undefined : target.entity.version);
@@ -335,7 +353,7 @@ export class EntityService {
 
   private async list(target: Target, ctx: RequestContext): Promise<HandlerResult> {
     const type = target.step.type;
-    const opts: ListOptions = this.query.listOptions(type, target.table!, ctx.rawQuery, ctx.headers);
+    const opts: ListOptions = this.query.listOptions(type, target.table!, ctx.rawQuery, ctx.headers, target.scope);
     const page = await this.query.page(this.store, target.table!, target.scope, opts);
     const body: Record<string, unknown> = {
       '@odata.context': contextUrl(ctx.serviceRoot, target.steps, 'collection', opts.select),
@@ -350,7 +368,7 @@ export class EntityService {
   }
 
   private async count(target: Target, ctx: RequestContext): Promise<HandlerResult> {
-    const opts = this.query.listOptions(target.step.type, target.table!, ctx.rawQuery, ctx.headers);
+    const opts = this.query.listOptions(target.step.type, target.table!, ctx.rawQuery, ctx.headers, target.scope);
     const n = await this.store.count(target.table!, target.scope, opts.where);
     return { status: 200, text: String(n) };
   }

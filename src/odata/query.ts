@@ -115,7 +115,11 @@ export class QueryEngine {
     return { select: this.select(type, q.get('$select')) };
   }
 
-  listOptions(type: StructuredType, table: TableDef, rawQuery: string, headers: Record<string, string | string[] | undefined>): ListOptions {
+  /**
+   * `scope`, when given, binds issued $skiptokens to the collection and tenant they page through: a token
+   * replayed by another tenant, or on another collection, is refused rather than reinterpreted.
+   */
+  listOptions(type: StructuredType, table: TableDef, rawQuery: string, headers: Record<string, string | string[] | undefined>, scope?: Scope): ListOptions {
     const q = parseQueryString(rawQuery);
     const opts: ListOptions = { orderBy: [], pageSize: this.opts.defaultPageSize, count: false, signature: '' };
     opts.select = this.select(type, q.get('$select'));
@@ -163,7 +167,7 @@ export class QueryEngine {
       opts.pageSize = n;
     }
 
-    opts.signature = JSON.stringify([opts.orderBy, filter ?? null, search ?? null]);
+    opts.signature = JSON.stringify([opts.orderBy, filter ?? null, search ?? null, scope ? [scope.tenantId, table.name, scope.parentKey] : null]);
     const token = q.get('$skiptoken');
     if (token !== undefined) opts.after = this.readToken(token, opts.signature);
     else {
