@@ -81,8 +81,9 @@ export function changeLogDdl(db: Kysely<any>, eng: Engine): Compilable[] {
   return [
     log,
     // Every reader asks for one collection's changes after a seq.
+    // No index on `at`: pruning walks from the oldest row (the primary key's order) and stops at the first one
+    // to keep, so every append pays for one index only.
     db.schema.createIndex('ix_change_log_collection').ifNotExists().on(CHANGE_LOG_TABLE).columns(['tenant_id', 'table_name', 'parent_key', 'seq']),
-    db.schema.createIndex('ix_change_log_at').ifNotExists().on(CHANGE_LOG_TABLE).column('at'),
     db.schema
       .createTable(CHANGE_LOG_META_TABLE)
       .ifNotExists()
@@ -176,9 +177,13 @@ export class SqlChangeFeed implements ChangeFeed {
 
   async prune(before: number): Promise<number> {
     return this.db.transaction().execute(async (trx) => {
-      const old = await trx.selectFrom(CHANGE_LOG_TABLE).select((eb) => eb.fn.max('seq').as('m')).where('at', '<', before).executeTakeFirst();
-      let through = Number(old?.m ?? 0);
-      if (!through) return 0;
+      // `at` grows with `seq` (both follow commit order), so the first row young enough bounds what goes.
+      const keep = await trx.selectFrom(CHANGE_LOG_TABLE).select('seq').where('at', '>=', before).orderBy('seq').limit(1).executeTakeFirst();
+      const last = keep
+        ? { m: Number(keep.seq) - 1 }
+        : await trx.selectFrom(CHANGE_LOG_TABLE).select((eb) => eb.fn.max('seq').as('m')).executeTakeFirst();
+      let through = Number(last?.m ?? 0);
+      if (through <= 0) return 0;
       const needed = await trx.selectFrom(this.cursorTable).select((eb) => eb.fn.min('cursor_seq').as('m')).executeTakeFirst();
       if (needed?.m !== null && needed?.m !== undefined) through = Math.min(through, Number(needed.m));
       if (through <= (await this.horizonIn(trx))) return 0;
