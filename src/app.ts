@@ -6,10 +6,12 @@ import type { DevIssuer } from './auth/dev-issuer.js';
 import { DEFAULT_CHANGE_RETENTION_MS } from './handlers/entities.js';
 import { EntityHookRegistry } from './handlers/hooks.js';
 import { loadModel } from './model/index.js';
+import type { Model } from './model/model.js';
 import { SUBSCRIPTION_TYPE } from './model/schemas/subscriptions.js';
 import { NotificationDispatcher, type DispatcherOptions } from './notifications/dispatcher.js';
 import { subscriptionHooks } from './notifications/subscription-hooks.js';
 import { QueryEngine } from './odata/query.js';
+import { createFilterCompiler, createSearchCompiler } from './odata/filter/index.js';
 import { buildServer, type ServerDeps } from './http/server.js';
 import type { TlsMaterial } from './http/tls.js';
 import { StorageSchema } from './store/schema.js';
@@ -59,7 +61,10 @@ export interface NotificationsConfig extends Partial<Omit<DispatcherOptions, 'ch
 
 export interface Clientele {
   app: FastifyInstance;
+  model: Model;
+  schema: StorageSchema;
   store: Store;
+  query: QueryEngine;
   /** The built-in dev issuer when the server trusts it: `await clientele.devIssuer.mint({...})`. */
   devIssuer?: DevIssuer;
   /** Delivers change notifications; undefined when `notifications.deliver` is false. */
@@ -77,7 +82,11 @@ export async function createClientele(config: ClienteleConfig = {}): Promise<Cli
   );
   const store = openSqliteStore(model, { location: config.location, inMemory: config.inMemory });
   await store.init();
-  const query = new QueryEngine({ defaultPageSize: config.defaultPageSize ?? 100, maxPageSize: config.maxPageSize ?? 999 });
+  const query = new QueryEngine(
+    { defaultPageSize: config.defaultPageSize ?? 100, maxPageSize: config.maxPageSize ?? 999 },
+    createFilterCompiler(store),
+    createSearchCompiler(store),
+  );
   const changeRetentionMs = config.changeRetentionMs ?? DEFAULT_CHANGE_RETENTION_MS;
   const n = config.notifications ?? {};
   const hooks = new EntityHookRegistry().register(
@@ -98,6 +107,7 @@ export async function createClientele(config: ClienteleConfig = {}): Promise<Cli
     authenticate: auth.authenticate,
     authorize: auth.authorize,
     discovery: auth.devIssuer ? devIssuerDiscovery(auth.devIssuer) : undefined,
+    mintDevToken: auth.devIssuer ? (opts) => auth.devIssuer!.mint(opts) : undefined,
     tls: config.tls,
     bodyLimit: config.bodyLimit,
     publicUrl: config.publicUrl,
@@ -113,7 +123,10 @@ export async function createClientele(config: ClienteleConfig = {}): Promise<Cli
   }
   return {
     app,
+    model,
+    schema,
     store,
+    query,
     devIssuer: auth.devIssuer,
     dispatcher,
     async close() {

@@ -11,7 +11,7 @@ import { badRequest, GraphError } from '../http/errors.js';
 import type { ChangeScope } from '../store/change-log.js';
 import type { Store, StoredEntity } from '../store/store.js';
 import { canonicalPath } from '../odata/path.js';
-import { parseQueryString, type QueryEngine } from '../odata/query.js';
+import type { QueryEngine } from '../odata/query.js';
 import { contextUrl, serializeEntity } from '../odata/serialize.js';
 import { etagOf } from '../odata/etag.js';
 import type { HandlerResult, RequestContext, Target } from './entities.js';
@@ -51,34 +51,27 @@ export class DeltaService {
     const scope: ChangeScope = { tenantId: target.scope.tenantId, tableName: table.name, parentKey: target.scope.parentKey };
     const binding = [scope.tenantId, scope.tableName, scope.parentKey];
     const base = `${ctx.serviceRoot}/${canonicalPath(target.steps)}/delta`;
-    const q = parseQueryString(ctx.rawQuery);
-    for (const name of q.keys()) {
-      if (name.startsWith('$') && !['$select', '$deltatoken', '$skiptoken'].includes(name)) {
-        throw badRequest(`The query option '${name}' is not supported with delta.`);
-      }
-    }
+    const options = this.query.deltaOptions(type, ctx.rawQuery);
+    const { deltaToken, skipToken } = options;
+    const select = options.select ?? null;
     const { pageSize, applied } = this.query.preferredPageSize(ctx.headers);
 
     let state: PageState;
-    const deltaToken = q.get('$deltatoken');
-    const skipToken = q.get('$skiptoken');
     if (skipToken !== undefined) {
       state = this.read<PageState>(PAGE_TOKEN, '$skiptoken', skipToken, binding);
     } else if (deltaToken !== undefined && deltaToken.toLowerCase() === 'latest') {
       // "Sync from now": no members, just a deltaLink at the log's current end.
-      const select = this.query.entityOptions(type, ctx.rawQuery).select ?? null;
       const seq = await this.store.changes.head(scope.tenantId);
       return this.respond(ctx, target, base, [], undefined, { b: binding, seq, sel: select }, applied);
     } else if (deltaToken !== undefined) {
       const d = this.read<DeltaState>(DELTA_TOKEN, '$deltatoken', deltaToken, binding);
       state = { b: binding, since: d.seq, upto: await this.store.changes.head(scope.tenantId), after: null, sel: d.sel };
     } else {
-      const select = this.query.entityOptions(type, ctx.rawQuery).select ?? null;
       state = { b: binding, since: null, upto: await this.store.changes.head(scope.tenantId), after: null, sel: select };
     }
     if (state.since !== null && state.since < (await this.store.changes.horizon())) throw this.expired(base, state.sel);
 
-    const select = state.sel ? new Set(state.sel) : undefined;
+    const selected = state.sel ? new Set(state.sel) : undefined;
     const items: Record<string, unknown>[] = [];
     let lastKey: string | undefined;
     let more: boolean;
@@ -91,7 +84,7 @@ export class DeltaService {
       });
       more = rows.length > pageSize;
       if (more) rows.length = pageSize;
-      for (const r of rows) items.push(this.entity(type, r, select));
+      for (const r of rows) items.push(this.entity(type, r, selected));
       lastKey = rows.at(-1)?.idKey;
     } else {
       const changed = await this.store.changes.changedEntities(scope, state.since, state.upto, state.after ?? undefined, pageSize + 1);
@@ -105,7 +98,7 @@ export class DeltaService {
       }
       for (const c of changed) {
         const now = current.get(c.idKey);
-        if (now) items.push(this.entity(type, now, select));
+        if (now) items.push(this.entity(type, now, selected));
         // Created and removed within the range: the client never saw it.
         else if (c.firstKind !== 'created') items.push({ '@odata.type': `#${type.qualifiedName}`, id: c.id, '@removed': { reason: 'deleted' } });
       }

@@ -324,15 +324,7 @@ export class EntityService {
     const changes = this.validator.entity(type, body, 'update');
     const current = target.entity!;
     checkIfMatch(ifMatch, etagOf(current.values));
-    for (const p of type.properties) {
-      if (!(p.name in changes)) continue;
-      if (p.immutable && changes[p.name] !== current.values[p.name]) {
-        throw badRequest(`The property '${p.name}' cannot be changed after the entity is created.`);
-      }
-      if (p.requiredOnCreate && (changes[p.name] === '' || changes[p.name] === null)) {
-        throw badRequest(`The property '${p.name}' cannot be empty.`);
-      }
-    }
+    this.validator.update(type, changes, current.values);
     delete changes.id;
     const hooks = this.hooks.for(type);
     const hc = this.hookContext(ctx);

@@ -8,11 +8,13 @@ import { anonymousPrincipal, type Principal } from '../auth/principal.js';
 import { EntityService, type Authorizer, type HandlerResult } from '../handlers/entities.js';
 import type { EntityHookRegistry } from '../handlers/hooks.js';
 import { buildCsdl } from '../model/csdl.js';
+import { buildOpenApi } from '../model/openapi.js';
 import type { Model } from '../model/model.js';
 import { resolvePath } from '../odata/path.js';
 import type { QueryEngine } from '../odata/query.js';
 import type { StorageSchema } from '../store/schema.js';
 import type { Store } from '../store/store.js';
+import { registerAdmin, type DevTokenMinter } from './admin.js';
 import { runBatch } from './batch.js';
 import { FAULT_HEADER, type FaultInjector } from './faults.js';
 import type { Throttle } from './throttle.js';
@@ -34,6 +36,8 @@ export interface ServerDeps {
   authorize?: Authorizer;
   /** The dev issuer's OpenID configuration and keys, served outside the API versions. */
   discovery?: Discovery;
+  /** Lets the admin page fetch dev tokens (only with the built-in dev issuer). */
+  mintDevToken?: DevTokenMinter;
   /** Serve https with this certificate (PEM; `cert` may hold the chain). */
   tls?: { cert: string | Buffer; key: string | Buffer };
   mailboxDomain?: string;
@@ -49,6 +53,8 @@ export interface ServerDeps {
   /** Overrides the scheme://host the server reports in URLs (context URLs, next links, Location). */
   publicUrl?: string;
   logger?: boolean | object;
+  /** Folder of the prebuilt admin page served at /admin (default dist/admin); false serves none. */
+  adminDir?: string | false;
 }
 
 declare module 'fastify' {
@@ -79,6 +85,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     changeRetentionMs: deps.changeRetentionMs,
   });
   let csdl: string | undefined;
+  let openApi: Record<string, unknown> | undefined;
 
   app.decorateRequest('graphRequestId', '');
   app.decorateRequest('graphClientRequestId', '');
@@ -144,6 +151,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     return reply.header('content-type', JSON_CONTENT_TYPE).send(jsonBytes(result.body));
   };
 
+  if (deps.adminDir !== false) await registerAdmin(app, deps.model, deps.adminDir, deps.mintDevToken);
+
   const origin = (req: FastifyRequest) => deps.publicUrl?.replace(/\/$/, '') ?? `${req.protocol}://${req.headers.host ?? 'localhost'}`;
 
   if (deps.discovery) {
@@ -183,6 +192,12 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
         if (req.method !== 'GET') throw badRequest('$metadata only supports GET.');
         csdl ??= buildCsdl(deps.model);
         return reply.code(200).header('content-type', 'application/xml').send(csdl);
+      }
+      if (rest.toLowerCase() === 'openapi.json') {
+        if (req.method !== 'GET') throw methodNotAllowed(req.method, ['GET']);
+        openApi ??= buildOpenApi(deps.model, { title: 'Clientele - Microsoft Graph customer APIs' });
+        const doc = { ...openApi, servers: [{ url: serviceRoot }] };
+        return reply.code(200).header('content-type', 'application/json; charset=utf-8').send(jsonBytes(doc));
       }
       if (rest === '') {
         if (req.method !== 'GET') throw badRequest('The service document only supports GET.');

@@ -21,6 +21,9 @@ Options (environment variable in brackets):
                        [CLIENTELE_IN_MEMORY=1]
   --public-url <url>   scheme://host[:port] to report in URLs, when behind a proxy [CLIENTELE_PUBLIC_URL]
   --log-level <level>  fatal|error|warn|info|debug|trace|silent [CLIENTELE_LOG_LEVEL] (default info)
+  --page-size <n>      page size of lists when the client asks for none [CLIENTELE_PAGE_SIZE] (default 100)
+  --max-page-size <n>  largest page a client may ask for with $top or Prefer: odata.maxpagesize
+                       [CLIENTELE_MAX_PAGE_SIZE] (default 999)
   --throttle <rps>[:<burst>]
                        Graph-like rate limit per tenant and app: 429 + Retry-After beyond it
                        [CLIENTELE_THROTTLE] (default off)
@@ -65,6 +68,8 @@ export async function serve(argv: string[]): Promise<void> {
         'in-memory': { type: 'boolean' },
         'public-url': { type: 'string' },
         'log-level': { type: 'string' },
+        'page-size': { type: 'string' },
+        'max-page-size': { type: 'string' },
         auth: { type: 'string' },
         tenant: { type: 'string' },
         'no-dev-issuer': { type: 'boolean' },
@@ -95,6 +100,16 @@ export async function serve(argv: string[]): Promise<void> {
   const logLevel = values['log-level'] ?? env('CLIENTELE_LOG_LEVEL') ?? 'info';
   const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
   if (!levels.includes(logLevel)) throw new UsageError(`--log-level: '${logLevel}' is not one of ${levels.join(', ')}`);
+
+  const pageSizeOption = (flag: string, text: string | undefined, fallback: number) => {
+    if (text === undefined) return fallback;
+    const n = Number(text);
+    if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${flag}: '${text}' is not a positive integer`);
+    return n;
+  };
+  const maxPageSize = pageSizeOption('max-page-size', values['max-page-size'] ?? env('CLIENTELE_MAX_PAGE_SIZE'), 999);
+  const defaultPageSize = pageSizeOption('page-size', values['page-size'] ?? env('CLIENTELE_PAGE_SIZE'), Math.min(100, maxPageSize));
+  if (defaultPageSize > maxPageSize) throw new UsageError(`--page-size (${defaultPageSize}) is larger than --max-page-size (${maxPageSize})`);
 
   const throttleText = values.throttle ?? env('CLIENTELE_THROTTLE');
   let throttle: ThrottleOptions | undefined;
@@ -161,6 +176,8 @@ export async function serve(argv: string[]): Promise<void> {
       inMemory,
       publicUrl: values['public-url'] ?? env('CLIENTELE_PUBLIC_URL'),
       logger: { level: logLevel },
+      defaultPageSize,
+      maxPageSize,
       auth,
       tls,
       throttle,
