@@ -6,6 +6,7 @@ import type { Discovery } from '../auth/discovery.js';
 import { JWKS_PATH } from '../auth/discovery.js';
 import { anonymousPrincipal, type Principal } from '../auth/principal.js';
 import { EntityService, type Authorizer, type HandlerResult } from '../handlers/entities.js';
+import type { EntityHookRegistry } from '../handlers/hooks.js';
 import { buildCsdl } from '../model/csdl.js';
 import { buildOpenApi } from '../model/openapi.js';
 import type { Model } from '../model/model.js';
@@ -13,6 +14,7 @@ import { resolvePath } from '../odata/path.js';
 import type { QueryEngine } from '../odata/query.js';
 import type { StorageSchema } from '../store/schema.js';
 import type { Store } from '../store/store.js';
+import { registerAdmin, type DevTokenMinter } from './admin.js';
 import { runBatch } from './batch.js';
 import { FAULT_HEADER, type FaultInjector } from './faults.js';
 import type { Throttle } from './throttle.js';
@@ -34,9 +36,15 @@ export interface ServerDeps {
   authorize?: Authorizer;
   /** The dev issuer's OpenID configuration and keys, served outside the API versions. */
   discovery?: Discovery;
+  /** Lets the admin page fetch dev tokens (only with the built-in dev issuer). */
+  mintDevToken?: DevTokenMinter;
   /** Serve https with this certificate (PEM; `cert` may hold the chain). */
   tls?: { cert: string | Buffer; key: string | Buffer };
   mailboxDomain?: string;
+  /** Per-type behaviour beyond CRUD (subscriptions). */
+  hooks?: EntityHookRegistry;
+  /** How long the change log keeps changes (older delta tokens answer 410). */
+  changeRetentionMs?: number;
   bodyLimit?: number;
   /** Graph-like per-tenant/app rate limits (off when absent). */
   throttle?: Throttle;
@@ -45,6 +53,8 @@ export interface ServerDeps {
   /** Overrides the scheme://host the server reports in URLs (context URLs, next links, Location). */
   publicUrl?: string;
   logger?: boolean | object;
+  /** Folder of the prebuilt admin page served at /admin (default dist/admin); false serves none. */
+  adminDir?: string | false;
 }
 
 declare module 'fastify' {
@@ -71,6 +81,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const authenticate = deps.authenticate ?? (() => anonymousPrincipal());
   const service = new EntityService(deps.model, deps.schema, deps.store, deps.query, authorize, {
     mailboxDomain: deps.mailboxDomain ?? 'contoso.onmicrosoft.com',
+    hooks: deps.hooks,
+    changeRetentionMs: deps.changeRetentionMs,
   });
   let csdl: string | undefined;
   let openApi: Record<string, unknown> | undefined;
@@ -138,6 +150,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     if (result.body === undefined) return reply.send();
     return reply.header('content-type', JSON_CONTENT_TYPE).send(jsonBytes(result.body));
   };
+
+  if (deps.adminDir !== false) await registerAdmin(app, deps.model, deps.adminDir, deps.mintDevToken);
 
   const origin = (req: FastifyRequest) => deps.publicUrl?.replace(/\/$/, '') ?? `${req.protocol}://${req.headers.host ?? 'localhost'}`;
 
