@@ -45,6 +45,9 @@ export async function startClienteleProcess(opts: StartOptions = {}): Promise<Cl
     ['--import', 'tsx', CLI, 'serve', '--location', location, '--port', '0', '--log-level', 'info', ...tlsArgs, ...(opts.args ?? [])],
     { cwd: ROOT, env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] },
   );
+  // Never outlive this test process, even when it ends without reaching stop().
+  const killOnExit = () => child.kill();
+  process.once('exit', killOnExit);
   let output = '';
   const port = await new Promise<string>((resolvePort, reject) => {
     const timer = setTimeout(() => fail(new Error(`clientele serve did not start within ${START_TIMEOUT_MS} ms`)), START_TIMEOUT_MS);
@@ -77,6 +80,7 @@ export async function startClienteleProcess(opts: StartOptions = {}): Promise<Cl
       return out.stdout.trim();
     },
     async stop() {
+      process.off('exit', killOnExit);
       await stopProcess(child);
       rmSync(location, { recursive: true, force: true });
     },
