@@ -17,10 +17,20 @@ create table if not exists "partner_customers" ("tenant_id" text collate "C" not
 create index if not exists "ix_partner_customers_displayName" on "partner_customers" ("tenant_id", "parent_key", "displayName" nulls first, "id_key");
 create index if not exists "ix_partner_customers_azureTenantId" on "partner_customers" ("tenant_id", "parent_key", "azureTenantId" nulls first, "id_key");
 create index if not exists "ix_partner_customers_partnerId" on "partner_customers" ("tenant_id", "parent_key", "partnerId" nulls first, "id_key");
+create table if not exists "subscriptions" ("tenant_id" text collate "C" not null, "parent_key" text collate "C" not null, "id_key" text collate "C" not null, "version" integer default 1 not null, "id" text collate "C", "resource" text collate "C", "changeType" text collate "C", "clientState" text collate "C", "notificationUrl" text collate "C", "notificationQueryOptions" text collate "C", "lifecycleNotificationUrl" text collate "C", "expirationDateTime" text collate "C", "applicationId" text collate "C", "creatorId" text collate "C", "includeResourceData" boolean, "latestSupportedTlsVersion" text collate "C", "encryptionCertificate" text collate "C", "encryptionCertificateId" text collate "C", "notificationUrlAppId" text collate "C", constraint "pk_subscriptions" primary key ("tenant_id", "parent_key", "id_key"));
+create table if not exists "change_log" ("seq" bigint generated always as identity primary key, "tenant_id" text collate "C" not null, "table_name" text collate "C" not null, "parent_key" text collate "C" not null, "id_key" text collate "C" not null, "entity_id" text collate "C" not null, "kind" text collate "C" not null, "at" bigint not null);
+create index if not exists "ix_change_log_collection" on "change_log" ("tenant_id", "table_name", "parent_key", "seq");
+create table if not exists "change_log_meta" ("name" text collate "C" primary key, "value" bigint not null);
+create table if not exists "notification_cursors" ("tenant_id" text collate "C" not null, "subscription_key" text collate "C" not null, "table_name" text collate "C" not null, "parent_key" text collate "C" not null, "resource_path" text collate "C" not null, "cursor_seq" bigint not null, "expires_at" bigint not null, "attempts" integer default 0 not null, "first_failure_at" bigint, "next_attempt_at" bigint default 0 not null, "lease_owner" text collate "C", "lease_until" bigint default 0 not null, "last_error" text collate "C", "delivered" bigint default 0 not null, constraint "pk_notification_cursors" primary key ("tenant_id", "subscription_key"));
+create index if not exists "ix_notification_cursors_next" on "notification_cursors" ("next_attempt_at");
+create table if not exists "notification_failures" ("tenant_id" text collate "C" not null, "subscription_key" text collate "C" not null, "from_seq" bigint not null, "to_seq" bigint not null, "notifications" integer not null, "attempts" integer not null, "last_error" text collate "C" not null, "at" bigint not null, constraint "pk_notification_failures" primary key ("tenant_id", "subscription_key", "from_seq"));
 
--- Citus: distribute every tenant table by tenant_id, co-located (a tenant's rows share a node).
+-- Citus: distribute every entity table by tenant_id, co-located (a tenant's rows share a node).
 select create_distributed_table('booking_businesses', 'tenant_id');
 select create_distributed_table('customer_creation_operations', 'tenant_id', colocate_with => 'booking_businesses');
 select create_distributed_table('partner_customers', 'tenant_id', colocate_with => 'booking_businesses');
+select create_distributed_table('subscriptions', 'tenant_id', colocate_with => 'booking_businesses');
 select create_distributed_table('booking_customers', 'tenant_id', colocate_with => 'booking_businesses');
 select create_distributed_table('customers', 'tenant_id', colocate_with => 'booking_businesses');
+-- Clientele's own tables (clientele_*, change_log*, notification_*) are not distributed here:
+-- see docs/scale-out.md.

@@ -4,6 +4,8 @@
 // the missing ones run in order, in one transaction that holds the engine's schema lock (PostgreSQL advisory
 // lock, SQLite BEGIN IMMEDIATE): processes starting at once queue up, and the later ones find nothing to do.
 import { sql, type Compilable, type Kysely } from 'kysely';
+import { changeLogDdl } from './change-log.js';
+import { deliveryDdl } from './deliveries.js';
 import type { StorageSchema, TableDef } from './schema.js';
 import type { Engine } from './sql-store.js';
 
@@ -22,8 +24,20 @@ export interface MigrationStep {
   statements(db: Kysely<any>): Compilable[];
 }
 
-/** Every step the model asks for, in the order they must run. */
-export function planMigrations(schema: StorageSchema, eng: Engine): MigrationStep[] {
+/**
+ * Steps for fixed DDL (the change log, notification delivery): one per CREATE ... IF NOT EXISTS statement,
+ * named after the object it creates, so that a table or index added there later runs once on old databases.
+ */
+function fixedSteps(db: Kysely<any>, statements: Compilable[]): MigrationStep[] {
+  return statements.map((stmt) => {
+    const m = /^create (table|index) if not exists "([^"]+)"/.exec(stmt.compile().sql);
+    if (!m) throw new Error(`not a CREATE ... IF NOT EXISTS statement: ${stmt.compile().sql}`);
+    return { id: `${m[1]} ${m[2]}`, statements: () => [stmt] };
+  });
+}
+
+/** Every step the model (and the fixed tables beside it) asks for, in the order they must run. */
+export function planMigrations(db: Kysely<any>, schema: StorageSchema, eng: Engine): MigrationStep[] {
   const steps: MigrationStep[] = [
     {
       // Values every process on this database shares (the $skiptoken signing key): not tenant data.
@@ -76,6 +90,7 @@ export function planMigrations(schema: StorageSchema, eng: Engine): MigrationSte
       });
     }
   }
+  steps.push(...fixedSteps(db, changeLogDdl(db, eng)), ...fixedSteps(db, deliveryDdl(db, eng)));
   return steps;
 }
 
@@ -102,7 +117,7 @@ function createTable(db: Kysely<any>, eng: Engine, t: TableDef): Compilable {
 
 /** Applies the missing steps under the engine's schema lock; returns the ids it applied. */
 export async function migrate(db: Kysely<any>, eng: Engine, schema: StorageSchema): Promise<string[]> {
-  const steps = planMigrations(schema, eng);
+  const steps = planMigrations(db, schema, eng);
   return eng.withSchemaLock(db, async (trx) => {
     await createMigrationsTable(trx, eng).execute();
     const applied = new Set((await trx.selectFrom(MIGRATIONS_TABLE).select('id').execute()).map((r) => r.id as string));
@@ -131,7 +146,7 @@ function noteCreated(existing: ExistingColumns, step: MigrationStep): void {
 export function schemaDdl(db: Kysely<any>, eng: Engine, schema: StorageSchema): string[] {
   const out = [createMigrationsTable(db, eng).compile().sql];
   const existing: ExistingColumns = new Map();
-  for (const step of planMigrations(schema, eng)) {
+  for (const step of planMigrations(db, schema, eng)) {
     if (step.present?.(existing)) continue; // on a fresh database, columns come with their table's CREATE
     for (const stmt of step.statements(db)) out.push(stmt.compile().sql);
     noteCreated(existing, step);

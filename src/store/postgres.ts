@@ -84,6 +84,14 @@ function postgresEngine(schemaName: string | undefined, pool?: pg.Pool): Engine 
       return (err as { code?: string }).code === '23505';
     },
     unavailable,
+    addSequenceColumn(table, column) {
+      // An identity never hands out a value twice, also after the highest rows were pruned.
+      return table.addColumn(column, 'bigint', (c) => c.primaryKey().generatedAlwaysAsIdentity());
+    },
+    async serializeChangeLog(trx, tenantId) {
+      // A tenant's appends commit in seq order: the next writer waits until this transaction ends.
+      await sql`select pg_advisory_xact_lock(hashtext(${'clientele:changes:'} || ${schemaExpr} || ':' || ${tenantId}))`.execute(trx);
+    },
     async withSchemaLock(db, fn) {
       return db.transaction().execute(async (trx) => {
         // Migrations may wait for another process's; they are not subject to the request statement timeout.

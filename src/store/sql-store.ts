@@ -1,5 +1,16 @@
 // The one query code behind every engine: Kysely builds parameterised SQL from the derived schema.
-import { CompiledQuery, sql, type Kysely, type ColumnDataType, type Expression, type SqlBool, type ExpressionBuilder } from 'kysely';
+import {
+  CompiledQuery,
+  sql,
+  type CreateTableBuilder,
+  type Kysely,
+  type ColumnDataType,
+  type Expression,
+  type SqlBool,
+  type ExpressionBuilder,
+} from 'kysely';
+import { appendChanges, SqlChangeFeed, type ChangeRecord } from './change-log.js';
+import { CURSOR_TABLE, SqlDeliveryState } from './deliveries.js';
 import { migrate, SETTINGS_TABLE, type ExistingColumns } from './migrations.js';
 import {
   DuplicateKeyError,
@@ -29,18 +40,64 @@ export interface Engine {
   withSchemaLock<T>(db: Kysely<any>, fn: (trx: Kysely<any>) => Promise<T>): Promise<T>;
   /** Tables and their columns in the store's own schema. */
   existingColumns(db: Kysely<any>): Promise<ExistingColumns>;
+  /**
+   * Adds the change log's sequence column (change-log.ts): a 64-bit integer primary key that the database
+   * assigns on insert, always increasing and never reused, also after the highest rows were pruned.
+   * SQLite: `integer primary key autoincrement` (a plain rowid may reuse a deleted maximum).
+   * PostgreSQL: `bigint generated always as identity primary key` (or `bigserial primary key`); its values
+   * arrive as strings from pg, which the change-log code converts with Number().
+   */
+  addSequenceColumn(table: CreateTableBuilder<any, any>, column: string): CreateTableBuilder<any, any>;
+  /**
+   * Called in every writing transaction just before it appends to the change log. Readers (delta, the
+   * notification dispatcher) remember the highest seq they have seen for a tenant, so for one tenant a higher
+   * seq must never commit before a lower one. SQLite has one writer at a time: nothing to do. PostgreSQL must
+   * serialise appends per tenant until commit, e.g.
+   * `select pg_advisory_xact_lock(hashtext('clientele:changes:' || $tenantId))`.
+   */
+  serializeChangeLog(trx: Kysely<any>, tenantId: string): Promise<void>;
   close?(): Promise<void>;
 }
 
 type Row = Record<string, unknown>;
 
 export class SqlStore implements Store {
+  readonly changes: SqlChangeFeed;
+  readonly deliveries: SqlDeliveryState;
+  private listeners = new Set<(tenantId: string) => void>();
+
   constructor(
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     readonly db: Kysely<any>,
     private readonly eng: Engine,
     readonly schema: StorageSchema,
-  ) {}
+  ) {
+    this.changes = new SqlChangeFeed(db, CURSOR_TABLE);
+    this.deliveries = new SqlDeliveryState(db);
+  }
+
+  onChange(listener: (tenantId: string) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private changed(tenantId: string): void {
+    for (const l of this.listeners) l(tenantId);
+  }
+
+  /** Runs `write` and appends what it reports to the change log, in one transaction. */
+  private async logged<T>(write: (trx: Kysely<any>, log: ChangeRecord[]) => Promise<T>): Promise<T> {
+    const log: ChangeRecord[] = [];
+    const result = await this.guard(() =>
+      this.db.transaction().execute(async (trx) => {
+        const r = await write(trx, log);
+        await appendChanges(trx, this.eng, log);
+        return r;
+      }),
+    );
+    for (const tenantId of new Set(log.map((c) => c.tenantId))) this.changed(tenantId);
+    return result;
+  }
 
   get engine() {
     return this.eng.name;
@@ -112,15 +169,22 @@ export class SqlStore implements Store {
 
   async insert(t: TableDef, scope: Scope, idKey: string, values: Record<string, unknown>): Promise<StoredEntity> {
     const row = { tenant_id: scope.tenantId, parent_key: scope.parentKey, id_key: idKey, version: 1, ...this.encodeValues(t, values) };
-    const stored = await this.guard(async () => {
-      try {
-        return await this.db.insertInto(t.name).values(row).returningAll().executeTakeFirstOrThrow();
-      } catch (err) {
-        if (this.eng.isDuplicateKey(err)) throw new DuplicateKeyError(idKey);
-        throw err;
-      }
-    });
-    return this.toEntity(t, stored);
+    try {
+      // Read back as stored: engines differ in what they return for JSON and 64-bit columns.
+      const stored = await this.logged(async (trx, log) => {
+        const inserted = await trx.insertInto(t.name).values(row).returningAll().executeTakeFirstOrThrow();
+        log.push(this.change(t, scope.tenantId, scope.parentKey, idKey, values.id, 'created'));
+        return inserted;
+      });
+      return this.toEntity(t, stored);
+    } catch (err) {
+      if (this.eng.isDuplicateKey(err)) throw new DuplicateKeyError(idKey);
+      throw err;
+    }
+  }
+
+  private change(t: TableDef, tenantId: string, parentKey: string, idKey: string, id: unknown, kind: ChangeRecord['kind']): ChangeRecord {
+    return { tenantId, tableName: t.name, parentKey, idKey, id: typeof id === 'string' && id !== '' ? id : idKey, kind };
   }
 
   async get(t: TableDef, scope: Scope, idKey: string): Promise<StoredEntity | undefined> {
@@ -196,47 +260,47 @@ export class SqlStore implements Store {
 
   async update(t: TableDef, scope: Scope, idKey: string, changes: Record<string, unknown>, ifVersion?: number): Promise<StoredEntity | undefined> {
     const set = this.encodeValues(t, changes);
-    const rows = await this.guard(() =>
-      this.db
+    return this.logged(async (trx, log) => {
+      const rows = await trx
         .updateTable(t.name)
         .set({ ...set, version: sql`version + 1` })
         .where((eb) => this.rowAt(eb, scope, idKey, ifVersion))
         .returningAll()
-        .execute(),
-    );
-    return rows[0] ? this.toEntity(t, rows[0]) : undefined;
+        .execute();
+      if (!rows[0]) return undefined;
+      const updated = this.toEntity(t, rows[0]);
+      log.push(this.change(t, scope.tenantId, scope.parentKey, idKey, updated.values.id, 'updated'));
+      return updated;
+    });
   }
 
   async delete(t: TableDef, scope: Scope, idKey: string, ifVersion?: number): Promise<boolean> {
-    return this.guard(() =>
-      this.db.transaction().execute(async (trx) => {
-        const res = await trx
-          .deleteFrom(t.name)
-          .where((eb) => this.rowAt(eb, scope, idKey, ifVersion))
-          .executeTakeFirst();
-        if (Number(res.numDeletedRows) === 0) return false;
-        await this.deleteContained(trx, t, scope.tenantId, [idKey]);
-        return true;
-      }),
-    );
+    return this.logged(async (trx, log) => {
+      const gone = await trx
+        .deleteFrom(t.name)
+        .where((eb) => this.rowAt(eb, scope, idKey, ifVersion))
+        .returning(['id'])
+        .execute();
+      if (gone.length === 0) return false;
+      log.push(this.change(t, scope.tenantId, scope.parentKey, idKey, gone[0]!.id, 'deleted'));
+      await this.deleteContained(trx, t, scope.tenantId, [idKey], log);
+      return true;
+    });
   }
 
-  /** Contained rows go with their container, down every level. */
-  private async deleteContained(trx: Kysely<any>, t: TableDef, tenantId: string, parentKeys: string[]): Promise<void> {
+  /** Contained rows go with their container, down every level; each removal is logged. */
+  private async deleteContained(trx: Kysely<any>, t: TableDef, tenantId: string, parentKeys: string[], log: ChangeRecord[]): Promise<void> {
     for (const child of this.schema.children(t)) {
-      const grandchildren = this.schema.children(child).length > 0;
-      const keys = grandchildren
-        ? (
-            await trx
-              .selectFrom(child.name)
-              .select('id_key')
-              .where('tenant_id', '=', tenantId)
-              .where('parent_key', 'in', parentKeys)
-              .execute()
-          ).map((r) => r.id_key as string)
-        : [];
-      await trx.deleteFrom(child.name).where('tenant_id', '=', tenantId).where('parent_key', 'in', parentKeys).execute();
-      if (keys.length) await this.deleteContained(trx, child, tenantId, keys);
+      const gone = await trx
+        .deleteFrom(child.name)
+        .where('tenant_id', '=', tenantId)
+        .where('parent_key', 'in', parentKeys)
+        .returning(['parent_key', 'id_key', 'id'])
+        .execute();
+      for (const r of gone) log.push(this.change(child, tenantId, r.parent_key as string, r.id_key as string, r.id, 'deleted'));
+      if (gone.length && this.schema.children(child).length > 0) {
+        await this.deleteContained(trx, child, tenantId, gone.map((r) => r.id_key as string), log);
+      }
     }
   }
 

@@ -92,7 +92,7 @@ describe('the schema is fit for distribution by tenant', () => {
     assert.equal(docs, schemaScript('postgres', true), 'regenerate it: npx tsx src/cli/bin.ts schema --citus > docs/citus.sql');
   });
 
-  it('distributes every tenant table by tenant_id, co-located', () => {
+  it('distributes every entity table by tenant_id, co-located', () => {
     const calls = [...docs.matchAll(/^select create_distributed_table\('(\w+)', 'tenant_id'(, colocate_with => '(\w+)')?\);$/gm)];
     assert.deepEqual(calls.map((m) => m[1]).sort(), tenantTables);
     const roots = calls.filter((m) => !m[2]).map((m) => m[1]);
@@ -104,7 +104,7 @@ describe('the schema is fit for distribution by tenant', () => {
     assert.deepEqual(await catalog(fromDocs.name), await catalog(migrated.name));
   });
 
-  it('tenant_id leads the primary key and every index of every tenant table', async () => {
+  it('tenant_id leads the primary key and every index of every entity table', async () => {
     const { indexes } = await catalog(migrated.name);
     const tenantIndexes = indexes.filter((ix) => tenantTables.includes(ix.tablename));
     assert.ok(tenantIndexes.length > tenantTables.length, 'primary keys and secondary indexes');

@@ -46,8 +46,10 @@ export function schemaScript(engine: 'postgres' | 'sqlite', citus: boolean): str
   out += `-- from this file is adopted as it is.\n\n`;
   out += statements.map((s) => `${s};\n`).join('');
   if (citus) {
-    out += `\n-- Citus: distribute every tenant table by tenant_id, co-located (a tenant's rows share a node).\n`;
+    out += `\n-- Citus: distribute every entity table by tenant_id, co-located (a tenant's rows share a node).\n`;
     out += citusDistribution(model).map((s) => `${s};\n`).join('');
+    out += `-- Clientele's own tables (clientele_*, change_log*, notification_*) are not distributed here:\n`;
+    out += `-- see docs/scale-out.md.\n`;
   }
   return out;
 }
