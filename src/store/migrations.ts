@@ -3,6 +3,7 @@
 // adding a property to the model adds a step. Applied steps are recorded in `clientele_migrations`; on start
 // the missing ones run in order, in one transaction that holds the engine's schema lock (PostgreSQL advisory
 // lock, SQLite BEGIN IMMEDIATE): processes starting at once queue up, and the later ones find nothing to do.
+// The fixed tables beside the model's (change log, notification delivery) are steps too, one per statement.
 import { sql, type Compilable, type Kysely } from 'kysely';
 import { changeLogDdl } from './change-log.js';
 import { deliveryDdl } from './deliveries.js';
@@ -28,7 +29,7 @@ export interface MigrationStep {
  * Steps for fixed DDL (the change log, notification delivery): one per CREATE ... IF NOT EXISTS statement,
  * named after the object it creates, so that a table or index added there later runs once on old databases.
  */
-function fixedSteps(db: Kysely<any>, statements: Compilable[]): MigrationStep[] {
+function fixedSteps(statements: Compilable[]): MigrationStep[] {
   return statements.map((stmt) => {
     const m = /^create (table|index) if not exists "([^"]+)"/.exec(stmt.compile().sql);
     if (!m) throw new Error(`not a CREATE ... IF NOT EXISTS statement: ${stmt.compile().sql}`);
@@ -90,7 +91,7 @@ export function planMigrations(db: Kysely<any>, schema: StorageSchema, eng: Engi
       });
     }
   }
-  steps.push(...fixedSteps(db, changeLogDdl(db, eng)), ...fixedSteps(db, deliveryDdl(db, eng)));
+  steps.push(...fixedSteps(changeLogDdl(db, eng)), ...fixedSteps(deliveryDdl(db, eng)));
   return steps;
 }
 
