@@ -52,6 +52,25 @@ export interface EntityServiceOptions {
   mailboxDomain: string;
 }
 
+/**
+ * The stored values of a new entity from its validated body: every declared property present, stamps set,
+ * defaults filled in. `id` is left as given (possibly absent): the caller picks the key.
+ */
+export function initialValues(type: StructuredType, given: Record<string, unknown>, now: string): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  for (const p of type.properties) {
+    if (p.stamp) values[p.name] = now;
+    else if (p.name in given) values[p.name] = given[p.name];
+    else values[p.name] = p.defaultValue !== undefined ? p.defaultValue : p.collection ? [] : null;
+  }
+  return values;
+}
+
+/** The normalised key rows are stored and looked up under. */
+export function normalisedKey(type: StructuredType, key: string): string {
+  return type.caseInsensitiveKey ? key.toLowerCase() : key;
+}
+
 export class EntityService {
   private validator: BodyValidator;
 
@@ -67,7 +86,7 @@ export class EntityService {
   }
 
   private normKey(type: StructuredType, key: string): string {
-    return type.caseInsensitiveKey ? key.toLowerCase() : key;
+    return normalisedKey(type, key);
   }
 
   /** Walks the path: every ancestor must exist in the caller's tenant (else 404), and its stored key is canonical. */
@@ -204,14 +223,7 @@ export class EntityService {
   private async create(target: Target, ctx: RequestContext, body: unknown, status: 201 | 204): Promise<HandlerResult> {
     const table = target.table!;
     const type = target.step.type;
-    const given = this.validator.entity(type, body, 'create');
-    const now = nowDateTimeOffset();
-    const values: Record<string, unknown> = {};
-    for (const p of type.properties) {
-      if (p.stamp) values[p.name] = now;
-      else if (p.name in given) values[p.name] = given[p.name];
-      else values[p.name] = p.defaultValue !== undefined ? p.defaultValue : p.collection ? [] : null;
-    }
+    const values = initialValues(type, this.validator.entity(type, body, 'create'), nowDateTimeOffset());
     if (typeof values.id !== 'string' || values.id === '') values.id = await this.newKey(type, table, target.scope, values);
     let stored: StoredEntity;
     try {

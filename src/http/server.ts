@@ -10,6 +10,10 @@ import { resolvePath } from '../odata/path.js';
 import type { QueryEngine } from '../odata/query.js';
 import type { StorageSchema } from '../store/schema.js';
 import type { Store } from '../store/store.js';
+import { routeTemplate, type Metrics } from '../ops/metrics.js';
+import { registerOpsRoutes } from '../ops/routes.js';
+import { requestLogController } from '../ops/logging.js';
+import { closeConnectionsWhenDraining } from '../ops/shutdown.js';
 import { badRequest, GraphError, internalError, notFound, payloadTooLarge, renderError, unsupportedMediaType } from './errors.js';
 
 export const JSON_CONTENT_TYPE = 'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false';
@@ -31,12 +35,16 @@ export interface ServerDeps {
   /** Overrides the scheme://host the server reports in URLs (context URLs, next links, Location). */
   publicUrl?: string;
   logger?: boolean | object;
+  /** Prometheus metrics; /metrics is served when given. */
+  metrics?: Metrics;
 }
 
 declare module 'fastify' {
   interface FastifyRequest {
     graphRequestId: string;
     graphClientRequestId: string;
+    /** Route template for metrics (bounded: no keys), set once the Graph path is resolved. */
+    metricsRoute: string;
   }
 }
 
@@ -48,6 +56,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     // Graph keys contain characters such as '@' and '%40'; we parse the raw URL ourselves.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 2048 },
     genReqId: () => randomUUID(),
+    // req.id is the Graph request-id; logs call it by that name.
+    logController: requestLogController(),
   });
   const authorize: Authorizer = deps.authorize ?? (() => {});
   const authenticate = deps.authenticate ?? (() => anonymousPrincipal());
@@ -58,6 +68,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
 
   app.decorateRequest('graphRequestId', '');
   app.decorateRequest('graphClientRequestId', '');
+  app.decorateRequest('metricsRoute', '');
 
   app.addHook('onRequest', async (req, reply) => {
     req.graphRequestId = req.id;
@@ -67,6 +78,16 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     reply.header('client-request-id', req.graphClientRequestId);
     reply.header('OData-Version', '4.0');
   });
+
+  const metrics = deps.metrics;
+  if (metrics) {
+    app.addHook('onResponse', async (req, reply) => {
+      const route = req.metricsRoute || req.routeOptions.url || 'unmatched';
+      metrics.observeRequest(req.method, route, reply.statusCode, reply.elapsedTime / 1000);
+    });
+  }
+  registerOpsRoutes(app, { store: deps.store, metrics });
+  closeConnectionsWhenDraining(app);
 
   // Bodies: JSON only, parsed here so that malformed input becomes a Graph error, not Fastify's.
   app.removeAllContentTypeParsers();
@@ -144,6 +165,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
       }
 
       const path = resolvePath(deps.model, rest);
+      req.metricsRoute = routeTemplate(version, path);
       const principal = await authenticate(req);
       const result = await service.handle(
         req.method,

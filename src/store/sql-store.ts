@@ -1,7 +1,16 @@
 // The one query code behind every engine: Kysely builds parameterised SQL from the derived schema.
 import { sql, type Kysely, type ColumnDataType, type Expression, type SqlBool, type ExpressionBuilder } from 'kysely';
-import { DuplicateKeyError, type ListQuery, type Scope, type Store, type StoredEntity, type WhereBuilder } from './store.js';
-import { StorageSchema, type ColumnDef, type ColumnKind, type TableDef } from './schema.js';
+import {
+  DuplicateKeyError,
+  type ListQuery,
+  type ScanOptions,
+  type Scope,
+  type Store,
+  type StoredEntity,
+  type StoredRow,
+  type WhereBuilder,
+} from './store.js';
+import { StorageSchema, SYSTEM_COLUMNS, type ColumnDef, type ColumnKind, type TableDef } from './schema.js';
 
 /** What differs between SQL engines: column types, value encoding, and how a duplicate key is reported. */
 export interface Engine {
@@ -16,6 +25,9 @@ export interface Engine {
 }
 
 type Row = Record<string, unknown>;
+
+/** Every table's primary key, in order: scans walk it. */
+const PRIMARY_KEY = ['tenant_id', 'parent_key', 'id_key'];
 
 export class SqlStore implements Store {
   constructor(
@@ -147,7 +159,7 @@ export class SqlStore implements Store {
   }
 
   async delete(t: TableDef, scope: Scope, idKey: string): Promise<boolean> {
-    return this.db.transaction().execute(async (trx) => {
+    return this.inTransaction(async (trx) => {
       const res = await trx
         .deleteFrom(t.name)
         .where((eb) => eb.and([this.scoped(eb, scope), eb('id_key', '=', idKey)]))
@@ -175,6 +187,100 @@ export class SqlStore implements Store {
       await trx.deleteFrom(child.name).where('tenant_id', '=', tenantId).where('parent_key', 'in', parentKeys).execute();
       if (keys.length) await this.deleteContained(trx, child, tenantId, keys);
     }
+  }
+
+  /** Runs fn in a transaction, or in the current one when this store is already bound to one. */
+  private inTransaction<T>(fn: (trx: Kysely<any>) => Promise<T>): Promise<T> {
+    return this.db.isTransaction ? fn(this.db) : this.db.transaction().execute(fn);
+  }
+
+  async transaction<T>(fn: (store: Store) => Promise<T>): Promise<T> {
+    return this.inTransaction((trx) => fn(trx === this.db ? this : new SqlStore(trx, this.eng, this.schema)));
+  }
+
+  async *scan(t: TableDef, opts: ScanOptions = {}): AsyncIterable<StoredRow> {
+    const batchSize = opts.batchSize ?? 1000;
+    // Fixed columns are filtered by equality; the rest of the primary key is the keyset order.
+    const fixed: Array<[string, string]> = [];
+    if (opts.tenantId !== undefined) {
+      fixed.push(['tenant_id', opts.tenantId]);
+      if (opts.parentKey !== undefined) fixed.push(['parent_key', opts.parentKey]);
+    }
+    const order = PRIMARY_KEY.slice(fixed.length).map((column) => ({ column, desc: false }));
+    let after: unknown[] | undefined;
+    for (;;) {
+      let query = this.db
+        .selectFrom(t.name)
+        .selectAll()
+        .where((eb) => {
+          const conds: Expression<SqlBool>[] = fixed.map(([c, v]) => eb(c, '=', v));
+          if (after) conds.push(keysetAfter(eb, order, after));
+          return eb.and(conds);
+        });
+      for (const o of order) query = query.orderBy(o.column, 'asc');
+      const rows = await query.limit(batchSize).execute();
+      for (const row of rows) {
+        yield { ...this.toEntity(t, row), tenantId: row.tenant_id as string, parentKey: row.parent_key as string };
+      }
+      if (rows.length < batchSize) return;
+      const last = rows[rows.length - 1]!;
+      after = order.map((o) => last[o.column]);
+    }
+  }
+
+  async insertMany(t: TableDef, rows: StoredRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    // Multi-row INSERTs, kept under every engine's bound-parameter limit (SQLite 32766, PostgreSQL 65535).
+    const perRow = SYSTEM_COLUMNS.length + t.columns.length;
+    const chunk = Math.max(1, Math.min(500, Math.floor(30000 / perRow)));
+    await this.inTransaction(async (trx) => {
+      for (let i = 0; i < rows.length; i += chunk) {
+        const values = rows.slice(i, i + chunk).map((r) => {
+          const row: Row = { tenant_id: r.tenantId, parent_key: r.parentKey, id_key: r.idKey, version: r.version };
+          // Every column present in every row: a multi-row INSERT takes its column list from the first.
+          for (const col of t.columns) {
+            const v = r.values[col.name];
+            row[col.name] = v === null || v === undefined ? null : this.eng.encode(col.kind, v);
+          }
+          return row;
+        });
+        try {
+          await trx.insertInto(t.name).values(values).execute();
+        } catch (err) {
+          if (this.eng.isDuplicateKey(err)) throw new DuplicateKeyError('a key in the batch already exists');
+          throw err;
+        }
+      }
+    });
+  }
+
+  async existingKeys(t: TableDef, scope: Scope, idKeys: string[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    for (let i = 0; i < idKeys.length; i += 500) {
+      const rows = await this.db
+        .selectFrom(t.name)
+        .select('id_key')
+        .where((eb) => eb.and([this.scoped(eb, scope), eb('id_key', 'in', idKeys.slice(i, i + 500))]))
+        .execute();
+      for (const r of rows) found.add(r.id_key as string);
+    }
+    return found;
+  }
+
+  async wipe(tenantId?: string): Promise<number> {
+    return this.inTransaction(async (trx) => {
+      let n = 0;
+      for (const t of this.schema.tables) {
+        let del = trx.deleteFrom(t.name);
+        if (tenantId !== undefined) del = del.where('tenant_id', '=', tenantId);
+        n += Number((await del.executeTakeFirst()).numDeletedRows);
+      }
+      return n;
+    });
+  }
+
+  async ping(): Promise<void> {
+    await sql`select 1`.execute(this.db);
   }
 
   async close(): Promise<void> {
