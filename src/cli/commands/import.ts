@@ -76,7 +76,9 @@ async function run(argv: string[]): Promise<void> {
     const result = await importRecords(model, store, target, source, {
       skipInvalid: values['skip-invalid'],
       onInvalid(line, message) {
-        if (++listed <= maxErrors) progress.message(`line ${line}: ${message}`);
+        if (listed >= maxErrors) return;
+        listed++;
+        progress.message(`line ${line}: ${message}`);
       },
       onProgress(read) {
         progress.update(read, size ? (input as ReadStream).bytesRead / size : undefined);
