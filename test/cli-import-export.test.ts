@@ -6,7 +6,7 @@ import { createWriteStream, existsSync, readFileSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { after, before, describe, it } from 'node:test';
-import { BIN, runCli, tempDir } from './helpers/cli.js';
+import { BIN, spawnCli, tempDir } from './helpers/cli.js';
 import { startServer, type TestServer } from './helpers/server.js';
 
 const CONTOSO = 'Contosolunchdelivery@contoso.onmicrosoft.com';
@@ -20,7 +20,7 @@ let server: TestServer;
 before(async () => {
   tmp = tempDir();
   dir = join(tmp.dir, 'data');
-  const seeded = await runCli(['seed', '--location', dir]);
+  const seeded = await spawnCli(['seed', '--location', dir]);
   assert.equal(seeded.code, 0, seeded.stderr);
   assert.equal(seeded.stderr, 'seed: 6 entities created, 0 already present (tenant 00000000-0000-0000-0000-000000000001)\n');
   // A server on the same data directory: what the commands write, the API serves.
@@ -31,7 +31,7 @@ after(async () => {
   tmp.remove();
 });
 
-const cli = (...args: string[]) => runCli([...args, '--location', dir]);
+const cli = (...args: string[]) => spawnCli([...args, '--location', dir]);
 const customersUrl = (biz: string) => `/beta/solutions/bookingBusinesses/${encodeURIComponent(biz)}/customers`;
 
 async function customers(biz: string): Promise<Array<Record<string, any>>> {
@@ -54,7 +54,7 @@ function file(name: string, text: string): string {
 
 describe('clientele seed', () => {
   it('creates the sample businesses and customers once; again, it changes nothing', async () => {
-    const again = await runCli(['seed', '--location', dir]);
+    const again = await spawnCli(['seed', '--location', dir]);
     assert.equal(again.code, 0);
     assert.equal(again.stderr, 'seed: 0 entities created, 6 already present (tenant 00000000-0000-0000-0000-000000000001)\n');
     const joni = await server.request('GET', `${customersUrl(CONTOSO)}/36038f36-634e-44e4-9415-d7d59c2347aa`);
@@ -117,7 +117,7 @@ describe('clientele export', () => {
     const missing = await cli('export');
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /^clientele: --business <id> is required\n/);
-    const nowhere = await runCli(['export', '--business', CONTOSO, '--location', join(tmp.dir, 'nothing-here')]);
+    const nowhere = await spawnCli(['export', '--business', CONTOSO, '--location', join(tmp.dir, 'nothing-here')]);
     assert.equal(nowhere.code, 1);
     assert.match(nowhere.stderr, /^clientele: no data in '.*nothing-here'/);
     assert.ok(!existsSync(join(tmp.dir, 'nothing-here')), 'export does not create a data directory');
@@ -217,7 +217,7 @@ describe('clientele import', () => {
     ];
     await Promise.all(
       cases.map(async ([text, message]) => {
-        const r = await runCli(['import', '--business', FOURTH, '--location', dir], { input: text });
+        const r = await spawnCli(['import', '--business', FOURTH, '--location', dir], { input: text });
         assert.equal(r.code, 1, text);
         assert.equal(r.stderr, `clientele: standard input: ${message}; nothing was imported\n`);
       }),
@@ -234,13 +234,13 @@ describe('clientele import', () => {
       '{"displayName": "Broken",',
       JSON.stringify({ displayName: 'Typo', emailAdress: 'x' }),
     ].join('\n');
-    const bad = await runCli(['import', '--business', FOURTH, '--format', 'jsonl', '--location', dir], { input: lines });
+    const bad = await spawnCli(['import', '--business', FOURTH, '--format', 'jsonl', '--location', dir], { input: lines });
     assert.equal(bad.code, 1);
     const stderr = bad.stderr.split('\n');
     assert.match(stderr[0]!, /^line 3: not valid JSON: /);
     assert.match(stderr[1]!, /^line 4: The property 'emailAdress' does not exist on type 'microsoft\.graph\.bookingCustomer'/);
 
-    const good = await runCli(['import', '--business', FOURTH, '--format', 'jsonl', '--location', dir], { input: lines.split('\n').slice(0, 2).join('\n') });
+    const good = await spawnCli(['import', '--business', FOURTH, '--format', 'jsonl', '--location', dir], { input: lines.split('\n').slice(0, 2).join('\n') });
     assert.equal(good.code, 0, good.stderr);
     const jp = (await customers(FOURTH)).find((c) => c.displayName === 'Json Person')!;
     assert.equal(jp.phones.length, 2);
@@ -249,7 +249,7 @@ describe('clientele import', () => {
   it('an export imports back unchanged (JSON lines round trip, ids kept, into another business)', async () => {
     const exported = await cli('export', '--business', CONTOSO, '--format', 'jsonl', '-q');
     assert.equal(exported.code, 0);
-    const imported = await runCli(['import', '--business', FOURTH, '--format', 'jsonl', '--location', dir], { input: exported.stdout });
+    const imported = await spawnCli(['import', '--business', FOURTH, '--format', 'jsonl', '--location', dir], { input: exported.stdout });
     assert.equal(imported.code, 0, imported.stderr);
     const strip = ({ createdDateTime: _c, lastUpdatedDateTime: _u, ...rest }: Record<string, any>) => rest;
     const fourth = new Map((await customers(FOURTH)).map((c) => [c.id, strip(c)]));
@@ -266,7 +266,7 @@ describe('clientele import', () => {
     assert.equal(denied.code, 1);
     assert.match(denied.stderr, new RegExp(`has no mailbox associated with it\\. \\(tenant ${tenant}\\)`));
     assert.equal((await cli('seed', '--tenant', tenant)).code, 0);
-    const ok = await runCli(['import', '--business', FOURTH, csv, '--location', dir], { env: { CLIENTELE_TENANT: tenant } });
+    const ok = await spawnCli(['import', '--business', FOURTH, csv, '--location', dir], { env: { CLIENTELE_TENANT: tenant } });
     assert.equal(ok.code, 0, ok.stderr);
     assert.ok(!(await customers(FOURTH)).some((c) => c.displayName === 'Other Tenant Person'), 'the default tenant does not get it');
     const theirs = await cli('export', '--business', FOURTH, '--tenant', tenant, '-q');
@@ -317,7 +317,7 @@ describe('a large import and export', () => {
     assert.equal(count.text, String(ROWS));
 
     const exported = join(tmp.dir, 'big-out.csv');
-    const r = await runCli(['export', '--location', dir, '--business', BIG, exported], { nodeArgs: ['--max-old-space-size=24'], timeoutMs: 240_000 });
+    const r = await spawnCli(['export', '--location', dir, '--business', BIG, exported], { nodeArgs: ['--max-old-space-size=24'], timeoutMs: 240_000 });
     assert.equal(r.code, 0, r.stderr);
     assert.doesNotMatch(r.stderr, /\r/, 'plain lines when not on a terminal');
     assert.match(r.stderr, new RegExp(`export: ${ROWS.toLocaleString('en-US')} customers written to `));

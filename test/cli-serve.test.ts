@@ -5,7 +5,7 @@ import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, connect, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { runCli, startCliServer, tempDir } from './helpers/cli.js';
+import { spawnCli, startCliServer, tempDir } from './helpers/cli.js';
 
 let tmp: ReturnType<typeof tempDir>;
 before(() => {
@@ -23,19 +23,19 @@ function assertOneLineError(stderr: string, pattern: RegExp) {
 
 describe('clientele --help and help <command>', () => {
   it('lists every command, and every command has its own --help', async () => {
-    const top = await runCli(['--help']);
+    const top = await spawnCli(['--help']);
     assert.equal(top.code, 0);
     const names = [...top.stdout.matchAll(/^ {2}([a-z-]+) {2,}/gm)].map((m) => m[1]!);
     for (const expected of ['serve', 'seed', 'import', 'export', 'reset', 'snapshot', 'restore']) assert.ok(names.includes(expected), top.stdout);
     await Promise.all(
       names.map(async (name) => {
         for (const args of [[name, '--help'], [name, '-h'], ['help', name]]) {
-          const r = await runCli(args);
+          const r = await spawnCli(args);
           assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`);
           assert.match(r.stdout, new RegExp(`^Usage: clientele ${name}\\b`));
           assert.match(r.stdout, /-h, --help/);
         }
-        const bad = await runCli([name, '--no-such-flag']);
+        const bad = await spawnCli([name, '--no-such-flag']);
         assert.equal(bad.code, 2, `${name} --no-such-flag`);
         assertOneLineError(bad.stderr, /--no-such-flag/);
       }),
@@ -43,16 +43,16 @@ describe('clientele --help and help <command>', () => {
   });
 
   it('no command is a usage error; an unknown one too', async () => {
-    const none = await runCli([]);
+    const none = await spawnCli([]);
     assert.equal(none.code, 2);
     assert.match(none.stderr, /^Usage: clientele <command>/);
-    const unknown = await runCli(['frobnicate']);
+    const unknown = await spawnCli(['frobnicate']);
     assert.equal(unknown.code, 2);
     assertOneLineError(unknown.stderr, /unknown command 'frobnicate'/);
   });
 
   it('--version prints the package version', async () => {
-    const r = await runCli(['--version']);
+    const r = await spawnCli(['--version']);
     assert.equal(r.code, 0);
     assert.match(r.stdout, /^clientele \d+\.\d+\.\d+\n$/);
   });
@@ -73,7 +73,7 @@ describe('clientele serve: bad flags, busy port, unusable data directory', () =>
     ];
     await Promise.all(
       cases.map(async ([args, pattern]) => {
-        const r = await runCli(['serve', ...args]);
+        const r = await spawnCli(['serve', ...args]);
         assert.equal(r.code, 2, `serve ${args.join(' ')}: ${r.stderr}`);
         assertOneLineError(r.stderr, pattern);
         assert.equal(r.stdout, '');
@@ -86,7 +86,7 @@ describe('clientele serve: bad flags, busy port, unusable data directory', () =>
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     const { port } = blocker.address() as AddressInfo;
     try {
-      const r = await runCli(['serve', '--in-memory', '--port', String(port), '--log-level', 'silent']);
+      const r = await spawnCli(['serve', '--in-memory', '--port', String(port), '--log-level', 'silent']);
       assert.equal(r.code, 1, r.stderr);
       assert.equal(r.stderr, `clientele: port ${port} on 127.0.0.1 is already in use\n`);
     } finally {
@@ -98,7 +98,7 @@ describe('clientele serve: bad flags, busy port, unusable data directory', () =>
     const file = join(tmp.dir, 'a-file');
     writeFileSync(file, 'not a directory');
     for (const location of [file, join(file, 'below')]) {
-      const r = await runCli(['serve', '--location', location, '--port', '0']);
+      const r = await spawnCli(['serve', '--location', location, '--port', '0']);
       assert.equal(r.code, 1, r.stderr);
       assert.equal(r.stderr, `clientele: data directory '${location}' is not usable: it (or a parent) is not a directory\n`);
     }
@@ -106,16 +106,16 @@ describe('clientele serve: bad flags, busy port, unusable data directory', () =>
 
   it('a host that is not a local address: exit 1, one line', async () => {
     // 192.0.2.1 (TEST-NET-1) is never assigned to this machine, so binding to it fails; nothing is sent.
-    const r = await runCli(['serve', '--in-memory', '--host', '192.0.2.1', '--port', '0', '--log-level', 'silent']);
+    const r = await spawnCli(['serve', '--in-memory', '--host', '192.0.2.1', '--port', '0', '--log-level', 'silent']);
     assert.equal(r.code, 1, r.stderr);
     assert.equal(r.stderr, "clientele: cannot listen on '192.0.2.1': no such local address\n");
   });
 
   it('an environment variable with a bad value is a usage error too, and a flag overrides it', async () => {
-    const r = await runCli(['serve', '--in-memory'], { env: { CLIENTELE_PORT: 'eighty' } });
+    const r = await spawnCli(['serve', '--in-memory'], { env: { CLIENTELE_PORT: 'eighty' } });
     assert.equal(r.code, 2);
     assertOneLineError(r.stderr, /--port: 'eighty'/);
-    const server = await startCliServer(['--in-memory'], { env: { CLIENTELE_PORT: 'eighty' } });
+    const server = await startCliServer(['--in-memory', '--auth', 'none'], { env: { CLIENTELE_PORT: 'eighty' } });
     assert.equal((await fetch(`${server.origin}/healthz`)).status, 200);
     assert.equal(await server.stop(), 0);
   });
@@ -124,7 +124,7 @@ describe('clientele serve: bad flags, busy port, unusable data directory', () =>
 describe('clientele serve: environment, logs, shutdown', () => {
   it('takes its settings from CLIENTELE_* variables (data directory, seed)', async () => {
     const dir = join(tmp.dir, 'from-env');
-    const server = await startCliServer([], { env: { CLIENTELE_LOCATION: dir, CLIENTELE_SEED: '1', CLIENTELE_HOST: '127.0.0.1' } });
+    const server = await startCliServer([], { env: { CLIENTELE_LOCATION: dir, CLIENTELE_SEED: '1', CLIENTELE_HOST: '127.0.0.1', CLIENTELE_AUTH: 'none' } });
     try {
       assert.ok(existsSync(join(dir, 'clientele.db')), 'the store lives in CLIENTELE_LOCATION');
       const res = await fetch(`${server.origin}/beta/solutions/bookingBusinesses/Contosolunchdelivery@contoso.onmicrosoft.com/customers`);
@@ -137,7 +137,7 @@ describe('clientele serve: environment, logs, shutdown', () => {
   });
 
   it('logs JSON lines carrying the request-id the response reports, and the client-request-id', async () => {
-    const server = await startCliServer(['--in-memory']);
+    const server = await startCliServer(['--in-memory', '--auth', 'none']);
     try {
       const res = await fetch(`${server.origin}/beta/solutions/bookingBusinesses`, { headers: { 'client-request-id': 'trace-me-42' } });
       assert.equal(res.status, 200);
@@ -162,7 +162,7 @@ describe('clientele serve: environment, logs, shutdown', () => {
 
   it('SIGTERM finishes the request in flight, refuses new connections, closes the store, exits 0', async () => {
     const dir = join(tmp.dir, 'graceful');
-    const server = await startCliServer(['--location', dir, '--seed']);
+    const server = await startCliServer(['--location', dir, '--seed', '--auth', 'none']);
     const { port } = new URL(server.origin);
     const path = '/beta/solutions/bookingBusinesses/FourthCoffee@contoso.onmicrosoft.com/customers';
     const body = JSON.stringify({ displayName: 'Sent during shutdown', emailAddress: 'late@relecloud.com' });
@@ -190,7 +190,7 @@ describe('clientele serve: environment, logs, shutdown', () => {
 
     // The store was closed cleanly (SQLite folds its write-ahead log back in) and kept the late customer.
     assert.ok(!existsSync(join(dir, 'clientele.db-wal')) || statSync(join(dir, 'clientele.db-wal')).size === 0);
-    const out = await runCli(['export', '--location', dir, '--business', 'FourthCoffee@contoso.onmicrosoft.com', '-q']);
+    const out = await spawnCli(['export', '--location', dir, '--business', 'FourthCoffee@contoso.onmicrosoft.com', '-q']);
     assert.equal(out.code, 0, out.stderr);
     assert.match(out.stdout, /Sent during shutdown,late@relecloud\.com/);
   });

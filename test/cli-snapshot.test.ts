@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { runCli, tempDir } from './helpers/cli.js';
+import { spawnCli, tempDir } from './helpers/cli.js';
 import { startServer, type TestServer } from './helpers/server.js';
 
 const CONTOSO = 'Contosolunchdelivery@contoso.onmicrosoft.com';
@@ -17,9 +17,9 @@ let server: TestServer;
 before(async () => {
   tmp = tempDir();
   dir = join(tmp.dir, 'data');
-  const seeded = await runCli(['seed', '--location', dir]);
+  const seeded = await spawnCli(['seed', '--location', dir]);
   assert.equal(seeded.code, 0, seeded.stderr);
-  const other = await runCli(['seed', '--location', dir, '--tenant', OTHER_TENANT]);
+  const other = await spawnCli(['seed', '--location', dir, '--tenant', OTHER_TENANT]);
   assert.equal(other.code, 0, other.stderr);
   server = await startServer({ location: dir, inMemory: false });
 });
@@ -28,7 +28,7 @@ after(async () => {
   tmp.remove();
 });
 
-const cli = (...args: string[]) => runCli([...args, '--location', dir]);
+const cli = (...args: string[]) => spawnCli([...args, '--location', dir]);
 
 /** Everything the default tenant sees: businesses and their customers, as the API returns them. */
 async function state(): Promise<unknown> {
@@ -99,7 +99,7 @@ describe('snapshot, reset, restore', () => {
   });
 
   it('restore from standard input, snapshot to standard output', async () => {
-    const r = await runCli(['restore', '-', '--location', dir], { input: readFileSync(snapshotFile) });
+    const r = await spawnCli(['restore', '-', '--location', dir], { input: readFileSync(snapshotFile) });
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(await state(), saved);
     const out = await cli('snapshot', '-', '-q');

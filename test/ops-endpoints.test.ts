@@ -43,6 +43,13 @@ describe('health endpoints', () => {
     assert.deepEqual(res.json, { status: 'ready', store: { engine: 'sqlite', ok: true } });
   });
 
+  it('need no token, while the API refuses a caller without one', async () => {
+    for (const path of ['/healthz', '/readyz', '/metrics']) {
+      assert.equal((await server.request('GET', path, { anonymous: true })).status, 200, path);
+    }
+    assert.equal((await server.request('GET', '/beta/solutions/bookingBusinesses', { anonymous: true })).status, 401);
+  });
+
   it('they live outside the Graph namespaces', async () => {
     const res = await server.request('GET', '/beta/healthz');
     assert.equal(res.status, 400);

@@ -2,7 +2,7 @@
 // Exit status: 0 success, 1 the command failed (one line on stderr says why), 2 a usage error.
 import { readFileSync } from 'node:fs';
 import { commands } from './commands/index.js';
-import { UsageError } from './util.js';
+import { io, UsageError } from './util.js';
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length)) + 2;
@@ -24,11 +24,11 @@ export async function main(argv: string[]): Promise<number> {
     rest = ['--help'];
   }
   if (name === undefined || name === '-h' || name === '--help' || name === 'help') {
-    (name === undefined ? process.stderr : process.stdout).write(help());
+    (name === undefined ? io.err : io.out)(help());
     return name === undefined ? 2 : 0;
   }
   if (name === '-v' || name === '--version') {
-    process.stdout.write(`clientele ${version()}\n`);
+    io.out(`clientele ${version()}\n`);
     return 0;
   }
   const command = commands.find((c) => c.name === name);
@@ -42,8 +42,8 @@ export async function main(argv: string[]): Promise<number> {
     // Errors that were reported already (an import's invalid rows) only set the exit status.
     if (!(err as { silent?: boolean }).silent) {
       const message = (err as Error).message.split('\n')[0];
-      process.stderr.write(`clientele: ${message}\n`);
-      if (err instanceof UsageError) process.stderr.write(`Run 'clientele ${command ? `${command.name} ` : ''}--help' for usage.\n`);
+      io.err(`clientele: ${message}\n`);
+      if (err instanceof UsageError) io.err(`Run 'clientele ${command ? `${command.name} ` : ''}--help' for usage.\n`);
     }
     return err instanceof UsageError ? 2 : 1;
   }

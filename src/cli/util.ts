@@ -40,3 +40,9 @@ export function positiveInt(name: string, text: string): number {
 export function count(n: number, noun: string, plural = `${noun}s`): string {
   return `${n.toLocaleString('en-US')} ${n === 1 ? noun : plural}`;
 }
+
+/** Where commands print; tests swap these to capture a command's output without touching process.stdout. */
+export const io = {
+  out: (text: string): void => void process.stdout.write(text),
+  err: (text: string): void => void process.stderr.write(text),
+};

@@ -1,9 +1,28 @@
-// Runs the real `clientele` executable (bin/clientele.js on the dist/ that `npm test` builds first) as a
-// child process: one-shot commands, and `serve` as a long-running server whose JSON logs are collected.
+// Runs `clientele` commands: in-process with captured output (runCli), or as the real executable
+// (bin/clientele.js on the dist/ that `npm test` builds first) in a child process: one-shot commands
+// (spawnCli), and `serve` as a long-running server whose JSON logs are collected (startCliServer).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { main } from '../../src/cli/main.js';
+import { io } from '../../src/cli/util.js';
+
+/** Runs a command in-process and captures what it prints through `io`. */
+export async function runCli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const { out, err } = io;
+  io.out = (text) => void (stdout += text);
+  io.err = (text) => void (stderr += text);
+  try {
+    const code = await main(argv);
+    return { code, stdout, stderr };
+  } finally {
+    io.out = out;
+    io.err = err;
+  }
+}
 
 export const ROOT = join(import.meta.dirname, '..', '..');
 export const BIN = join(ROOT, 'bin', 'clientele.js');
@@ -31,7 +50,8 @@ function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return { ...env, ...extra };
 }
 
-export function runCli(args: string[], opts: CliOptions = {}): Promise<CliResult> {
+/** Runs the executable in a child process. */
+export function spawnCli(args: string[], opts: CliOptions = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), BIN, ...args], { cwd: ROOT, env: childEnv(opts.env) });
     let stdout = '';
