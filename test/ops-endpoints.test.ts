@@ -88,13 +88,18 @@ describe('/metrics', () => {
     assert.equal(created.status, 201);
     const route = '/beta/solutions/bookingBusinesses/{id}/customers';
     const labels = { method: 'POST', route, status: '201' };
-    const before = sample(await metrics(), 'clientele_http_requests_total', labels) ?? 0;
+    const unresolved = { method: 'GET', route: '/beta/*', status: '400' };
+    const first = await metrics();
+    const before = sample(first, 'clientele_http_requests_total', labels) ?? 0;
+    const unresolvedBefore = sample(first, 'clientele_http_requests_total', unresolved) ?? 0;
     for (let i = 0; i < 3; i++) {
       const res = await server.request('POST', `/beta/solutions/bookingBusinesses/${encodeURIComponent(biz)}/customers`, { body: { displayName: `C${i}` } });
       assert.equal(res.status, 201);
     }
     const missing = await server.request('GET', `/v1.0/solutions/bookingBusinesses/nobody@contoso.onmicrosoft.com/customers`);
     assert.equal(missing.status, 404);
+    const unknown = await server.request('GET', '/beta/noSuchSet/secret-looking-key');
+    assert.equal(unknown.status, 400);
 
     const text = await metrics();
     assert.equal(sample(text, 'clientele_http_requests_total', labels), before + 3);
@@ -102,7 +107,8 @@ describe('/metrics', () => {
     assert.equal(sample(text, 'clientele_http_request_duration_seconds_bucket', { ...labels, le: '+Inf' }), before + 3);
     assert.ok(sample(text, 'clientele_http_request_duration_seconds_sum', labels)! > 0);
     assert.equal(sample(text, 'clientele_http_requests_total', { method: 'GET', route: '/v1.0/solutions/bookingBusinesses/{id}/customers', status: '404' }), 1);
-    assert.ok(!text.includes(biz) && !text.includes('nobody@'), 'keys never become label values');
+    assert.equal(sample(text, 'clientele_http_requests_total', unresolved), unresolvedBefore + 1);
+    assert.ok(!text.includes(biz) && !text.includes('nobody@') && !text.includes('secret-looking-key'), 'keys never become label values');
     assert.ok(sample(text, 'clientele_http_requests_total', { method: 'GET', route: '/metrics', status: '200' })! >= 1);
   });
 

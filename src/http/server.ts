@@ -183,6 +183,9 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
         throw m ? badRequest(`Invalid version: ${decodeURIComponentSafe(m[1]!)}`) : notFound('No resource at the root; use /beta or /v1.0.', 'NotFound');
       }
       const { version, rest, rawQuery } = api;
+      // Metrics label until the path resolves: the version and, for the fixed documents, their name.
+      const fixed = rest.toLowerCase();
+      req.metricsRoute = ['$batch', '$metadata', 'openapi.json', ''].includes(fixed) ? `/${version}/${fixed}` : `/${version}/*`;
       const serviceRoot = `${origin(req)}/${version}`;
 
       // A batch is not throttled or failed as a whole: each of its requests is, on its own.
