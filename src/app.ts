@@ -82,6 +82,7 @@ export async function createClientele(config: ClienteleConfig = {}): Promise<Cli
     authenticate: auth.authenticate,
     authorize: auth.authorize,
     discovery: auth.devIssuer ? devIssuerDiscovery(auth.devIssuer) : undefined,
+    mintDevToken: auth.devIssuer ? (opts) => auth.devIssuer!.mint(opts) : undefined,
     tls: config.tls,
     bodyLimit: config.bodyLimit,
     publicUrl: config.publicUrl,

@@ -8,20 +8,17 @@ import { startServer, type TestServer } from './helpers/server.js';
 describe('throttling', () => {
   let server: TestServer;
   before(async () => {
-    server = await startServer({ throttle: { requestsPerSecond: 5, burst: 3 } });
+    server = await startServer({ throttle: { requestsPerSecond: 1, burst: 3 } });
   });
   after(() => server.close());
 
   it('beyond the burst, requests get 429 TooManyRequests with Retry-After, and succeed after waiting', async () => {
-    const statuses: number[] = [];
-    let refused;
-    for (let i = 0; i < 6; i++) {
-      const res = await server.request('GET', '/beta/solutions/bookingBusinesses');
-      statuses.push(res.status);
-      if (res.status === 429) refused = res;
-    }
-    assert.deepEqual(statuses.slice(0, 3), [200, 200, 200]);
+    // Sent at once, so that the bucket cannot refill between them however slow the machine is.
+    const results = await Promise.all(Array.from({ length: 8 }, () => server.request('GET', '/beta/solutions/bookingBusinesses')));
+    const statuses = results.map((r) => r.status);
+    assert.ok(statuses.filter((s) => s === 200).length >= 3, statuses.join(','));
     assert.ok(statuses.includes(429), statuses.join(','));
+    const refused = results.find((r) => r.status === 429);
     assert.equal(refused!.json.error.code, 'TooManyRequests');
     assert.equal(refused!.json.error.message, 'Please retry again later.');
     const wait = Number(refused!.headers.get('retry-after'));
@@ -32,7 +29,7 @@ describe('throttling', () => {
 
   it('each request of a $batch counts on its own', async () => {
     await new Promise((r) => setTimeout(r, 1000));
-    const requests = Array.from({ length: 6 }, (_, i) => ({ id: String(i), method: 'GET', url: '/solutions/bookingBusinesses' }));
+    const requests = Array.from({ length: 20 }, (_, i) => ({ id: String(i), method: 'GET', url: '/solutions/bookingBusinesses' }));
     const res = await server.request('POST', '/beta/$batch', { body: { requests } });
     assert.equal(res.status, 200);
     const statuses = res.json.responses.map((r: { status: number }) => r.status);

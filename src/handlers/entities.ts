@@ -295,15 +295,7 @@ export class EntityService {
     const changes = this.validator.entity(type, body, 'update');
     const current = target.entity!;
     checkIfMatch(ifMatch, etagOf(current.values));
-    for (const p of type.properties) {
-      if (!(p.name in changes)) continue;
-      if (p.immutable && changes[p.name] !== current.values[p.name]) {
-        throw badRequest(`The property '${p.name}' cannot be changed after the entity is created.`);
-      }
-      if (p.requiredOnCreate && (changes[p.name] === '' || changes[p.name] === null)) {
-        throw badRequest(`The property '${p.name}' cannot be empty.`);
-      }
-    }
+    this.validator.update(type, changes, current.values);
     delete changes.id;
     for (const p of type.properties) if (p.stamp === 'updated') changes[p.name] = nowDateTimeOffset();
     const updated = await this.store.update(target.table!, target.scope, current.idKey, changes, ifMatch === undefined ? undefined : current.version);

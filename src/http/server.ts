@@ -13,6 +13,7 @@ import { resolvePath } from '../odata/path.js';
 import type { QueryEngine } from '../odata/query.js';
 import type { StorageSchema } from '../store/schema.js';
 import type { Store } from '../store/store.js';
+import { registerAdmin, type DevTokenMinter } from './admin.js';
 import { runBatch } from './batch.js';
 import { FAULT_HEADER, type FaultInjector } from './faults.js';
 import type { Throttle } from './throttle.js';
@@ -38,6 +39,8 @@ export interface ServerDeps {
   authorize?: Authorizer;
   /** The dev issuer's OpenID configuration and keys, served outside the API versions. */
   discovery?: Discovery;
+  /** Lets the admin page fetch dev tokens (only with the built-in dev issuer). */
+  mintDevToken?: DevTokenMinter;
   /** Serve https with this certificate (PEM; `cert` may hold the chain). */
   tls?: { cert: string | Buffer; key: string | Buffer };
   mailboxDomain?: string;
@@ -51,6 +54,8 @@ export interface ServerDeps {
   logger?: boolean | object;
   /** Prometheus metrics; /metrics is served when given. */
   metrics?: Metrics;
+  /** Folder of the prebuilt admin page served at /admin (default dist/admin); false serves none. */
+  adminDir?: string | false;
 }
 
 declare module 'fastify' {
@@ -159,6 +164,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     if (result.body === undefined) return reply.send();
     return reply.header('content-type', JSON_CONTENT_TYPE).send(jsonBytes(result.body));
   };
+
+  if (deps.adminDir !== false) await registerAdmin(app, deps.model, deps.adminDir, deps.mintDevToken);
 
   const origin = (req: FastifyRequest) => deps.publicUrl?.replace(/\/$/, '') ?? `${req.protocol}://${req.headers.host ?? 'localhost'}`;
 
