@@ -11,17 +11,12 @@ import { buildServer, type ServerDeps } from './http/server.js';
 import type { TlsMaterial } from './http/tls.js';
 import { Metrics } from './ops/metrics.js';
 import { StorageSchema } from './store/schema.js';
-import { openSqliteStore } from './store/sqlite.js';
+import { openStore, type StoreConfig } from './store/open.js';
 import type { Store } from './store/store.js';
+
+export type { StoreConfig };
 import { FaultInjector, type FaultOptions } from './http/faults.js';
 import { Throttle, type ThrottleOptions } from './http/throttle.js';
-
-/** Where the data lives: shared by the server and the commands that work on the store directly. */
-export interface StoreConfig {
-  /** Data directory of the embedded store (and of the dev issuer's signing key). */
-  location?: string;
-  inMemory?: boolean;
-}
 
 export interface ClienteleConfig extends StoreConfig {
   maxPageSize?: number;
@@ -49,13 +44,6 @@ export interface Clientele {
   /** The built-in dev issuer when the server trusts it: `await clientele.devIssuer.mint({...})`. */
   devIssuer?: DevIssuer;
   close(): Promise<void>;
-}
-
-/** Opens (and migrates) the configured store. */
-export async function openStore(model: Model, config: StoreConfig): Promise<Store> {
-  const store = openSqliteStore(model, { location: config.location, inMemory: config.inMemory });
-  await store.init();
-  return store;
 }
 
 export async function createClientele(config: ClienteleConfig = {}): Promise<Clientele> {

@@ -2,7 +2,7 @@
 // snapshot, restore): where the data lives and which tenant. The server does not have to run.
 // The store's modules are loaded only when a command opens it, so that --help and usage errors are instant.
 import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
-import type { StoreConfig } from '../app.js';
+import type { StoreConfig } from '../store/open.js';
 import { DEFAULT_TENANT_ID } from '../auth/principal.js';
 import type { Model } from '../model/model.js';
 import type { StorageSchema } from '../store/schema.js';
@@ -70,7 +70,7 @@ export interface OpenedStore {
  */
 export async function openCommandStore(config: StoreConfig & { location: string }, opts: { mustExist?: boolean } = {}): Promise<OpenedStore> {
   const [{ openStore }, { loadModel }, { StorageSchema }, { sqliteFile }] = await Promise.all([
-    import('../app.js'),
+    import('../store/open.js'),
     import('../model/index.js'),
     import('../store/schema.js'),
     import('../store/sqlite.js'),
