@@ -3,8 +3,13 @@ import type { FastifyInstance } from 'fastify';
 import { createAuth, type AuthConfig } from './auth/index.js';
 import { devIssuerDiscovery } from './auth/discovery.js';
 import type { DevIssuer } from './auth/dev-issuer.js';
+import { DEFAULT_CHANGE_RETENTION_MS } from './handlers/entities.js';
+import { EntityHookRegistry } from './handlers/hooks.js';
 import { loadModel } from './model/index.js';
 import type { Model } from './model/model.js';
+import { SUBSCRIPTION_TYPE } from './model/schemas/subscriptions.js';
+import { NotificationDispatcher, type DispatcherOptions } from './notifications/dispatcher.js';
+import { subscriptionHooks } from './notifications/subscription-hooks.js';
 import { QueryEngine } from './odata/query.js';
 import { createFilterCompiler, createSearchCompiler } from './odata/filter/index.js';
 import { buildServer, type ServerDeps } from './http/server.js';
@@ -33,6 +38,27 @@ export interface ClienteleConfig extends StoreConfig {
   faults?: FaultOptions;
   /** Prometheus metrics at /metrics (default on). */
   metrics?: boolean;
+  /**
+   * How long the change log keeps changes (default 7 days, Graph's delta token lifetime for directory
+   * objects): a delta token older than this answers 410 Gone (syncStateNotFound).
+   */
+  changeRetentionMs?: number;
+  notifications?: NotificationsConfig;
+}
+
+/** Change notifications (subscriptions): the delivery schedule and what a subscription may ask for. */
+export interface NotificationsConfig extends Partial<Omit<DispatcherOptions, 'changeRetentionMs'>> {
+  /**
+   * Run the dispatcher in this process (default true). Subscriptions are accepted either way; the dispatcher also
+   * removes expired subscriptions and prunes the change log, so at least one process sharing a database runs it.
+   */
+  deliver?: boolean;
+  /** Longest subscription lifetime, in minutes from now (default 4230, Graph's for most resources). */
+  maxExpirationMinutes?: number;
+  /** How long a notification URL has to answer the validation request (default 10 000 ms, as Graph). */
+  validationTimeoutMs?: number;
+  /** Accept http:// notification URLs on any host (loopback hosts are always accepted). */
+  allowHttp?: boolean;
 }
 
 export interface Clientele {
@@ -43,6 +69,8 @@ export interface Clientele {
   query: QueryEngine;
   /** The built-in dev issuer when the server trusts it: `await clientele.devIssuer.mint({...})`. */
   devIssuer?: DevIssuer;
+  /** Delivers change notifications; undefined when `notifications.deliver` is false. */
+  dispatcher?: NotificationDispatcher;
   close(): Promise<void>;
 }
 
@@ -62,11 +90,23 @@ export async function createClientele(config: ClienteleConfig = {}): Promise<Cli
     createFilterCompiler(store),
     createSearchCompiler(store),
   );
+  const changeRetentionMs = config.changeRetentionMs ?? DEFAULT_CHANGE_RETENTION_MS;
+  const n = config.notifications ?? {};
+  const hooks = new EntityHookRegistry().register(
+    SUBSCRIPTION_TYPE,
+    subscriptionHooks(store, {
+      maxExpirationMinutes: n.maxExpirationMinutes ?? 4230,
+      validationTimeoutMs: n.validationTimeoutMs ?? 10_000,
+      allowHttp: n.allowHttp ?? false,
+    }),
+  );
   app = await buildServer({
     model,
     schema,
     store,
     query,
+    hooks,
+    changeRetentionMs,
     authenticate: auth.authenticate,
     authorize: auth.authorize,
     discovery: auth.devIssuer ? devIssuerDiscovery(auth.devIssuer) : undefined,
@@ -80,6 +120,11 @@ export async function createClientele(config: ClienteleConfig = {}): Promise<Cli
     faults: config.faults ? new FaultInjector(config.faults) : undefined,
     metrics,
   });
+  let dispatcher: NotificationDispatcher | undefined;
+  if (n.deliver !== false) {
+    dispatcher = new NotificationDispatcher(store, model, schema, { ...n, changeRetentionMs }, app.log);
+    dispatcher.start();
+  }
   return {
     app,
     model,
@@ -87,8 +132,10 @@ export async function createClientele(config: ClienteleConfig = {}): Promise<Cli
     store,
     query,
     devIssuer: auth.devIssuer,
+    dispatcher,
     async close() {
-      // Fastify stops accepting connections and waits for in-flight requests; then the store closes.
+      // Deliveries stop; Fastify stops accepting connections and waits for in-flight requests; the store closes.
+      await dispatcher?.stop();
       await app.close();
       await store.close();
     },

@@ -130,6 +130,38 @@ describe('snapshot, reset, restore', () => {
     }
   });
 
+  it('reset, restore and import are logged like any write: a delta client sees them', async () => {
+    const base = `/beta/solutions/bookingBusinesses/${encodeURIComponent(CONTOSO)}/customers`;
+    /** Follows a delta round to its deltaLink. */
+    const round = async (url: string) => {
+      const items: any[] = [];
+      for (let next = url; ; ) {
+        const res = await server.request('GET', next);
+        assert.equal(res.status, 200, res.text);
+        items.push(...res.json.value);
+        const link = res.json['@odata.deltaLink'] ?? res.json['@odata.nextLink'];
+        if (res.json['@odata.deltaLink']) return { items, deltaLink: link.slice(server.origin.length) as string };
+        next = link.slice(server.origin.length);
+      }
+    };
+    const first = await round(`${base}/delta`);
+    assert.equal(first.items.length, 3);
+    const ephemeral = await server.request('POST', base, { body: { displayName: 'Ephemeral' } });
+    assert.equal(ephemeral.status, 201);
+    const second = await round(first.deltaLink);
+    assert.deepEqual(second.items.map((c) => c.displayName), ['Ephemeral']);
+
+    // Reset deletes everything; the snapshot brings back all but Ephemeral; an import adds one.
+    assert.equal((await cli('reset')).code, 0);
+    assert.equal((await cli('restore', snapshotFile)).code, 0);
+    const imported = await spawnCli(['import', '--business', CONTOSO, '--location', dir], { input: 'Name\nDelta Imported\n' });
+    assert.equal(imported.code, 0, imported.stderr);
+    const third = await round(second.deltaLink);
+    const removed = third.items.filter((c) => c['@removed']).map((c) => c.id);
+    assert.deepEqual(removed, [ephemeral.json.id]);
+    assert.deepEqual(third.items.filter((c) => !c['@removed']).map((c) => c.displayName).sort(), ['Adele Vance', 'Alex Wilber', 'Delta Imported', 'Joni Sherman']);
+  });
+
   it('usage errors: a file argument is required', async () => {
     for (const command of ['snapshot', 'restore']) {
       const r = await cli(command);

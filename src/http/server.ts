@@ -6,6 +6,7 @@ import type { Discovery } from '../auth/discovery.js';
 import { JWKS_PATH } from '../auth/discovery.js';
 import { anonymousPrincipal, type Principal } from '../auth/principal.js';
 import { EntityService, type Authorizer, type HandlerResult } from '../handlers/entities.js';
+import type { EntityHookRegistry } from '../handlers/hooks.js';
 import { buildCsdl } from '../model/csdl.js';
 import { buildOpenApi } from '../model/openapi.js';
 import type { Model } from '../model/model.js';
@@ -44,6 +45,10 @@ export interface ServerDeps {
   /** Serve https with this certificate (PEM; `cert` may hold the chain). */
   tls?: { cert: string | Buffer; key: string | Buffer };
   mailboxDomain?: string;
+  /** Per-type behaviour beyond CRUD (subscriptions). */
+  hooks?: EntityHookRegistry;
+  /** How long the change log keeps changes (older delta tokens answer 410). */
+  changeRetentionMs?: number;
   bodyLimit?: number;
   /** Graph-like per-tenant/app rate limits (off when absent). */
   throttle?: Throttle;
@@ -86,6 +91,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const authenticate = deps.authenticate ?? (() => anonymousPrincipal());
   const service = new EntityService(deps.model, deps.schema, deps.store, deps.query, authorize, {
     mailboxDomain: deps.mailboxDomain ?? 'contoso.onmicrosoft.com',
+    hooks: deps.hooks,
+    changeRetentionMs: deps.changeRetentionMs,
   });
   let csdl: string | undefined;
   let openApi: Record<string, unknown> | undefined;

@@ -35,6 +35,13 @@ const sqliteEngine: Engine = {
     const code = (err as { code?: string }).code;
     return code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE';
   },
+  addSequenceColumn(table, column) {
+    // AUTOINCREMENT: never reuse a seq, even when the highest rows have been pruned.
+    return table.addColumn(column, 'integer', (c) => c.primaryKey().autoIncrement());
+  },
+  async serializeChangeLog() {
+    // One writer at a time (the database lock is held until commit): seq order is commit order already.
+  },
 };
 
 export interface SqliteOptions {
@@ -65,6 +72,38 @@ export function openSqliteStore(model: Model, opts: SqliteOptions): SqlStore {
   const fold = (f: (s: string) => string) => (v: unknown) => (typeof v === 'string' ? f(v) : v);
   database.function('lower', { deterministic: true }, fold((s) => s.toLowerCase()));
   database.function('upper', { deterministic: true }, fold((s) => s.toUpperCase()));
-  const db = new Kysely<any>({ dialect: new SqliteDialect({ database }) });
+  const db = new Kysely<any>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
   return new SqlStore(db, sqliteEngine, new StorageSchema(model));
+}
+
+/**
+ * Kysely's SQLite driver prepares every statement anew; preparing costs about as much as running a small
+ * statement, and a write is now several (begin, the write, the change-log append, commit). Reusing prepared
+ * statements by SQL text takes about a quarter off a logged write (measured). Safe because better-sqlite3
+ * runs each statement to completion synchronously and the store never streams (iterate) results.
+ */
+function withStatementCache(database: Database.Database, size = 256): Database.Database {
+  const cache = new Map<string, Database.Statement>();
+  const prepare = database.prepare.bind(database);
+  return new Proxy(database, {
+    get(target, prop, receiver) {
+      if (prop !== 'prepare') {
+        const value = Reflect.get(target, prop, receiver);
+        // Native methods must run on the real database object.
+        return typeof value === 'function' ? value.bind(target) : value;
+      }
+      return (source: string) => {
+        let stmt = cache.get(source);
+        if (stmt) {
+          // Most recently used last: Map keeps insertion order.
+          cache.delete(source);
+        } else {
+          stmt = prepare(source);
+          if (cache.size >= size) cache.delete(cache.keys().next().value!);
+        }
+        cache.set(source, stmt);
+        return stmt;
+      };
+    },
+  });
 }

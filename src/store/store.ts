@@ -1,6 +1,8 @@
 // The storage interface the handlers use. Engines (SQLite, PostgreSQL) differ only in their Engine adapter;
 // the query code (sql-store.ts) is shared.
 import type { Expression, ExpressionBuilder, SqlBool } from 'kysely';
+import type { ChangeFeed } from './change-log.js';
+import type { DeliveryState } from './deliveries.js';
 import type { TableDef } from './schema.js';
 
 /** Where rows live: the tenant, and the containing entity's normalised key ('' at the top level). */
@@ -88,6 +90,12 @@ export interface Store {
   explain(table: TableDef, scope: Scope, query: ListQuery): Promise<string[]>;
   /** A property value as the engine stores it (for keyset positions and filter parameters). */
   encodeColumn(table: TableDef, column: string, value: unknown): unknown;
+  /** Every insert, update and delete above is logged here, in the same transaction (delta, notifications). */
+  readonly changes: ChangeFeed;
+  /** Where change notifications stand: cursors into the change log, retries, leases, dropped batches. */
+  readonly deliveries: DeliveryState;
+  /** Called after a write that logged changes has committed (in this process), with its tenant. */
+  onChange(listener: (tenantId: string) => void): () => void;
 
   // Bulk and operational access (import/export, snapshot, reset, readiness).
   /** Every matching row in primary-key order, fetched in keyset batches. */
