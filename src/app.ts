@@ -15,29 +15,16 @@ import { QueryEngine } from './odata/query.js';
 import { createFilterCompiler, createSearchCompiler } from './odata/filter/index.js';
 import { buildServer, type ServerDeps } from './http/server.js';
 import type { TlsMaterial } from './http/tls.js';
+import { Metrics } from './ops/metrics.js';
 import { StorageSchema } from './store/schema.js';
-import { isPostgresUrl, openPostgresStore } from './store/postgres.js';
-import { openSqliteStore } from './store/sqlite.js';
+import { openStore, type StoreConfig } from './store/open.js';
 import type { Store } from './store/store.js';
+
+export type { StoreConfig };
 import { FaultInjector, type FaultOptions } from './http/faults.js';
 import { Throttle, type ThrottleOptions } from './http/throttle.js';
 
-export interface ClienteleConfig {
-  /** A postgres:// URL selects the PostgreSQL engine; unset, the embedded SQLite store is used. */
-  db?: string;
-  /** PostgreSQL schema for Clientele's tables (default `public`). */
-  dbSchema?: string;
-  /** PostgreSQL connections per process (default 10). */
-  dbPoolSize?: number;
-  /** Milliseconds a PostgreSQL statement may run (default 30 000). */
-  dbStatementTimeoutMs?: number;
-  /** Milliseconds to wait for a PostgreSQL connection before answering 503 (default 5 000). */
-  dbConnectTimeoutMs?: number;
-  /** application_name of the PostgreSQL connections (default `clientele`). */
-  dbApplicationName?: string;
-  /** Data directory of the embedded store (and of the dev issuer's signing key). */
-  location?: string;
-  inMemory?: boolean;
+export interface ClienteleConfig extends StoreConfig {
   maxPageSize?: number;
   defaultPageSize?: number;
   bodyLimit?: number;
@@ -50,6 +37,8 @@ export interface ClienteleConfig {
   tls?: TlsMaterial;
   throttle?: ThrottleOptions;
   faults?: FaultOptions;
+  /** Prometheus metrics at /metrics (default on). */
+  metrics?: boolean;
   /**
    * How long the change log keeps changes (default 7 days, Graph's delta token lifetime for directory
    * objects): a delta token older than this answers 410 Gone (syncStateNotFound).
@@ -86,21 +75,6 @@ export interface Clientele {
   close(): Promise<void>;
 }
 
-function openStore(model: ReturnType<typeof loadModel>, config: ClienteleConfig): Store {
-  if (config.db !== undefined) {
-    if (!isPostgresUrl(config.db)) throw new Error(`the database URL must start with postgres:// or postgresql://`);
-    return openPostgresStore(model, {
-      url: config.db,
-      schema: config.dbSchema,
-      poolSize: config.dbPoolSize,
-      statementTimeoutMs: config.dbStatementTimeoutMs,
-      connectTimeoutMs: config.dbConnectTimeoutMs,
-      applicationName: config.dbApplicationName,
-    });
-  }
-  return openSqliteStore(model, { location: config.location, inMemory: config.inMemory });
-}
-
 export async function createClientele(config: ClienteleConfig = {}): Promise<Clientele> {
   const model = loadModel();
   const schema = new StorageSchema(model);
@@ -109,16 +83,17 @@ export async function createClientele(config: ClienteleConfig = {}): Promise<Cli
   const auth = await createAuth(config.auth ?? {}, config.inMemory ? undefined : (config.location ?? './.clientele'), (err) =>
     app?.log.error({ err }, 'the signing keys of a token issuer could not be loaded'),
   );
-  const store = openStore(model, config);
+  const metrics = config.metrics === false ? undefined : new Metrics();
+  const rawStore = await openStore(model, config);
   let tokenSecret: Buffer;
   try {
-    await store.init();
     // Every process on the database signs $skiptokens with the same key, so a next link works on any of them.
-    tokenSecret = Buffer.from(await store.sharedSetting('skiptoken.key', () => randomBytes(32).toString('base64')), 'base64');
+    tokenSecret = Buffer.from(await rawStore.sharedSetting('skiptoken.key', () => randomBytes(32).toString('base64')), 'base64');
   } catch (err) {
-    await store.close();
+    await rawStore.close();
     throw err;
   }
+  const store = metrics ? metrics.instrumentStore(rawStore) : rawStore;
   const query = new QueryEngine(
     { defaultPageSize: config.defaultPageSize ?? 100, maxPageSize: config.maxPageSize ?? 999, tokenSecret },
     createFilterCompiler(store),
@@ -152,6 +127,7 @@ export async function createClientele(config: ClienteleConfig = {}): Promise<Cli
     logger: config.logger,
     throttle: config.throttle ? new Throttle(config.throttle) : undefined,
     faults: config.faults ? new FaultInjector(config.faults) : undefined,
+    metrics,
   });
   let dispatcher: NotificationDispatcher | undefined;
   if (n.deliver !== false) {
@@ -167,6 +143,7 @@ export async function createClientele(config: ClienteleConfig = {}): Promise<Cli
     devIssuer: auth.devIssuer,
     dispatcher,
     async close() {
+      // Deliveries stop; Fastify stops accepting connections and waits for in-flight requests; the store closes.
       await dispatcher?.stop();
       await app.close();
       await store.close();

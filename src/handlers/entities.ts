@@ -62,6 +62,25 @@ export interface EntityServiceOptions {
   changeRetentionMs?: number;
 }
 
+/**
+ * The stored values of a new entity from its validated body: every declared property present, stamps set,
+ * defaults filled in. `id` is left as given (possibly absent): the caller picks the key.
+ */
+export function initialValues(type: StructuredType, given: Record<string, unknown>, now: string): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  for (const p of type.properties) {
+    if (p.stamp) values[p.name] = now;
+    else if (p.name in given) values[p.name] = given[p.name];
+    else values[p.name] = p.defaultValue !== undefined ? p.defaultValue : p.collection ? [] : null;
+  }
+  return values;
+}
+
+/** The normalised key rows are stored and looked up under. */
+export function normalisedKey(type: StructuredType, key: string): string {
+  return type.caseInsensitiveKey ? key.toLowerCase() : key;
+}
+
 /** Default change-log retention: seven days, Graph's delta token lifetime for directory objects. */
 export const DEFAULT_CHANGE_RETENTION_MS = 7 * 24 * 3600 * 1000;
 
@@ -101,7 +120,7 @@ export class EntityService {
   }
 
   private normKey(type: StructuredType, key: string): string {
-    return type.caseInsensitiveKey ? key.toLowerCase() : key;
+    return normalisedKey(type, key);
   }
 
   /** Walks the path: every ancestor must exist in the caller's tenant (else 404), and its stored key is canonical. */
@@ -265,13 +284,7 @@ export class EntityService {
     const table = target.table!;
     const type = target.step.type;
     const given = this.validator.entity(type, body, 'create');
-    const now = nowDateTimeOffset();
-    const values: Record<string, unknown> = {};
-    for (const p of type.properties) {
-      if (p.stamp) values[p.name] = now;
-      else if (p.name in given) values[p.name] = given[p.name];
-      else values[p.name] = p.defaultValue !== undefined ? p.defaultValue : p.collection ? [] : null;
-    }
+    const values = initialValues(type, given, nowDateTimeOffset());
     const hooks = this.hooks.for(type);
     const hc = this.hookContext(ctx);
     for (const h of hooks) await h.beforeCreate?.(values, hc);

@@ -18,12 +18,14 @@ import {
   StoreUnavailableError,
   type ListQuery,
   type OrderTerm,
+  type ScanOptions,
   type Scope,
   type Store,
   type StoredEntity,
+  type StoredRow,
   type WhereBuilder,
 } from './store.js';
-import { StorageSchema, type ColumnDef, type ColumnKind, type TableDef } from './schema.js';
+import { StorageSchema, SYSTEM_COLUMNS, type ColumnDef, type ColumnKind, type TableDef } from './schema.js';
 
 /** What differs between SQL engines: column types, value encoding, errors, locking. */
 export interface Engine {
@@ -61,6 +63,9 @@ export interface Engine {
 
 type Row = Record<string, unknown>;
 
+/** Every table's primary key, in order: scans walk it. */
+const PRIMARY_KEY = ['tenant_id', 'parent_key', 'id_key'];
+
 export class SqlStore implements Store {
   readonly changes: SqlChangeFeed;
   readonly deliveries: SqlDeliveryState;
@@ -88,13 +93,14 @@ export class SqlStore implements Store {
   /** Runs `write` and appends what it reports to the change log, in one transaction. */
   private async logged<T>(write: (trx: Kysely<any>, log: ChangeRecord[]) => Promise<T>): Promise<T> {
     const log: ChangeRecord[] = [];
-    const result = await this.guard(() =>
-      this.db.transaction().execute(async (trx) => {
-        const r = await write(trx, log);
-        await appendChanges(trx, this.eng, log);
-        return r;
-      }),
-    );
+    const run = async (trx: Kysely<any>) => {
+      const r = await write(trx, log);
+      await appendChanges(trx, this.eng, log);
+      return r;
+    };
+    // A store bound to a transaction (transaction()) joins it; its outer owner commits.
+    if (this.db.isTransaction) return run(this.db);
+    const result = await this.guard(() => this.db.transaction().execute(run));
     for (const tenantId of new Set(log.map((c) => c.tenantId))) this.changed(tenantId);
     return result;
   }
@@ -302,6 +308,119 @@ export class SqlStore implements Store {
         await this.deleteContained(trx, child, tenantId, gone.map((r) => r.id_key as string), log);
       }
     }
+  }
+
+  /** Runs fn in a transaction, or in the current one when this store is already bound to one. */
+  private inTransaction<T>(fn: (trx: Kysely<any>) => Promise<T>): Promise<T> {
+    return this.db.isTransaction ? fn(this.db) : this.db.transaction().execute(fn);
+  }
+
+  async transaction<T>(fn: (store: Store) => Promise<T>): Promise<T> {
+    return this.inTransaction((trx) => fn(trx === this.db ? this : new SqlStore(trx, this.eng, this.schema)));
+  }
+
+  async *scan(t: TableDef, opts: ScanOptions = {}): AsyncIterable<StoredRow> {
+    const batchSize = opts.batchSize ?? 1000;
+    // Fixed columns are filtered by equality; the rest of the primary key is the keyset order.
+    const fixed: Array<[string, string]> = [];
+    if (opts.tenantId !== undefined) {
+      fixed.push(['tenant_id', opts.tenantId]);
+      if (opts.parentKey !== undefined) fixed.push(['parent_key', opts.parentKey]);
+    }
+    const order = PRIMARY_KEY.slice(fixed.length).map((column) => ({ column, desc: false }));
+    let after: unknown[] | undefined;
+    for (;;) {
+      let query = this.db
+        .selectFrom(t.name)
+        .selectAll()
+        .where((eb) => {
+          const conds: Expression<SqlBool>[] = fixed.map(([c, v]) => eb(c, '=', v));
+          if (after) conds.push(keysetAfter(eb, order, after));
+          return eb.and(conds);
+        });
+      for (const o of order) query = query.orderBy(o.column, 'asc');
+      const rows = await query.limit(batchSize).execute();
+      for (const row of rows) {
+        yield { ...this.toEntity(t, row), tenantId: row.tenant_id as string, parentKey: row.parent_key as string };
+      }
+      if (rows.length < batchSize) return;
+      const last = rows[rows.length - 1]!;
+      after = order.map((o) => last[o.column]);
+    }
+  }
+
+  async insertMany(t: TableDef, rows: StoredRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    // Multi-row INSERTs, kept under every engine's bound-parameter limit (SQLite 32766, PostgreSQL 65535).
+    const perRow = SYSTEM_COLUMNS.length + t.columns.length;
+    const chunk = Math.max(1, Math.min(500, Math.floor(30000 / perRow)));
+    // Logged as creations, like inserts one by one: delta queries and subscriptions see bulk loads too.
+    await this.logged(async (trx, log) => {
+      for (const r of rows) log.push(this.change(t, r.tenantId, r.parentKey, r.idKey, r.values.id, 'created'));
+      for (let i = 0; i < rows.length; i += chunk) {
+        const values = rows.slice(i, i + chunk).map((r) => {
+          const row: Row = { tenant_id: r.tenantId, parent_key: r.parentKey, id_key: r.idKey, version: r.version };
+          // Every column present in every row: a multi-row INSERT takes its column list from the first.
+          for (const col of t.columns) {
+            const v = r.values[col.name];
+            row[col.name] = v === null || v === undefined ? null : this.eng.encode(col.kind, v);
+          }
+          return row;
+        });
+        try {
+          await trx.insertInto(t.name).values(values).execute();
+        } catch (err) {
+          if (this.eng.isDuplicateKey(err)) throw new DuplicateKeyError('a key in the batch already exists');
+          throw err;
+        }
+      }
+    });
+  }
+
+  async existingKeys(t: TableDef, scope: Scope, idKeys: string[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    for (let i = 0; i < idKeys.length; i += 500) {
+      const rows = await this.db
+        .selectFrom(t.name)
+        .select('id_key')
+        .where((eb) => eb.and([this.scoped(eb, scope), eb('id_key', 'in', idKeys.slice(i, i + 500))]))
+        .execute();
+      for (const r of rows) found.add(r.id_key as string);
+    }
+    return found;
+  }
+
+  async wipe(tenantId?: string): Promise<number> {
+    // In batches, each removal logged as a deletion (as deletes one by one would be), in one transaction.
+    const tenants = new Set<string>();
+    const n = await this.inTransaction(async (trx) => {
+      let deleted = 0;
+      for (const t of this.schema.tables) {
+        for (;;) {
+          let keys = trx.selectFrom(t.name).select(['tenant_id', 'parent_key', 'id_key', 'id']).limit(500);
+          if (tenantId !== undefined) keys = keys.where('tenant_id', '=', tenantId);
+          const rows = await keys.execute();
+          if (rows.length === 0) break;
+          await trx
+            .deleteFrom(t.name)
+            .where((eb) =>
+              eb.or(rows.map((r) => eb.and([eb('tenant_id', '=', r.tenant_id), eb('parent_key', '=', r.parent_key), eb('id_key', '=', r.id_key)]))),
+            )
+            .execute();
+          const log = rows.map((r) => this.change(t, r.tenant_id as string, r.parent_key as string, r.id_key as string, r.id, 'deleted'));
+          await appendChanges(trx, this.eng, log);
+          for (const c of log) tenants.add(c.tenantId);
+          deleted += rows.length;
+        }
+      }
+      return deleted;
+    });
+    if (!this.db.isTransaction) for (const tenant of tenants) this.changed(tenant);
+    return n;
+  }
+
+  async ping(): Promise<void> {
+    await this.guard(() => sql`select 1`.execute(this.db));
   }
 
   async close(): Promise<void> {

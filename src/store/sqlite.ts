@@ -87,12 +87,17 @@ export interface SqliteOptions {
   inMemory?: boolean;
 }
 
+/** The database file inside a data directory. */
+export function sqliteFile(location: string): string {
+  return join(location, 'clientele.db');
+}
+
 export function openSqliteStore(model: Model, opts: SqliteOptions): SqlStore {
   let file = ':memory:';
   if (!opts.inMemory) {
     const dir = opts.location ?? './.clientele';
     mkdirSync(dir, { recursive: true });
-    file = join(dir, 'clientele.db');
+    file = sqliteFile(dir);
   }
   const database = new Database(file);
   // WAL with synchronous=NORMAL: durable across process crashes, fast enough for thousands of writes/s.

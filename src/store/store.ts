@@ -72,6 +72,21 @@ export class StoreUnavailableError extends Error {
   }
 }
 
+/** A row with where it lives: what bulk loads, exports and snapshots move. */
+export interface StoredRow extends StoredEntity {
+  tenantId: string;
+  parentKey: string;
+}
+
+/** Which rows a scan visits: all of them, one tenant's, or the children of one entity. */
+export interface ScanOptions {
+  tenantId?: string;
+  /** Only with tenantId. */
+  parentKey?: string;
+  /** Rows fetched per query (keyset batches, so memory stays bounded whatever the table size). */
+  batchSize?: number;
+}
+
 export interface Store {
   readonly engine: 'sqlite' | 'postgres';
   /** Brings the schema up to date (versioned migrations, safe when several processes start at once). */
@@ -99,5 +114,19 @@ export interface Store {
   readonly deliveries: DeliveryState;
   /** Called after a write that logged changes has committed (in this process), with its tenant. */
   onChange(listener: (tenantId: string) => void): () => void;
+
+  // Bulk and operational access (import/export, snapshot, reset, readiness).
+  /** Every matching row in primary-key order, fetched in keyset batches. */
+  scan(table: TableDef, opts?: ScanOptions): AsyncIterable<StoredRow>;
+  /** Inserts rows as given (version included); DuplicateKeyError if any key exists. */
+  insertMany(table: TableDef, rows: StoredRow[]): Promise<void>;
+  /** Which of the given keys already exist in the scope. */
+  existingKeys(table: TableDef, scope: Scope, idKeys: string[]): Promise<Set<string>>;
+  /** Deletes every row of one tenant (or of all tenants) in every table; returns how many. */
+  wipe(tenantId?: string): Promise<number>;
+  /** Runs fn on a store bound to one transaction: committed when fn resolves, rolled back when it throws. */
+  transaction<T>(fn: (store: Store) => Promise<T>): Promise<T>;
+  /** Throws when the database cannot be reached (readiness). */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }

@@ -9,7 +9,7 @@ import { DevIssuer } from '../../src/auth/dev-issuer.js';
 import { freshSchema } from './postgres.js';
 import { mintDefault, requester, testDbUrl, type Requester } from './server.js';
 
-const BIN = fileURLToPath(new URL('../../src/cli/bin.ts', import.meta.url));
+const BIN = fileURLToPath(new URL('../../src/cli/entry.ts', import.meta.url));
 /** The flags say everything: no store settings leak in from the environment of the test run. */
 const CLEAN_ENV = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'DATABASE_URL' && !k.startsWith('CLIENTELE_')));
 

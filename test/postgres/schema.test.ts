@@ -89,7 +89,7 @@ describe('the schema is fit for distribution by tenant', () => {
   });
 
   it('docs/citus.sql is what `clientele schema --citus` prints for the current model', () => {
-    assert.equal(docs, schemaScript('postgres', true), 'regenerate it: npx tsx src/cli/bin.ts schema --citus > docs/citus.sql');
+    assert.equal(docs, schemaScript('postgres', true), 'regenerate it: npx tsx src/cli/entry.ts schema --citus > docs/citus.sql');
   });
 
   it('distributes every entity table by tenant_id, co-located', () => {

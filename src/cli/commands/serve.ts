@@ -1,29 +1,33 @@
 // `clientele serve`: start the Graph-compatible server, in this process or in N worker processes.
 import cluster from 'node:cluster';
+import { isIP } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { createClientele, type Clientele, type ClienteleConfig } from '../../app.js';
 import type { AuthConfig } from '../../auth/index.js';
 import { DEFAULT_TENANT_ID } from '../../auth/principal.js';
 import { parseFaultSpec, type FaultOptions } from '../../http/faults.js';
 import type { ThrottleOptions } from '../../http/throttle.js';
 import { ensureDevCertificate, loadTls, type TlsMaterial } from '../../http/tls.js';
-import { isPostgresUrl } from '../../store/postgres.js';
-import { env, io, UsageError, type Command } from '../util.js';
+import { isLogLevel, LOG_LEVELS } from '../../ops/log-levels.js';
+import type { ClienteleConfig } from '../../app.js';
+import { DEFAULT_LOCATION, ensureDataDir } from '../store-options.js';
+import { env, io, parseCommandLine, UsageError, type Command } from '../util.js';
 
 const HELP = `Usage: clientele serve [options]
 
-Starts the Graph-compatible server.
+Starts the Graph-compatible server. Logs are JSON lines on standard output. SIGTERM or SIGINT shut it
+down gracefully: in-flight requests finish, the store is closed, the exit status is 0.
+Operational endpoints (never behind auth): /healthz (alive), /readyz (the store answers), /metrics
+(Prometheus).
 
 Options (environment variable in brackets):
-  --host <addr>        address to listen on [CLIENTELE_HOST] (default 127.0.0.1)
+  --host <addr>        address to listen on [CLIENTELE_HOST] (default 127.0.0.1; 0.0.0.0 for all)
   --port <n>           port [CLIENTELE_PORT] (default 4000)
-  --location <dir>     data directory of the embedded store [CLIENTELE_LOCATION] (default ./.clientele)
+  --location <dir>     data directory of the embedded store [CLIENTELE_LOCATION] (default ${DEFAULT_LOCATION})
   --in-memory          keep the data in memory; nothing is written to disk but what --tls dev makes
                        [CLIENTELE_IN_MEMORY=1]
   --db <url>           use PostgreSQL instead of the embedded store: postgres://user:pass@host:5432/db
-                       [DATABASE_URL]
+                       [CLIENTELE_DB, or DATABASE_URL]
   --db-schema <name>   PostgreSQL schema for Clientele's tables, created if missing [CLIENTELE_DB_SCHEMA]
                        (default: the connection's search_path, normally public)
   --db-pool <n>        PostgreSQL connections per process [CLIENTELE_DB_POOL] (default 10)
@@ -33,8 +37,12 @@ Options (environment variable in brackets):
   --workers <n|auto>   serve from n processes sharing the port (auto = one per core) [CLIENTELE_WORKERS]
                        (default 1). With the embedded store the workers share one SQLite file: reads
                        scale, writes take turns. Not with --in-memory.
+  --seed               add the sample businesses and customers of 'clientele seed' at start, in the
+                       --tenant tenant [CLIENTELE_SEED=1]
   --public-url <url>   scheme://host[:port] to report in URLs, when behind a proxy [CLIENTELE_PUBLIC_URL]
-  --log-level <level>  fatal|error|warn|info|debug|trace|silent [CLIENTELE_LOG_LEVEL] (default info)
+  --log-level <level>  ${LOG_LEVELS.join('|')} [CLIENTELE_LOG_LEVEL] (default info)
+  --shutdown-timeout <s>
+                       seconds in-flight requests get on shutdown [CLIENTELE_SHUTDOWN_TIMEOUT] (default 10)
   --page-size <n>      page size of lists when the client asks for none [CLIENTELE_PAGE_SIZE] (default 100)
   --max-page-size <n>  largest page a client may ask for with $top or Prefer: odata.maxpagesize
                        [CLIENTELE_MAX_PAGE_SIZE] (default 999)
@@ -65,7 +73,18 @@ TLS (https):
   --tls dev            serve https with a development certificate for localhost, made under
                        <location>/tls (see 'clientele cert') [CLIENTELE_TLS=dev]
   -h, --help           this help
+
+Exit status: 0 after a graceful shutdown, 1 when it cannot start (port in use, unusable data directory),
+2 on a usage error.
 `;
+
+const flag = (name: string) => {
+  const v = env(name);
+  if (v === undefined) return undefined;
+  if (v === '1' || v.toLowerCase() === 'true') return true;
+  if (v === '0' || v.toLowerCase() === 'false') return false;
+  throw new UsageError(`${name}: '${v}' is not 1 or 0`);
+};
 
 const BOOKINGS_SCOPES = ['Bookings.Read.All', 'BookingsAppointment.ReadWrite.All', 'Bookings.ReadWrite.All', 'Bookings.Manage.All'];
 const csv = (text: string | undefined) => text?.split(',').map((s) => s.trim()).filter(Boolean);
@@ -75,6 +94,9 @@ interface ServeOptions {
   port: number;
   workers: number;
   mode: 'token' | 'none';
+  seed: boolean;
+  shutdownSeconds: number;
+  logLevel: string;
   /** The development CA to tell clients about (--tls dev). */
   devCa?: string;
   config: ClienteleConfig;
@@ -86,12 +108,15 @@ function positiveInt(flag: string, text: string, min: number): number {
   return n;
 }
 
+export async function serve(argv: string[]): Promise<void> {
+  const opts = parse(argv);
+  if (!opts) return;
+  if (opts.workers > 1 && cluster.isPrimary) return runPrimary(opts);
+  return runServer(opts);
+}
+
 function parse(argv: string[]): ServeOptions | undefined {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
+  const { values } = parseCommandLine(argv, {
         host: { type: 'string' },
         port: { type: 'string' },
         location: { type: 'string' },
@@ -101,6 +126,8 @@ function parse(argv: string[]): ServeOptions | undefined {
         'db-pool': { type: 'string' },
         'db-statement-timeout': { type: 'string' },
         workers: { type: 'string' },
+        seed: { type: 'boolean' },
+        'shutdown-timeout': { type: 'string' },
         'public-url': { type: 'string' },
         'log-level': { type: 'string' },
         'page-size': { type: 'string' },
@@ -118,23 +145,25 @@ function parse(argv: string[]): ServeOptions | undefined {
         throttle: { type: 'string' },
         faults: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-    }));
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  });
   if (values.help) {
     io.out(HELP);
     return undefined;
   }
   const host = values.host ?? env('CLIENTELE_HOST') ?? '127.0.0.1';
+  if (!isIP(host) && !/^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/.test(host)) throw new UsageError(`--host: '${host}' is not an address or host name`);
   const portText = values.port ?? env('CLIENTELE_PORT') ?? '4000';
   const port = Number(portText);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port: '${portText}' is not a port number`);
+  if (!/^\d+$/.test(portText) || port > 65535) throw new UsageError(`--port: '${portText}' is not a port number (0-65535)`);
   const logLevel = values['log-level'] ?? env('CLIENTELE_LOG_LEVEL') ?? 'info';
-  const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
-  if (!levels.includes(logLevel)) throw new UsageError(`--log-level: '${logLevel}' is not one of ${levels.join(', ')}`);
+  if (!isLogLevel(logLevel)) throw new UsageError(`--log-level: '${logLevel}' is not one of ${LOG_LEVELS.join(', ')}`);
+  const publicUrl = values['public-url'] ?? env('CLIENTELE_PUBLIC_URL');
+  if (publicUrl !== undefined && !/^https?:\/\/[^/?#]+\/?$/.test(publicUrl)) {
+    throw new UsageError(`--public-url: '${publicUrl}' is not scheme://host[:port]`);
+  }
+  const timeoutText = values['shutdown-timeout'] ?? env('CLIENTELE_SHUTDOWN_TIMEOUT') ?? '10';
+  const shutdownSeconds = Number(timeoutText);
+  if (!/^\d+(\.\d+)?$/.test(timeoutText)) throw new UsageError(`--shutdown-timeout: '${timeoutText}' is not a number of seconds`);
 
   const pageSizeOption = (flag: string, text: string | undefined, fallback: number) => {
     if (text === undefined) return fallback;
@@ -163,16 +192,20 @@ function parse(argv: string[]): ServeOptions | undefined {
     }
   }
 
-  const inMemory = values['in-memory'] ?? env('CLIENTELE_IN_MEMORY') === '1';
-  const location = values.location ?? env('CLIENTELE_LOCATION') ?? './.clientele';
-  const db = values.db ?? env('DATABASE_URL');
-  if (db !== undefined && !isPostgresUrl(db)) throw new UsageError(`--db: expected a postgres:// or postgresql:// URL`);
+  const inMemory = values['in-memory'] ?? flag('CLIENTELE_IN_MEMORY') ?? false;
+  if (values['in-memory'] && values.location !== undefined) throw new UsageError('--in-memory and --location cannot be used together');
+  const location = values.location ?? env('CLIENTELE_LOCATION') ?? DEFAULT_LOCATION;
+  const seed = values.seed ?? flag('CLIENTELE_SEED') ?? false;
+  const db = values.db ?? env('CLIENTELE_DB') ?? env('DATABASE_URL');
+  if (db !== undefined && !/^postgres(ql)?:\/\//i.test(db)) throw new UsageError(`--db: expected a postgres:// or postgresql:// URL`);
   if (db !== undefined && inMemory) throw new UsageError('--in-memory and --db exclude each other');
   const workersText = values.workers ?? env('CLIENTELE_WORKERS') ?? '1';
   const workers = workersText === 'auto' ? availableParallelism() : positiveInt('--workers', workersText, 1);
   if (workers > 1 && inMemory) throw new UsageError('--workers: in-memory stores cannot be shared between processes; use a data directory or --db');
   const poolText = values['db-pool'] ?? env('CLIENTELE_DB_POOL');
-  const timeoutText = values['db-statement-timeout'] ?? env('CLIENTELE_DB_STATEMENT_TIMEOUT');
+  const statementTimeoutText = values['db-statement-timeout'] ?? env('CLIENTELE_DB_STATEMENT_TIMEOUT');
+  const dbPoolSize = poolText === undefined ? undefined : positiveInt('--db-pool', poolText, 1);
+  const dbStatementTimeoutMs = statementTimeoutText === undefined ? undefined : positiveInt('--db-statement-timeout', statementTimeoutText, 0);
 
   const mode = values.auth ?? env('CLIENTELE_AUTH') ?? 'token';
   if (mode !== 'token' && mode !== 'none') throw new UsageError(`--auth: '${mode}' is not one of token, none`);
@@ -205,6 +238,8 @@ function parse(argv: string[]): ServeOptions | undefined {
   if (tlsMode !== undefined && tlsMode !== 'dev') throw new UsageError(`--tls: '${tlsMode}' is not 'dev' (give --cert and --key for your own certificate)`);
   if (tlsMode === 'dev' && (certFile || keyFile)) throw new UsageError('--tls dev makes its own certificate; leave out --cert and --key');
   if (!!certFile !== !!keyFile) throw new UsageError('--cert and --key go together');
+  // The data directory holds the store, the dev issuer's key and dev certificates: checked before any is made.
+  if (!inMemory || tlsMode === 'dev') ensureDataDir(location);
   if (certFile && keyFile) tls = loadTls(certFile, keyFile);
   else if (tlsMode === 'dev') {
     const dev = ensureDevCertificate(join(location, 'tls'));
@@ -217,16 +252,18 @@ function parse(argv: string[]): ServeOptions | undefined {
     port,
     workers,
     mode,
+    seed,
+    shutdownSeconds,
+    logLevel,
     devCa,
     config: {
       db,
       dbSchema: values['db-schema'] ?? env('CLIENTELE_DB_SCHEMA'),
-      dbPoolSize: poolText === undefined ? undefined : positiveInt('--db-pool', poolText, 1),
-      dbStatementTimeoutMs: timeoutText === undefined ? undefined : positiveInt('--db-statement-timeout', timeoutText, 0),
+      dbPoolSize,
+      dbStatementTimeoutMs,
       location,
       inMemory,
-      publicUrl: values['public-url'] ?? env('CLIENTELE_PUBLIC_URL'),
-      logger: { level: logLevel },
+      publicUrl,
       defaultPageSize,
       maxPageSize,
       auth,
@@ -235,13 +272,6 @@ function parse(argv: string[]): ServeOptions | undefined {
       faults,
     },
   };
-}
-
-export async function serve(argv: string[]): Promise<void> {
-  const opts = parse(argv);
-  if (!opts) return;
-  if (opts.workers > 1 && cluster.isPrimary) return runPrimary(opts);
-  return runServer(opts);
 }
 
 function describeStore(config: ClienteleConfig): string {
@@ -253,12 +283,27 @@ function describeStore(config: ClienteleConfig): string {
 }
 
 /** One server process: the whole server when --workers is 1, else one of the workers. */
-async function runServer({ host, port, config, mode, devCa, workers }: ServeOptions): Promise<void> {
+async function runServer({ host, port, config, mode, devCa, workers, seed, shutdownSeconds, logLevel }: ServeOptions): Promise<void> {
+  const { inMemory, location } = config;
+  const auth = config.auth!;
+  // The server's modules load after the flags are checked: usage errors and --help stay instant.
+  const [{ createClientele }, { loggerOptions }, { exitGracefullyOnSignals }, { seedSampleData }] = await Promise.all([
+    import('../../app.js'),
+    import('../../ops/logging.js'),
+    import('../../ops/shutdown.js'),
+    import('../../transfer/seed.js'),
+  ]);
   let clientele;
   try {
-    clientele = await createClientele(config);
+    clientele = await createClientele({ ...config, logger: loggerOptions(logLevel as never) });
   } catch (err) {
     throw new Error(`cannot start with the store in ${describeStore(config)}: ${(err as Error).message}`);
+  }
+  // With --workers the primary seeded already.
+  if (seed && !cluster.isWorker) {
+    const tenant = auth.anonymousTenantId ?? DEFAULT_TENANT_ID;
+    const r = await seedSampleData(clientele.model, clientele.schema, clientele.store, tenant);
+    clientele.app.log.info({ tenant, created: r.created, existing: r.existing }, 'seeded sample data');
   }
   try {
     await clientele.app.listen({ host, port });
@@ -266,13 +311,19 @@ async function runServer({ host, port, config, mode, devCa, workers }: ServeOpti
     await clientele.close();
     const code = (err as { code?: string }).code;
     if (code === 'EADDRINUSE') throw new Error(`port ${port} on ${host} is already in use`);
+    if (code === 'EACCES') throw new Error(`not allowed to listen on port ${port} of ${host}`);
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') throw new Error(`cannot listen on '${host}': no such local address`);
     throw err;
   }
   const log = clientele.app.log;
+  const close = () => clientele.close();
+  // A worker whose primary went away has no port to serve any more.
+  if (cluster.isWorker) process.once('disconnect', () => void close().then(() => process.exit(0)));
   // With --workers the first worker speaks for all; the others would only repeat it.
-  if (cluster.isWorker && cluster.worker?.id !== 1) return finishServer(clientele);
-  if (mode === 'none') log.warn({ tenant: config.auth?.anonymousTenantId ?? DEFAULT_TENANT_ID }, 'authentication is off (--auth none): every caller is anonymous, in one tenant');
-  else if (clientele.devIssuer && !config.inMemory) log.info(`get a token with: clientele token --location ${config.location} --tenant <tid> --scopes <scopes>`);
+  if (cluster.isWorker && cluster.worker?.id !== 1) return exitGracefullyOnSignals(close, { timeoutMs: shutdownSeconds * 1000, log });
+  log.info({ store: describeStore(config), engine: clientele.store.engine }, 'store open');
+  if (mode === 'none') log.warn({ tenant: auth.anonymousTenantId ?? DEFAULT_TENANT_ID }, 'authentication is off (--auth none): every caller is anonymous, in one tenant');
+  else if (clientele.devIssuer && !inMemory) log.info(`get a token with: clientele token --location ${location} --tenant <tid> --scopes <scopes>`);
   else if (clientele.devIssuer) {
     // In memory the dev issuer's key dies with the process, so `clientele token` cannot sign for it: hand
     // out a token here instead (default tenant, every Bookings scope).
@@ -281,42 +332,26 @@ async function runServer({ host, port, config, mode, devCa, workers }: ServeOpti
   }
   if (devCa) log.info({ ca: devCa }, `development TLS: trust the CA with NODE_EXTRA_CA_CERTS=${devCa}`);
   if (workers > 1 && !config.db) log.info(`${workers} workers share the SQLite store in ${describeStore(config)}: reads run in parallel, writes take turns`);
-  finishServer(clientele);
-}
-
-/** Stops cleanly on SIGTERM/SIGINT (and, in a worker, when the primary is gone). */
-function finishServer(clientele: Clientele): void {
-  let stopping = false;
-  const shutdown = async (reason: string) => {
-    if (stopping) return;
-    stopping = true;
-    clientele.app.log.info({ reason }, 'shutting down');
-    await clientele.close();
-    process.exit(0);
-  };
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
-  // A worker whose primary went away has no port to serve any more.
-  if (cluster.isWorker) process.once('disconnect', () => void shutdown('primary gone'));
+  exitGracefullyOnSignals(close, { timeoutMs: shutdownSeconds * 1000, log });
 }
 
 /**
- * The primary of --workers N: prepares the store once (migrations, so workers start on a ready schema and a
- * broken database URL fails here, once), forks the workers, restarts one that dies, and stops them all on
- * SIGTERM/SIGINT. Node's cluster module hands connections to the workers in turn.
+ * The primary of --workers N: prepares the store once (migrations, the dev issuer key, --seed, so workers start
+ * on a ready store and a broken database URL fails here, once), forks the workers, restarts one that dies,
+ * and stops them all on SIGTERM/SIGINT. Node's cluster module hands connections to the workers in turn.
  */
 async function runPrimary(opts: ServeOptions): Promise<void> {
   const { config, workers, host } = opts;
+  const [{ createClientele }, { seedSampleData }] = await Promise.all([import('../../app.js'), import('../../transfer/seed.js')]);
   try {
-    const prepared = await createClientele({ ...config, logger: false });
+    const prepared = await createClientele({ ...config, logger: false, metrics: false });
+    if (opts.seed) await seedSampleData(prepared.model, prepared.schema, prepared.store, config.auth?.anonymousTenantId ?? DEFAULT_TENANT_ID);
     await prepared.close();
   } catch (err) {
     throw new Error(`cannot start with the store in ${describeStore(config)}: ${(err as Error).message}`);
   }
   const log = (msg: string) => {
-    if (config.logger && (config.logger as { level?: string }).level !== 'silent') {
-      io.out(JSON.stringify({ level: 30, time: Date.now(), pid: process.pid, msg }) + '\n');
-    }
+    if (opts.logLevel !== 'silent') io.out(JSON.stringify({ level: 30, time: Date.now(), pid: process.pid, msg }) + '\n');
   };
   let stopping = false;
   let listening = 0;
@@ -359,4 +394,4 @@ async function runPrimary(opts: ServeOptions): Promise<void> {
   for (let i = 0; i < workers; i++) fork();
 }
 
-export const serveCommand: Command = { name: 'serve', summary: 'start the server', run: serve };
+export const serveCommand: Command = { name: 'serve', summary: 'start the server', help: HELP, run: serve };

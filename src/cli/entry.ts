@@ -1,4 +1,4 @@
-// The executable entry: `clientele <command>` (bin/clientele.js runs the compiled copy of this file).
+// The executable's body: bin/clientele.js runs the compiled copy; tests run this file through tsx.
 import cluster from 'node:cluster';
 import { main } from './main.js';
 
