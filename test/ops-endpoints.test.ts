@@ -2,7 +2,7 @@
 // Prometheus text whose counters move with the traffic.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startServer, type TestServer } from './helpers/server.js';
+import { startServer, type TestServer, testEngine } from './helpers/server.js';
 
 let server: TestServer;
 before(async () => {
@@ -40,7 +40,7 @@ describe('health endpoints', () => {
   it('/readyz reports the store engine when the store answers', async () => {
     const res = await server.request('GET', '/readyz');
     assert.equal(res.status, 200);
-    assert.deepEqual(res.json, { status: 'ready', store: { engine: 'sqlite', ok: true } });
+    assert.deepEqual(res.json, { status: 'ready', store: { engine: testEngine(), ok: true } });
   });
 
   it('need no token, while the API refuses a caller without one', async () => {

@@ -84,12 +84,17 @@ describe('PostgreSQL gone and back', () => {
     assertUnavailable(await s.server.request('GET', BIZ), /database/);
     assertUnavailable(await s.server.request('GET', `${BIZ}/customers`), /database/);
     assertUnavailable(await s.server.request('POST', `${BIZ}/customers`, { body: { displayName: 'Lost' } }), /database/);
+    // Readiness says so too, so that a load balancer stops sending traffic meanwhile.
+    const ready = await s.server.request('GET', '/readyz');
+    assert.equal(ready.status, 503);
+    assert.match(ready.json.store.error, /database cannot be reached/);
   });
 
   it('recovers by itself once the database is back', async () => {
     await proxy.up();
     const res = await recovered(s.server, BIZ);
     assert.equal(res.status, 200, res.text);
+    assert.equal((await s.server.request('GET', '/readyz')).status, 200);
     const created = await s.server.request('POST', `${BIZ}/customers`, { body: { displayName: 'Back' } });
     assert.equal(created.status, 201, created.text);
     // Nothing from while it was down was half-written.
