@@ -1,0 +1,155 @@
+// Runs Clientele as a real child process (`clientele serve`), for the tests and scripts that need what an
+// in-process server cannot give: SIGKILL mid-load, a server that must stay up whatever it is sent, RSS and
+// start-up time. The server prints nothing machine-readable, so we pick a free port ourselves and poll it.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+
+/**
+ * Authentication off for these servers. `CLIENTELE_AUTH=none` is read by builds that have auth and ignored by
+ * builds that do not; `--auth none` is the flag form (an older server rejects unknown flags, so it is not sent yet:
+ * once every build has it, set this to ['--auth', 'none']).
+ */
+export const AUTH_ARGS: string[] = [];
+const AUTH_ENV = { CLIENTELE_AUTH: 'none' };
+
+export interface ServerProcessOptions {
+  /** Data directory of the embedded store (durable, file-backed); omit for `--in-memory` unless `db` is set. */
+  location?: string;
+  /** PostgreSQL URL, passed as `--db`. */
+  db?: string;
+  /** Extra `serve` flags. */
+  args?: string[];
+  /**
+   * 'src' runs the TypeScript sources through tsx (tests: never a stale build); 'dist' runs bin/clientele.js
+   * (benchmarks: what users run; needs `npm run build`).
+   */
+  entry?: 'src' | 'dist';
+  logLevel?: string;
+  /** Milliseconds to wait for the server to answer. */
+  startTimeoutMs?: number;
+  env?: Record<string, string>;
+  /** Flags for node itself (e.g. --cpu-prof). */
+  nodeArgs?: string[];
+}
+
+export interface ServerProcess {
+  child: ChildProcess;
+  pid: number;
+  port: number;
+  /** http://127.0.0.1:port */
+  origin: string;
+  /** Milliseconds from spawn to the first answer. */
+  startupMs: number;
+  /** Everything the process wrote so far (stdout and stderr interleaved). */
+  output(): string;
+  /** Resident set size of the process in bytes (Linux /proc). */
+  rss(): number;
+  /** CPU time used so far in milliseconds. */
+  cpuMs(): number;
+  exited(): boolean;
+  /** SIGKILL: no shutdown code runs. Resolves when the process is gone. */
+  kill(): Promise<void>;
+  /** SIGTERM and wait for a clean exit (SIGKILL after `graceMs`). */
+  stop(graceMs?: number): Promise<void>;
+}
+
+/** A port nobody listens on right now (the kernel picks it; we close and hand it to the server). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export function rssOf(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const m = /^VmRSS:\s+(\d+)\s+kB/m.exec(status);
+  if (!m) throw new Error(`no VmRSS for process ${pid}`);
+  return Number(m[1]) * 1024;
+}
+
+/** CPU time (user + system) the process has used so far, in milliseconds (Linux /proc, 10 ms resolution). */
+export function cpuMsOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the parenthesised command name: state is field 3, utime 14, stime 15 (clock ticks, 100 per second).
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+export async function startServerProcess(opts: ServerProcessOptions = {}): Promise<ServerProcess> {
+  const port = await freePort();
+  const store = opts.db !== undefined ? ['--db', opts.db] : opts.location !== undefined ? ['--location', opts.location] : ['--in-memory'];
+  const serveArgs = ['serve', '--host', '127.0.0.1', '--port', String(port), '--log-level', opts.logLevel ?? 'warn', ...store, ...AUTH_ARGS, ...(opts.args ?? [])];
+  const nodeArgs = [...(opts.nodeArgs ?? [])];
+  nodeArgs.push(
+    ...((opts.entry ?? 'src') === 'src'
+      ? ['--import', 'tsx', join(ROOT, 'test', 'helpers', 'cli-entry.ts'), ...serveArgs]
+      : [join(ROOT, 'bin', 'clientele.js'), ...serveArgs]),
+  );
+  const started = performance.now();
+  const child = spawn(process.execPath, nodeArgs, {
+    cwd: ROOT,
+    env: { ...process.env, ...AUTH_ENV, ...opts.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  const keep = (chunk: Buffer) => {
+    out += chunk.toString('utf8');
+    if (out.length > 1_000_000) out = out.slice(-500_000);
+  };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  let exitedFlag = false;
+  const exit = new Promise<void>((resolve) => child.once('exit', () => ((exitedFlag = true), resolve())));
+
+  const origin = `http://127.0.0.1:${port}`;
+  const deadline = started + (opts.startTimeoutMs ?? 30_000);
+  let startupMs = -1;
+  while (startupMs < 0) {
+    if (exitedFlag) throw new Error(`clientele serve exited with code ${child.exitCode} before answering:\n${out}`);
+    if (performance.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`clientele serve did not answer on ${origin} within ${opts.startTimeoutMs ?? 30_000} ms:\n${out}`);
+    }
+    try {
+      const res = await fetch(`${origin}/beta/`, { signal: AbortSignal.timeout(1000) });
+      await res.arrayBuffer();
+      startupMs = performance.now() - started;
+    } catch {
+      await sleep(10);
+    }
+  }
+
+  return {
+    child,
+    pid: child.pid!,
+    port,
+    origin,
+    startupMs,
+    output: () => out,
+    rss: () => rssOf(child.pid!),
+    cpuMs: () => cpuMsOf(child.pid!),
+    exited: () => exitedFlag,
+    async kill() {
+      if (!exitedFlag) child.kill('SIGKILL');
+      await exit;
+    },
+    async stop(graceMs = 10_000) {
+      if (exitedFlag) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      await exit;
+      clearTimeout(timer);
+    },
+  };
+}
