@@ -69,6 +69,25 @@ describe('request bodies', () => {
     await refused(400, /not valid JSON/, { raw: '{"displayName": "T",', headers: { 'content-type': 'application/json' } });
     await refused(400, /not valid JSON/, { raw: "{'displayName': 'T'}", headers: { 'content-type': 'application/json; charset=utf-8' } });
   });
+  it('a body nested more than 100 levels deep is 400, not 500 (found by the fuzz test)', async () => {
+    const json = { 'content-type': 'application/json' };
+    const nested = (levels: number) => '{"a":'.repeat(levels) + '1' + '}'.repeat(levels);
+    await refused(400, /nested more than 100 levels deep/, { raw: `{"displayName":"T","addresses":[${nested(5000)}]}`, headers: json });
+    // Open types store any value they are given: the depth limit is what keeps them from overflowing the encoder.
+    const op = (await server.request('POST', '/beta/customerCreationOperations', { body: {} })).json.id;
+    const customer = `/beta/customerCreationOperations/${op}/customer`;
+    for (const levels of [101, 5000]) {
+      const res = await server.request('POST', `${customer}/$ref`, { raw: `{"companyProfile":${nested(levels - 1)},"billingProfile":{}}`, headers: json });
+      assert.equal(res.status, 400, res.text);
+      assert.match(res.json.error.message, /nested more than 100 levels deep/);
+    }
+    const res = await server.request('POST', `${customer}/$ref`, { raw: `{"companyProfile":${nested(99)},"billingProfile":{}}`, headers: json });
+    assert.equal(res.status, 204, '100 levels are accepted: ' + res.text);
+    let stored = (await server.request('GET', customer)).json.companyProfile;
+    let levels = 0;
+    for (; stored && typeof stored === 'object'; stored = stored.a) levels++;
+    assert.equal(levels, 99, 'the profile reads back whole');
+  });
   it('a body over the limit is 413', async () => {
     await refused(413, /exceeds the limit/, { body: { displayName: 'x'.repeat(70 * 1024) } });
   });

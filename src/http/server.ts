@@ -73,11 +73,18 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, text, done) => {
     const body = text as string;
     if (body.trim() === '') return done(null, undefined);
+    let value: unknown;
     try {
-      done(null, JSON.parse(body));
+      value = JSON.parse(body);
     } catch (err) {
-      done(badRequest(`The request body is not valid JSON: ${(err as Error).message}`), undefined);
+      return done(badRequest(`The request body is not valid JSON: ${(err as Error).message}`), undefined);
     }
+    // Open types store what they are given; a value nested thousands deep would overflow the stack when it
+    // is encoded for the store. OData readers refuse bodies nested deeper than 100 levels (MaxNestingDepth).
+    if (nestingDepth(value, MAX_BODY_DEPTH) > MAX_BODY_DEPTH) {
+      return done(badRequest(`The request body is nested more than ${MAX_BODY_DEPTH} levels deep.`), undefined);
+    }
+    done(null, value);
   });
   app.addContentTypeParser('*', (req, _payload, done) => {
     done(unsupportedMediaType(req.headers['content-type']), undefined);
@@ -162,6 +169,22 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   });
 
   return app;
+}
+
+const MAX_BODY_DEPTH = 100;
+
+/** How deeply arrays and objects nest in a parsed JSON value; stops counting past `limit`. Iterative: no recursion. */
+function nestingDepth(value: unknown, limit: number): number {
+  let max = 0;
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length) {
+    const [v, depth] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth + 1 > max) max = depth + 1;
+    if (max > limit) return max;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+  }
+  return max;
 }
 
 /** JSON sent as bytes, so that Fastify leaves Graph's exact Content-Type alone. */
