@@ -1,5 +1,6 @@
 // Bad input gets a clear Graph-style 4xx, names what is wrong, and changes nothing. Never a 500.
 import assert from 'node:assert/strict';
+import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { startServer, type TestServer } from './helpers/server.js';
 
@@ -10,6 +11,20 @@ before(async () => {
   await server.request('POST', '/beta/solutions/bookingBusinesses', { body: { id: 'Contosolunchdelivery@contoso.com', displayName: 'Contoso' } });
 });
 after(() => server.close());
+
+/** Sends raw bytes on a fresh connection and returns everything the server wrote before closing it. */
+function rawHttp(bytes: string): Promise<string> {
+  const { port } = new URL(server.origin);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), '127.0.0.1');
+    let answer = '';
+    socket.setTimeout(5000, () => socket.destroy(new Error(`no answer to ${JSON.stringify(bytes)}`)));
+    socket.on('data', (chunk) => (answer += chunk.toString('utf8')));
+    socket.on('error', reject);
+    socket.on('close', () => resolve(answer));
+    socket.write(bytes);
+  });
+}
 
 async function count(): Promise<number> {
   return Number((await server.request('GET', `${base}/$count`)).text);
@@ -118,6 +133,17 @@ describe('request paths', () => {
   it('malformed percent-encoding in a key is 400, not 500', async () => {
     const res = await server.request('GET', '/beta/bookingBusinesses/%E0%A4%A/customers');
     assert.equal(res.status, 400);
+  });
+  it('a request that is not valid HTTP gets a Graph error and Connection: close (found by the fuzz test)', async () => {
+    // Node's parser refuses these before any route runs; a keep-alive client must be told the connection ends.
+    for (const bytes of ['BAD REQUEST\r\n\r\n', 'GET /beta/ HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab']) {
+      const answer = await rawHttp(bytes);
+      const [head, body] = answer.split('\r\n\r\n');
+      assert.match(head!, /^HTTP\/1\.1 400 Bad Request\r\n/, answer);
+      assert.match(head!, /\r\nConnection: close\r\n/i);
+      assert.match(head!, /\r\nrequest-id: [0-9a-f-]{36}\r\n/i);
+      assert.equal(JSON.parse(body!).error.code, 'BadRequest');
+    }
   });
   it('the root answers 404 in Graph shape', async () => {
     const res = await server.request('GET', '/');

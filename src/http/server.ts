@@ -1,6 +1,8 @@
 // The HTTP front: version prefix, OData path resolution, auth, dispatch to the entity service, and Graph's
 // response headers and error shape on every reply.
 import { randomUUID } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { anonymousPrincipal, type Principal } from '../auth/principal.js';
 import { EntityService, type Authorizer, type HandlerResult } from '../handlers/entities.js';
@@ -48,6 +50,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     // Graph keys contain characters such as '@' and '%40'; we parse the raw URL ourselves.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 2048 },
     genReqId: () => randomUUID(),
+    clientErrorHandler: answerUnparsableRequest,
   });
   const authorize: Authorizer = deps.authorize ?? (() => {});
   const authenticate = deps.authenticate ?? (() => anonymousPrincipal());
@@ -169,6 +172,30 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   });
 
   return app;
+}
+
+/**
+ * A request Node's HTTP parser cannot read (bad request line, framing, oversized headers) never reaches a
+ * route: it still gets Graph's error shape, and `Connection: close`, because the connection is closed after it
+ * (without that header, a keep-alive client sends its next request into the closed socket).
+ */
+function answerUnparsableRequest(err: Error & { code?: string }, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const error =
+    err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? new GraphError(408, 'RequestTimeout', 'The request was not received in time.')
+      : err.code === 'HPE_HEADER_OVERFLOW'
+        ? new GraphError(431, 'RequestHeaderFieldsTooLarge', 'The request headers are too large.')
+        : badRequest('The request is not valid HTTP.');
+  if (socket.writable) {
+    const id = randomUUID();
+    const body = JSON.stringify(renderError(error, { requestId: id, clientRequestId: id }));
+    socket.write(
+      `HTTP/1.1 ${error.status} ${STATUS_CODES[error.status]}\r\nConnection: close\r\nContent-Type: ${JSON_CONTENT_TYPE}\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nrequest-id: ${id}\r\nclient-request-id: ${id}\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(err);
 }
 
 const MAX_BODY_DEPTH = 100;
