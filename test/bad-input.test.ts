@@ -103,6 +103,23 @@ describe('request bodies', () => {
     for (; stored && typeof stored === 'object'; stored = stored.a) levels++;
     assert.equal(levels, 99, 'the profile reads back whole');
   });
+  it('a string that is not valid Unicode (lone surrogate) is 400, not 500 (found by the fuzz test)', async () => {
+    const json = { 'content-type': 'application/json' };
+    // As an id it broke the Location URL; anywhere else SQLite would store U+FFFD instead of what was sent.
+    await refused(400, /not valid Unicode/, { raw: '{"displayName":"x","id":"\\ud800"}', headers: json });
+    await refused(400, /not valid Unicode/, { raw: '{"displayName":"a\\udc00b"}', headers: json });
+    await refused(400, /not valid Unicode/, { raw: '{"displayName":"x","addresses":[{"city":"\\udbff"}]}', headers: json });
+    const op = (await server.request('POST', '/beta/customerCreationOperations', { body: {} })).json.id;
+    const res = await server.request('POST', `/beta/customerCreationOperations/${op}/customer/$ref`, {
+      raw: '{"companyProfile":{"\\ud800":1},"billingProfile":{}}',
+      headers: json,
+    });
+    assert.equal(res.status, 400, res.text);
+    // A proper surrogate pair is fine.
+    const ok = await server.request('POST', base, { raw: '{"displayName":"\\ud83d\\ude00"}', headers: json });
+    assert.equal(ok.status, 201, ok.text);
+    assert.equal(ok.json.displayName, '\u{1F600}');
+  });
   it('a body over the limit is 413', async () => {
     await refused(413, /exceeds the limit/, { body: { displayName: 'x'.repeat(70 * 1024) } });
   });

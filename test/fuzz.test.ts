@@ -125,9 +125,10 @@ async function fixtures(): Promise<Fixtures> {
 
 // ---- generators --------------------------------------------------------------------------------------
 
-const key = fc.oneof(fc.constantFrom(...PROPS), fc.constantFrom(...TRICKY_KEYS), fc.string({ maxLength: 12 }));
+const key = fc.oneof(fc.constantFrom(...PROPS), fc.constantFrom(...TRICKY_KEYS), fc.string({ maxLength: 12 }), fc.string({ unit: 'binary', maxLength: 6 }));
 const scalar = fc.oneof(
   fc.string({ maxLength: 20 }),
+  fc.string({ unit: 'binary', maxLength: 10 }),
   fc.constantFrom(...TRICKY_STRINGS),
   fc.integer(),
   fc.constantFrom(2147483648, -2147483649, Number.MAX_SAFE_INTEGER + 2, 1e308, -0, 0.1),

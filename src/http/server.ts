@@ -82,11 +82,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     } catch (err) {
       return done(badRequest(`The request body is not valid JSON: ${(err as Error).message}`), undefined);
     }
-    // Open types store what they are given; a value nested thousands deep would overflow the stack when it
-    // is encoded for the store. OData readers refuse bodies nested deeper than 100 levels (MaxNestingDepth).
-    if (nestingDepth(value, MAX_BODY_DEPTH) > MAX_BODY_DEPTH) {
-      return done(badRequest(`The request body is nested more than ${MAX_BODY_DEPTH} levels deep.`), undefined);
-    }
+    const problem = bodyProblem(value);
+    if (problem) return done(badRequest(problem), undefined);
     done(null, value);
   });
   app.addContentTypeParser('*', (req, _payload, done) => {
@@ -199,19 +196,34 @@ function answerUnparsableRequest(err: Error & { code?: string }, socket: Socket)
 }
 
 const MAX_BODY_DEPTH = 100;
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
-/** How deeply arrays and objects nest in a parsed JSON value; stops counting past `limit`. Iterative: no recursion. */
-function nestingDepth(value: unknown, limit: number): number {
-  let max = 0;
+/**
+ * What a parsed body may not contain, found in one iterative walk (no recursion, whatever the depth):
+ * - nesting deeper than 100 levels (OData readers' MaxNestingDepth): open types store any value, and encoding
+ *   one nested thousands deep for the store overflows the stack;
+ * - a string with a lone surrogate (`"\ud800"` is valid JSON but not Unicode text): it cannot be encoded as
+ *   UTF-8, in the store or in a URL, so it could never read back as it was sent.
+ */
+function bodyProblem(value: unknown): string | undefined {
+  const notUnicode = 'The request body contains a string that is not valid Unicode (a lone surrogate).';
   const stack: Array<[unknown, number]> = [[value, 0]];
   while (stack.length) {
     const [v, depth] = stack.pop()!;
+    if (typeof v === 'string') {
+      if (LONE_SURROGATE.test(v)) return notUnicode;
+      continue;
+    }
     if (v === null || typeof v !== 'object') continue;
-    if (depth + 1 > max) max = depth + 1;
-    if (max > limit) return max;
-    for (const child of Array.isArray(v) ? v : Object.values(v)) if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+    if (depth >= MAX_BODY_DEPTH) return `The request body is nested more than ${MAX_BODY_DEPTH} levels deep.`;
+    if (Array.isArray(v)) for (const child of v) stack.push([child, depth + 1]);
+    else
+      for (const [k, child] of Object.entries(v)) {
+        if (LONE_SURROGATE.test(k)) return notUnicode;
+        stack.push([child, depth + 1]);
+      }
   }
-  return max;
+  return undefined;
 }
 
 /** JSON sent as bytes, so that Fastify leaves Graph's exact Content-Type alone. */
