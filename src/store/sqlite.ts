@@ -2,7 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { Kysely, SqliteDialect, type ColumnDataType } from 'kysely';
+import { Kysely, SqliteDialect, type ColumnDataType, type SqliteDatabase } from 'kysely';
 import type { Model } from '../model/model.js';
 import { StorageSchema, type ColumnKind } from './schema.js';
 import { SqlStore, type Engine } from './sql-store.js';
@@ -37,6 +37,30 @@ const sqliteEngine: Engine = {
   },
 };
 
+/**
+ * Kysely's SQLite driver prepares every statement it runs, and preparing costs several times what running a
+ * lookup by key does. The SQL Kysely compiles is the same text for every request of a kind (values are bound
+ * parameters), so prepared statements are kept by their text: a bounded map (the oldest entry goes first), since
+ * query shapes ($filter, $orderby, IN lists) vary with the request.
+ */
+function withStatementCache(database: Database.Database, max = 500): SqliteDatabase {
+  const cache = new Map<string, Database.Statement>();
+  return {
+    close: () => database.close(),
+    prepare(text: string) {
+      const cached = cache.get(text);
+      // A statement still being iterated (a streamed query) cannot run twice at once: use a fresh one then.
+      if (cached && !cached.busy) return cached;
+      const statement = database.prepare(text);
+      if (!cached) {
+        if (cache.size >= max) cache.delete(cache.keys().next().value!);
+        cache.set(text, statement);
+      }
+      return statement;
+    },
+  };
+}
+
 export interface SqliteOptions {
   /** Data directory; the database is `clientele.db` inside it. Ignored when inMemory. */
   location?: string;
@@ -55,6 +79,6 @@ export function openSqliteStore(model: Model, opts: SqliteOptions): SqlStore {
   database.pragma('journal_mode = WAL');
   database.pragma('synchronous = NORMAL');
   database.pragma('busy_timeout = 5000');
-  const db = new Kysely<any>({ dialect: new SqliteDialect({ database }) });
+  const db = new Kysely<any>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
   return new SqlStore(db, sqliteEngine, new StorageSchema(model));
 }
