@@ -35,6 +35,11 @@ export interface ServerProcessOptions {
   env?: Record<string, string>;
   /** Flags for node itself (e.g. --cpu-prof). */
   nodeArgs?: string[];
+  /**
+   * Kills the server when aborted. Pass the test's `t.signal`: a test that times out is cancelled but its code
+   * runs on, and a server it starts after the file's `after` hooks ran would otherwise keep the process alive.
+   */
+  signal?: AbortSignal;
 }
 
 export interface ServerProcess {
@@ -87,6 +92,7 @@ export function cpuMsOf(pid: number): number {
 }
 
 export async function startServerProcess(opts: ServerProcessOptions = {}): Promise<ServerProcess> {
+  opts.signal?.throwIfAborted();
   const port = await freePort();
   const store = opts.db !== undefined ? ['--db', opts.db] : opts.location !== undefined ? ['--location', opts.location] : ['--in-memory'];
   const serveArgs = ['serve', '--host', '127.0.0.1', '--port', String(port), '--log-level', opts.logLevel ?? 'warn', ...store, ...AUTH_ARGS, ...(opts.args ?? [])];
@@ -111,11 +117,15 @@ export async function startServerProcess(opts: ServerProcessOptions = {}): Promi
   child.stderr!.on('data', keep);
   let exitedFlag = false;
   const exit = new Promise<void>((resolve) => child.once('exit', () => ((exitedFlag = true), resolve())));
+  const onAbort = () => child.kill('SIGKILL');
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
+  void exit.then(() => opts.signal?.removeEventListener('abort', onAbort));
 
   const origin = `http://127.0.0.1:${port}`;
   const deadline = started + (opts.startTimeoutMs ?? 30_000);
   let startupMs = -1;
   while (startupMs < 0) {
+    opts.signal?.throwIfAborted();
     if (exitedFlag) throw new Error(`clientele serve exited with code ${child.exitCode} before answering:\n${out}`);
     if (performance.now() > deadline) {
       child.kill('SIGKILL');
