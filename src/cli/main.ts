@@ -1,6 +1,6 @@
 // `clientele <command>`: dispatches to the commands in ./commands.
 import { commands } from './commands/index.js';
-import { UsageError } from './util.js';
+import { io, UsageError } from './util.js';
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length)) + 2;
@@ -12,7 +12,7 @@ function help(): string {
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '-h' || name === '--help' || name === 'help') {
-    process.stdout.write(help());
+    io.out(help());
     return name === undefined ? 2 : 0;
   }
   const command = commands.find((c) => c.name === name);
@@ -21,8 +21,8 @@ export async function main(argv: string[]): Promise<number> {
     await command.run(rest);
     return 0;
   } catch (err) {
-    process.stderr.write(`clientele: ${(err as Error).message}\n`);
-    if (err instanceof UsageError) process.stderr.write(`Run 'clientele --help' for usage.\n`);
+    io.err(`clientele: ${(err as Error).message}\n`);
+    if (err instanceof UsageError) io.err(`Run 'clientele --help' for usage.\n`);
     return err instanceof UsageError ? 2 : 1;
   }
 }

@@ -14,3 +14,9 @@ export interface Command {
   summary: string;
   run(argv: string[]): Promise<void>;
 }
+
+/** Where commands print; tests swap these to capture a command's output without touching process.stdout. */
+export const io = {
+  out: (text: string): void => void process.stdout.write(text),
+  err: (text: string): void => void process.stderr.write(text),
+};

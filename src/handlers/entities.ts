@@ -12,6 +12,7 @@ import { contextUrl, entityUrl, serializeEntity } from '../odata/serialize.js';
 import type { StorageSchema, TableDef } from '../store/schema.js';
 import { DuplicateKeyError, type Scope, type Store, type StoredEntity } from '../store/store.js';
 import type { ListOptions, QueryEngine } from '../odata/query.js';
+import { checkIfMatch, etagOf, notModified, preconditionFailed } from '../odata/etag.js';
 
 export interface RequestContext {
   principal: Principal;
@@ -44,12 +45,20 @@ export interface Target {
   permissions?: Partial<Record<Operation, PermissionRule>>;
 }
 
-/** Enforces permissions for an operation; the auth module supplies it. */
-export type Authorizer = (principal: Principal, op: Operation, rule: PermissionRule | undefined, target: Target) => void;
+/**
+ * Enforces permissions for an operation on the path's last step; the auth module supplies it. It runs before
+ * any lookup, so a caller without the permission learns nothing about what exists.
+ */
+export type Authorizer = (principal: Principal, op: Operation, rule: PermissionRule | undefined, step: PathStep) => void;
 
 export interface EntityServiceOptions {
   /** Domain for generated mailbox keys (bookingBusiness ids). */
   mailboxDomain: string;
+}
+
+function header(ctx: RequestContext, name: string): string | undefined {
+  const v = ctx.headers[name];
+  return Array.isArray(v) ? v.join(',') : v;
 }
 
 export class EntityService {
@@ -116,11 +125,35 @@ export class EntityService {
     return notFound(spec.message.replace('{id}', key), spec.code);
   }
 
-  private check(ctx: RequestContext, op: Operation, target: Target): void {
-    this.authorize(ctx.principal, op, target.permissions?.[op], target);
+  /**
+   * The operation a request performs, from its method and the shape of its path alone. Every method maps to
+   * one, even those answered 405 later, so that no lookup runs for a caller who may not do the operation.
+   */
+  private operation(method: string, path: ResolvedPath): Operation | undefined {
+    const step = path.steps[path.steps.length - 1]!;
+    if (step.source.kind === 'singleton' || !this.schema.isStored(step.type)) return undefined;
+    switch (method) {
+      case 'GET':
+        return path.suffix === '$count' || (step.collection && step.key === undefined) ? 'list' : 'get';
+      case 'POST':
+      case 'PUT':
+        return 'create';
+      case 'PATCH':
+        return 'update';
+      case 'DELETE':
+        return 'delete';
+      default:
+        return 'get';
+    }
   }
 
   async handle(method: string, path: ResolvedPath, ctx: RequestContext, body: unknown): Promise<HandlerResult> {
+    const last = path.steps[path.steps.length - 1]!;
+    const op = this.operation(method, path);
+    if (op) {
+      const permissions = last.source.kind === 'set' ? last.source.set.permissions : last.source.kind === 'nav' ? last.source.nav.permissions : undefined;
+      this.authorize(ctx.principal, op, permissions?.[op], last);
+    }
     const target = await this.resolve(path, ctx);
     const { step } = target;
     const isCollection = step.collection && step.key === undefined;
@@ -128,7 +161,6 @@ export class EntityService {
 
     if (suffix === '$count') {
       if (method !== 'GET') throw methodNotAllowed(method, ['GET']);
-      this.check(ctx, 'list', target);
       return this.count(target, ctx);
     }
     if (suffix === '$value') throw badRequest(`The entity type '${step.type.qualifiedName}' has no media stream.`);
@@ -145,11 +177,9 @@ export class EntityService {
     if (isCollection) {
       // `POST .../customers/$ref` is Graph's generated variant of create (seed 001): same behaviour.
       if (method === 'GET' && suffix !== '$ref') {
-        this.check(ctx, 'list', target);
         return this.list(target, ctx);
       }
       if (method === 'POST') {
-        this.check(ctx, 'create', target);
         return this.create(target, ctx, body, 201);
       }
       throw methodNotAllowed(method, suffix === '$ref' ? ['POST'] : ['GET', 'POST']);
@@ -158,7 +188,6 @@ export class EntityService {
     if (!step.collection) {
       // Single-valued containment navigation: POST (or PUT) .../customer/$ref creates or replaces it.
       if ((method === 'POST' || method === 'PUT') && (suffix === '$ref' || method === 'PUT')) {
-        this.check(ctx, 'create', target);
         if (target.entity) await this.store.delete(target.table, target.scope, target.entity.idKey);
         await this.create(target, ctx, body, 204);
         return { status: 204 };
@@ -169,21 +198,21 @@ export class EntityService {
     const allowed = step.collection ? ['GET', 'PATCH', 'DELETE'] : ['GET', 'PATCH', 'DELETE', 'POST'];
     if (!target.entity) {
       if (!['GET', 'PATCH', 'DELETE'].includes(method)) throw methodNotAllowed(method, allowed);
-      this.check(ctx, method === 'GET' ? 'get' : method === 'PATCH' ? 'update' : 'delete', target);
       throw step.collection ? this.entityNotFound(step.type, step.key!) : notFound(`The navigation property '${step.name}' has no value.`);
     }
     switch (method) {
       case 'GET':
         if (suffix === '$ref') throw methodNotAllowed(method, ['POST', 'DELETE']);
-        this.check(ctx, 'get', target);
         return this.get(target, ctx);
       case 'PATCH':
-        this.check(ctx, 'update', target);
-        return this.update(target, body);
-      case 'DELETE':
-        this.check(ctx, 'delete', target);
-        await this.store.delete(target.table, target.scope, target.entity.idKey);
+        return this.update(target, body, header(ctx, 'if-match'));
+      case 'DELETE': {
+        const ifMatch = header(ctx, 'if-match');
+        checkIfMatch(ifMatch, etagOf(target.entity.values));
+        const deleted = await this.store.delete(target.table, target.scope, target.entity.idKey, ifMatch === undefined ? undefined : target.entity.version);
+        if (!deleted) throw ifMatch === undefined ? this.entityNotFound(step.type, step.key ?? step.name) : preconditionFailed();
         return { status: 204 };
+      }
       default:
         throw methodNotAllowed(method, allowed);
     }
@@ -224,50 +253,47 @@ export class EntityService {
       ? [...target.steps.slice(0, -1), { name: target.step.name, key: String(stored.values.id) }]
       : target.steps;
     if (status === 204) return { status };
+    const etag = etagOf(stored.values);
     return {
       status,
-      headers: { location: entityUrl(ctx.serviceRoot, steps) },
-      body: serializeEntity(type, stored.values, { '@odata.context': contextUrl(ctx.serviceRoot, target.steps, 'entity') }),
+      headers: { location: entityUrl(ctx.serviceRoot, steps), etag },
+      body: serializeEntity(type, stored.values, { '@odata.context': contextUrl(ctx.serviceRoot, target.steps, 'entity'), '@odata.etag': etag }),
     };
   }
 
   private async get(target: Target, ctx: RequestContext): Promise<HandlerResult> {
     const opts = this.query.entityOptions(target.step.type, ctx.rawQuery);
+    const etag = etagOf(target.entity!.values);
+    if (notModified(header(ctx, 'if-none-match'), etag)) return { status: 304, headers: { etag } };
     const steps = target.step.collection ? target.steps.slice(0, -1).concat({ name: target.step.name }) : target.steps;
     return {
       status: 200,
+      headers: { etag },
       body: serializeEntity(
         target.step.type,
         target.entity!.values,
-        { '@odata.context': contextUrl(ctx.serviceRoot, steps, 'entity', opts.select) },
+        { '@odata.context': contextUrl(ctx.serviceRoot, steps, 'entity', opts.select), '@odata.etag': etag },
         opts.select ? new Set(opts.select) : undefined,
       ),
     };
   }
 
-  private async update(target: Target, body: unknown): Promise<HandlerResult> {
+  private async update(target: Target, body: unknown, ifMatch: string | undefined): Promise<HandlerResult> {
     const type = target.step.type;
     const changes = this.validator.entity(type, body, 'update');
     const current = target.entity!;
-    for (const p of type.properties) {
-      if (!(p.name in changes)) continue;
-      if (p.immutable && changes[p.name] !== current.values[p.name]) {
-        throw badRequest(`The property '${p.name}' cannot be changed after the entity is created.`);
-      }
-      if (p.requiredOnCreate && (changes[p.name] === '' || changes[p.name] === null)) {
-        throw badRequest(`The property '${p.name}' cannot be empty.`);
-      }
-    }
+    checkIfMatch(ifMatch, etagOf(current.values));
+    this.validator.update(type, changes, current.values);
     delete changes.id;
     for (const p of type.properties) if (p.stamp === 'updated') changes[p.name] = nowDateTimeOffset();
-    const updated = await this.store.update(target.table!, target.scope, current.idKey, changes);
-    if (!updated) throw this.entityNotFound(type, String(current.values.id));
-    return { status: 204 };
+    const updated = await this.store.update(target.table!, target.scope, current.idKey, changes, ifMatch === undefined ? undefined : current.version);
+    if (!updated) throw ifMatch === undefined ? this.entityNotFound(type, String(current.values.id)) : preconditionFailed();
+    return { status: 204, headers: { etag: etagOf(updated.values) } };
   }
 
   private async list(target: Target, ctx: RequestContext): Promise<HandlerResult> {
     const type = target.step.type;
-    const opts: ListOptions = this.query.listOptions(type, target.table!, ctx.rawQuery, ctx.headers);
+    const opts: ListOptions = this.query.listOptions(type, target.table!, ctx.rawQuery, ctx.headers, target.scope);
     const page = await this.query.page(this.store, target.table!, target.scope, opts);
     const body: Record<string, unknown> = {
       '@odata.context': contextUrl(ctx.serviceRoot, target.steps, 'collection', opts.select),
@@ -275,14 +301,14 @@ export class EntityService {
     if (opts.count) body['@odata.count'] = await this.store.count(target.table!, target.scope, opts.where);
     if (page.nextToken) body['@odata.nextLink'] = this.query.nextLink(ctx.requestUrl, page.nextToken);
     const select = opts.select ? new Set(opts.select) : undefined;
-    body.value = page.rows.map((e) => serializeEntity(type, e.values, undefined, select));
+    body.value = page.rows.map((e) => serializeEntity(type, e.values, { '@odata.etag': etagOf(e.values) }, select));
     const headers: Record<string, string> = {};
     if (opts.preferenceApplied) headers['preference-applied'] = opts.preferenceApplied;
     return { status: 200, body, headers };
   }
 
   private async count(target: Target, ctx: RequestContext): Promise<HandlerResult> {
-    const opts = this.query.listOptions(target.step.type, target.table!, ctx.rawQuery, ctx.headers);
+    const opts = this.query.listOptions(target.step.type, target.table!, ctx.rawQuery, ctx.headers, target.scope);
     const n = await this.store.count(target.table!, target.scope, opts.where);
     return { status: 200, text: String(n) };
   }

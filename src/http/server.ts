@@ -4,15 +4,22 @@ import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { Discovery } from '../auth/discovery.js';
+import { JWKS_PATH } from '../auth/discovery.js';
 import { anonymousPrincipal, type Principal } from '../auth/principal.js';
 import { EntityService, type Authorizer, type HandlerResult } from '../handlers/entities.js';
 import { buildCsdl } from '../model/csdl.js';
+import { buildOpenApi } from '../model/openapi.js';
 import type { Model } from '../model/model.js';
 import { resolvePath } from '../odata/path.js';
 import type { QueryEngine } from '../odata/query.js';
 import type { StorageSchema } from '../store/schema.js';
 import type { Store } from '../store/store.js';
-import { badRequest, GraphError, internalError, notFound, payloadTooLarge, renderError, unsupportedMediaType } from './errors.js';
+import { registerAdmin, type DevTokenMinter } from './admin.js';
+import { runBatch } from './batch.js';
+import { FAULT_HEADER, type FaultInjector } from './faults.js';
+import type { Throttle } from './throttle.js';
+import { badRequest, GraphError, internalError, methodNotAllowed, notFound, payloadTooLarge, renderError, unsupportedMediaType } from './errors.js';
 
 export const JSON_CONTENT_TYPE = 'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false';
 const VERSIONS = new Map([
@@ -28,39 +35,57 @@ export interface ServerDeps {
   /** Turns a request into a principal (throws GraphError 401 when it cannot). */
   authenticate?: (req: FastifyRequest) => Promise<Principal> | Principal;
   authorize?: Authorizer;
+  /** The dev issuer's OpenID configuration and keys, served outside the API versions. */
+  discovery?: Discovery;
+  /** Lets the admin page fetch dev tokens (only with the built-in dev issuer). */
+  mintDevToken?: DevTokenMinter;
+  /** Serve https with this certificate (PEM; `cert` may hold the chain). */
+  tls?: { cert: string | Buffer; key: string | Buffer };
   mailboxDomain?: string;
   bodyLimit?: number;
+  /** Graph-like per-tenant/app rate limits (off when absent). */
+  throttle?: Throttle;
+  /** Deliberate failures for resilience testing (off when absent). */
+  faults?: FaultInjector;
   /** Overrides the scheme://host the server reports in URLs (context URLs, next links, Location). */
   publicUrl?: string;
   logger?: boolean | object;
+  /** Folder of the prebuilt admin page served at /admin (default dist/admin); false serves none. */
+  adminDir?: string | false;
 }
 
 declare module 'fastify' {
   interface FastifyRequest {
     graphRequestId: string;
     graphClientRequestId: string;
+    /** Set by the auth hook on API requests, before the body is read. */
+    principal: Principal | null;
   }
 }
 
 export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const bodyLimit = deps.bodyLimit ?? 1024 * 1024;
+  // Fastify types an https server differently; the routes and hooks used here are the same for both.
   const app = Fastify({
+    ...(deps.tls ? { https: { cert: deps.tls.cert, key: deps.tls.key } } : {}),
     logger: deps.logger ?? false,
     bodyLimit,
     // Graph keys contain characters such as '@' and '%40'; we parse the raw URL ourselves.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 2048 },
     genReqId: () => randomUUID(),
     clientErrorHandler: answerUnparsableRequest,
-  });
+  }) as unknown as FastifyInstance;
   const authorize: Authorizer = deps.authorize ?? (() => {});
   const authenticate = deps.authenticate ?? (() => anonymousPrincipal());
   const service = new EntityService(deps.model, deps.schema, deps.store, deps.query, authorize, {
     mailboxDomain: deps.mailboxDomain ?? 'contoso.onmicrosoft.com',
   });
   let csdl: string | undefined;
+  let openApi: Record<string, unknown> | undefined;
 
   app.decorateRequest('graphRequestId', '');
   app.decorateRequest('graphClientRequestId', '');
+  app.decorateRequest('principal', null);
 
   app.addHook('onRequest', async (req, reply) => {
     req.graphRequestId = req.id;
@@ -69,6 +94,10 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     reply.header('request-id', req.graphRequestId);
     reply.header('client-request-id', req.graphClientRequestId);
     reply.header('OData-Version', '4.0');
+    // Graph authenticates before it looks at the path's resources or the body: an anonymous caller learns
+    // nothing (no 404 vs 400 difference), and a bad token is refused before any parsing.
+    const api = splitApiUrl(req.raw.url ?? '/');
+    if (api && !isAnonymousResource(api.rest)) req.principal = await authenticate(req);
   });
 
   // Bodies: JSON only, parsed here so that malformed input becomes a Graph error, not Fastify's.
@@ -122,36 +151,62 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     return reply.header('content-type', JSON_CONTENT_TYPE).send(jsonBytes(result.body));
   };
 
+  if (deps.adminDir !== false) await registerAdmin(app, deps.model, deps.adminDir, deps.mintDevToken);
+
   const origin = (req: FastifyRequest) => deps.publicUrl?.replace(/\/$/, '') ?? `${req.protocol}://${req.headers.host ?? 'localhost'}`;
+
+  if (deps.discovery) {
+    const discovery = deps.discovery;
+    const json = (reply: FastifyReply, body: object) => reply.header('content-type', 'application/json; charset=utf-8').send(jsonBytes(body));
+    app.get(JWKS_PATH, (_req, reply) => json(reply, discovery.jwks()));
+    app.get('/.well-known/openid-configuration', (req, reply) => json(reply, discovery.openidConfiguration(origin(req))));
+    app.get('/:tenant/v2.0/.well-known/openid-configuration', (req, reply) =>
+      json(reply, discovery.openidConfiguration(origin(req), (req.params as { tenant: string }).tenant)),
+    );
+  }
 
   app.route({
     method: ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'],
     url: '/*',
     handler: async (req, reply) => {
       const rawUrl = req.raw.url ?? '/';
-      const q = rawUrl.indexOf('?');
-      const rawPath = q < 0 ? rawUrl : rawUrl.slice(0, q);
-      const rawQuery = q < 0 ? '' : rawUrl.slice(q + 1);
-      const m = /^\/([^/]+)(\/.*)?$/.exec(rawPath);
-      const version = m ? VERSIONS.get(m[1]!.toLowerCase()) : undefined;
-      if (!version) {
-        throw m ? badRequest(`Invalid version: ${decodeURIComponent(m[1]!)}`) : notFound('No resource at the root; use /beta or /v1.0.', 'NotFound');
+      const api = splitApiUrl(rawUrl);
+      if (!api) {
+        const m = /^\/([^/?]+)/.exec(rawUrl);
+        throw m ? badRequest(`Invalid version: ${decodeURIComponentSafe(m[1]!)}`) : notFound('No resource at the root; use /beta or /v1.0.', 'NotFound');
       }
-      const rest = (m![2] ?? '').replace(/^\/+/, '');
+      const { version, rest, rawQuery } = api;
       const serviceRoot = `${origin(req)}/${version}`;
 
+      // A batch is not throttled or failed as a whole: each of its requests is, on its own.
+      if (rest.toLowerCase() === '$batch') {
+        if (req.method !== 'POST') throw methodNotAllowed(req.method, ['POST']);
+        req.principal ?? (await authenticate(req));
+        return send(reply, { status: 200, body: await runBatch(app, req, version) });
+      }
+      if (deps.faults) {
+        const forced = req.headers[FAULT_HEADER];
+        deps.faults.maybeFail(Array.isArray(forced) ? forced[0] : forced);
+      }
       if (rest.toLowerCase() === '$metadata') {
         if (req.method !== 'GET') throw badRequest('$metadata only supports GET.');
         csdl ??= buildCsdl(deps.model);
         return reply.code(200).header('content-type', 'application/xml').send(csdl);
+      }
+      if (rest.toLowerCase() === 'openapi.json') {
+        if (req.method !== 'GET') throw methodNotAllowed(req.method, ['GET']);
+        openApi ??= buildOpenApi(deps.model, { title: 'Clientele - Microsoft Graph customer APIs' });
+        const doc = { ...openApi, servers: [{ url: serviceRoot }] };
+        return reply.code(200).header('content-type', 'application/json; charset=utf-8').send(jsonBytes(doc));
       }
       if (rest === '') {
         if (req.method !== 'GET') throw badRequest('The service document only supports GET.');
         return send(reply, { status: 200, body: serviceDocument(deps.model, serviceRoot) });
       }
 
+      const principal = req.principal ?? (await authenticate(req));
       const path = resolvePath(deps.model, rest);
-      const principal = await authenticate(req);
+      deps.throttle?.take(`${principal.tenantId}/${principal.appId ?? principal.objectId ?? 'anonymous'}`);
       const result = await service.handle(
         req.method,
         path,
@@ -224,6 +279,29 @@ function bodyProblem(value: unknown): string | undefined {
       }
   }
   return undefined;
+}
+
+/** `/beta/...` or `/v1.0/...` split into version, the path after it and the raw query; undefined otherwise. */
+function splitApiUrl(rawUrl: string): { version: string; rest: string; rawQuery: string } | undefined {
+  const q = rawUrl.indexOf('?');
+  const rawPath = q < 0 ? rawUrl : rawUrl.slice(0, q);
+  const m = /^\/([^/]+)(\/.*)?$/.exec(rawPath);
+  const version = m ? VERSIONS.get(m[1]!.toLowerCase()) : undefined;
+  if (!version) return undefined;
+  return { version, rest: (m![2] ?? '').replace(/^\/+/, ''), rawQuery: q < 0 ? '' : rawUrl.slice(q + 1) };
+}
+
+/** The service document and $metadata are public in Graph; everything else needs a token. */
+function isAnonymousResource(rest: string): boolean {
+  return rest === '' || rest.toLowerCase() === '$metadata';
+}
+
+function decodeURIComponentSafe(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
 }
 
 /** JSON sent as bytes, so that Fastify leaves Graph's exact Content-Type alone. */

@@ -25,6 +25,10 @@ export function buildCsdl(model: Model): string {
   const out: string[] = [];
   out.push('<?xml version="1.0" encoding="utf-8"?>');
   out.push('<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">');
+  // The Core vocabulary's terms (Computed, Immutable) are used below; CSDL asks for the reference.
+  out.push('<edmx:Reference Uri="https://oasis-tcs.github.io/odata-vocabularies/vocabularies/Org.OData.Core.V1.xml">');
+  out.push('<edmx:Include Namespace="Org.OData.Core.V1" Alias="Core" />');
+  out.push('</edmx:Reference>');
   out.push('<edmx:DataServices>');
   const containerNamespace = 'microsoft.graph';
   // Several declaration files may share a namespace; CSDL wants one Schema element for each.

@@ -43,6 +43,8 @@ export class StructuredType {
   /** All properties, inherited first, in declaration order (the order Graph serialises them in). */
   properties: Property[] = [];
   private byName = new Map<string, Property>();
+  /** Lower-cased name -> property, for names that are unique ignoring case. */
+  private byLowerName = new Map<string, Property | null>();
   navigation: NavigationDecl[] = [];
   private navByLower = new Map<string, NavigationDecl>();
   private finished = false;
@@ -75,6 +77,13 @@ export class StructuredType {
 
   property(name: string): Property | undefined {
     return this.byName.get(name);
+  }
+  /**
+   * Query options name properties case-insensitively (Graph's URI resolver does): the exact name wins,
+   * then the one property whose name matches ignoring case.
+   */
+  propertyIgnoringCase(name: string): Property | undefined {
+    return this.byName.get(name) ?? this.byLowerName.get(name.toLowerCase()) ?? undefined;
   }
   /** Navigation segments in URLs are matched case-insensitively, like every Graph segment. */
   navigationProperty(segment: string): NavigationDecl | undefined {
@@ -115,7 +124,11 @@ export class StructuredType {
       this.properties.push(prop);
     }
     this.navigation.push(...(this.decl.navigation ?? []));
-    for (const p of this.properties) this.byName.set(p.name, p);
+    for (const p of this.properties) {
+      this.byName.set(p.name, p);
+      const lower = p.name.toLowerCase();
+      this.byLowerName.set(lower, this.byLowerName.has(lower) ? null : p);
+    }
     for (const n of this.navigation) this.navByLower.set(n.name.toLowerCase(), n);
   }
 }

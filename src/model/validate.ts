@@ -42,6 +42,22 @@ export class BodyValidator {
     return out;
   }
 
+  /**
+   * PATCH rules beyond the body's shape, given the entity's current values: an immutable property keeps its
+   * value, and one required on create cannot be emptied. (The admin page runs this same code on its forms.)
+   */
+  update(type: StructuredType, changes: Record<string, unknown>, current: Record<string, unknown>): void {
+    for (const p of type.properties) {
+      if (!(p.name in changes)) continue;
+      if (p.immutable && changes[p.name] !== current[p.name]) {
+        throw badRequest(`The property '${p.name}' cannot be changed after the entity is created.`);
+      }
+      if (p.requiredOnCreate && (changes[p.name] === '' || changes[p.name] === null)) {
+        throw badRequest(`The property '${p.name}' cannot be empty.`);
+      }
+    }
+  }
+
   private structured(type: StructuredType, body: Record<string, unknown>, path: string, mode: Mode): Record<string, unknown> {
     const out: Record<string, unknown> = {};
     for (const [name, value] of Object.entries(body)) {

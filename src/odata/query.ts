@@ -3,7 +3,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { badRequest } from '../http/errors.js';
 import type { StructuredType } from '../model/model.js';
 import type { TableDef } from '../store/schema.js';
-import type { ListQuery, OrderTerm, Scope, Store, StoredEntity, WhereBuilder } from '../store/store.js';
+import { listOrder, type ListQuery, type OrderTerm, type Scope, type Store, type StoredEntity, type WhereBuilder } from '../store/store.js';
 
 export interface ListOptions {
   where?: WhereBuilder;
@@ -77,13 +77,33 @@ function parseNonNegativeInt(name: string, value: string): number {
   return n;
 }
 
-/** Properties that can be ordered on or compared: scalar (non-collection, non-complex) ones. */
+/** Properties that can be ordered on: scalar (non-collection, non-complex) ones. Names match ignoring case. */
 function sortableProperty(type: StructuredType, name: string, option: string) {
-  const p = type.property(name);
+  const p = type.propertyIgnoringCase(name);
   if (!p) throw badRequest(`Could not find a property named '${name}' on type '${type.qualifiedName}' (in ${option}).`);
-  if (p.collection || p.category === 'complex') throw badRequest(`The property '${name}' cannot be used in ${option}: it is not a primitive value.`);
+  if (p.collection || p.category === 'complex') throw badRequest(`The property '${p.name}' cannot be used in ${option}: it is not a primitive value.`);
+  // OData orders enum values by their numeric value; stored as member names they would sort by name instead.
+  if (p.category === 'enum') throw badRequest(`Ordering by the enumeration property '${p.name}' is not supported.`);
   return p;
 }
+
+/** Options this engine reads; other `$` options are refused rather than silently ignored. */
+function checkKnownOptions(q: Map<string, string>, known: ReadonlySet<string>): void {
+  for (const name of q.keys()) {
+    if (!name.startsWith('$')) continue;
+    if (!SYSTEM_OPTIONS.has(name)) throw badRequest(`The query parameter '${name}' is not supported.`);
+    if (!known.has(name)) throw badRequest(`The query option '${name}' is not supported on this request.`);
+  }
+  const format = q.get('$format');
+  if (format !== undefined && !/^(json|application\/json)(;.*)?$/i.test(format.trim())) {
+    throw badRequest(`The query option '$format' only supports 'json', not '${format}'.`);
+  }
+  const expand = q.get('$expand');
+  if (expand !== undefined) throw badRequest(`Expanding navigation properties ('$expand=${expand}') is not supported.`);
+}
+
+const LIST_OPTIONS = new Set(['$select', '$filter', '$orderby', '$top', '$skip', '$count', '$search', '$skiptoken', '$format', '$expand']);
+const ENTITY_OPTIONS = new Set(['$select', '$format', '$expand']);
 
 export type FilterCompiler = (type: StructuredType, table: TableDef, text: string) => WhereBuilder;
 export type SearchCompiler = (type: StructuredType, table: TableDef, text: string) => WhereBuilder;
@@ -99,24 +119,35 @@ export class QueryEngine {
     this.secret = opts.tokenSecret ?? randomBytes(32);
   }
 
+  /** Property names (primitive, complex or collection) as declared, whatever case the client used. */
   private select(type: StructuredType, value: string | undefined): string[] | undefined {
     if (value === undefined) return undefined;
-    const names = value.split(',').map((s) => s.trim()).filter(Boolean);
-    if (names.length === 0) throw badRequest("The query option '$select' is empty.");
+    const names = value.split(',').map((s) => s.trim());
+    if (names.every((n) => n === '')) throw badRequest("The query option '$select' is empty.");
     if (names.includes('*')) return undefined;
+    const out: string[] = [];
     for (const n of names) {
-      if (!type.property(n)) throw badRequest(`Could not find a property named '${n}' on type '${type.qualifiedName}' (in $select).`);
+      if (n === '') throw badRequest(`The query option '$select' has an empty item: '${value}'.`);
+      const p = type.propertyIgnoringCase(n);
+      if (!p) throw badRequest(`Could not find a property named '${n}' on type '${type.qualifiedName}' (in $select).`);
+      if (!out.includes(p.name)) out.push(p.name);
     }
-    return names;
+    return out;
   }
 
   entityOptions(type: StructuredType, rawQuery: string): { select?: string[] } {
     const q = parseQueryString(rawQuery);
+    checkKnownOptions(q, ENTITY_OPTIONS);
     return { select: this.select(type, q.get('$select')) };
   }
 
-  listOptions(type: StructuredType, table: TableDef, rawQuery: string, headers: Record<string, string | string[] | undefined>): ListOptions {
+  /**
+   * `scope`, when given, binds issued $skiptokens to the collection and tenant they page through: a token
+   * replayed by another tenant, or on another collection, is refused rather than reinterpreted.
+   */
+  listOptions(type: StructuredType, table: TableDef, rawQuery: string, headers: Record<string, string | string[] | undefined>, scope?: Scope): ListOptions {
     const q = parseQueryString(rawQuery);
+    checkKnownOptions(q, LIST_OPTIONS);
     const opts: ListOptions = { orderBy: [], pageSize: this.opts.defaultPageSize, count: false, signature: '' };
     opts.select = this.select(type, q.get('$select'));
 
@@ -138,9 +169,16 @@ export class QueryEngine {
     if (orderby !== undefined) {
       for (const term of orderby.split(',')) {
         const m = /^\s*([A-Za-z_][A-Za-z0-9_]*)(?:\s+(asc|desc))?\s*$/i.exec(term);
-        if (!m) throw badRequest(`Invalid $orderby term '${term.trim()}': expected a property name optionally followed by 'asc' or 'desc'.`);
+        if (!m) {
+          if (/^\s*[A-Za-z_][A-Za-z0-9_]*\//.test(term)) throw badRequest(`Ordering by a property of a complex value ('${term.trim()}') is not supported.`);
+          throw badRequest(`Invalid $orderby term '${term.trim()}': expected a property name optionally followed by 'asc' or 'desc'.`);
+        }
         const p = sortableProperty(type, m[1]!, '$orderby');
-        opts.orderBy.push({ column: p.name === 'id' ? 'id_key' : p.name, desc: m[2]?.toLowerCase() === 'desc' });
+        const column = p.name === 'id' ? 'id_key' : p.name;
+        if (opts.orderBy.some((o) => o.column === column)) throw badRequest(`The property '${p.name}' appears more than once in $orderby.`);
+        opts.orderBy.push({ column, desc: m[2]?.toLowerCase() === 'desc', nullable: column !== 'id_key' && p.nullable });
+        // The key is unique: nothing after it can change the order (and keyset positions end with it).
+        if (column === 'id_key') break;
       }
     }
 
@@ -166,9 +204,11 @@ export class QueryEngine {
         throw badRequest(`Invalid value '${top}' for query option '$top': expected a value between 1 and ${this.opts.maxPageSize}.`);
       }
       opts.pageSize = n;
+      // $top decides the page size, so the preference was not what applied.
+      opts.preferenceApplied = undefined;
     }
 
-    opts.signature = JSON.stringify([opts.orderBy, filter ?? null, search ?? null]);
+    opts.signature = JSON.stringify([table.name, opts.orderBy, filter ?? null, search ?? null, scope ? [scope.tenantId, scope.parentKey] : null]);
     const token = q.get('$skiptoken');
     if (token !== undefined) opts.after = this.readToken(token, opts.signature);
     else {
@@ -184,8 +224,7 @@ export class QueryEngine {
     if (rows.length <= opts.pageSize) return { rows };
     rows.length = opts.pageSize;
     const lastRow = rows[rows.length - 1]!;
-    const order = [...opts.orderBy.filter((o) => o.column !== 'id_key').map((o) => o.column), 'id_key'];
-    const lastValues = order.map((c) => (c === 'id_key' ? lastRow.idKey : store.encodeColumn(table, c, lastRow.values[c])));
+    const lastValues = listOrder(opts.orderBy).map((o) => (o.column === 'id_key' ? lastRow.idKey : store.encodeColumn(table, o.column, lastRow.values[o.column])));
     return { rows, nextToken: this.writeToken(lastValues, opts.signature) };
   }
 

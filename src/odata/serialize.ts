@@ -34,7 +34,10 @@ export function serializeEntity(
   extra?: Record<string, unknown>,
   select?: ReadonlySet<string>,
 ): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...extra, '@odata.type': `#${type.qualifiedName}` };
+  // Annotations first, in Graph's order: context, type, etag.
+  const { '@odata.etag': etag, ...rest } = extra ?? {};
+  const out: Record<string, unknown> = { ...rest, '@odata.type': `#${type.qualifiedName}` };
+  if (etag !== undefined) out['@odata.etag'] = etag;
   for (const p of type.properties) {
     if (select && p.name !== 'id' && !select.has(p.name)) continue;
     out[p.name] = wireValue(p, values[p.name]);

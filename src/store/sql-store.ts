@@ -1,6 +1,6 @@
 // The one query code behind every engine: Kysely builds parameterised SQL from the derived schema.
-import { sql, type Kysely, type ColumnDataType, type Expression, type SqlBool, type ExpressionBuilder } from 'kysely';
-import { DuplicateKeyError, type ListQuery, type Scope, type Store, type StoredEntity, type WhereBuilder } from './store.js';
+import { CompiledQuery, sql, type CreateIndexBuilder, type Kysely, type ColumnDataType, type Expression, type SqlBool, type ExpressionBuilder } from 'kysely';
+import { DuplicateKeyError, listOrder, type ListQuery, type OrderTerm, type Scope, type Store, type StoredEntity, type WhereBuilder } from './store.js';
 import { StorageSchema, type ColumnDef, type ColumnKind, type TableDef } from './schema.js';
 
 /** What differs between SQL engines: column types, value encoding, and how a duplicate key is reported. */
@@ -29,6 +29,14 @@ export class SqlStore implements Store {
     return this.eng.name;
   }
 
+  /**
+   * SQLite sorts NULLs first ascending and last descending; PostgreSQL does the opposite unless told.
+   * Keyset positions (keysetAfter) assume SQLite's order, so PostgreSQL orderings say it explicitly.
+   */
+  private get explicitNulls(): boolean {
+    return this.eng.name === 'postgres';
+  }
+
   /** Creates missing tables, columns and indexes: the model is the schema, so adding a property migrates. */
   async init(): Promise<void> {
     await this.eng.prepare?.(this.db);
@@ -51,12 +59,13 @@ export class SqlStore implements Store {
         }
       }
       for (const ix of t.indexes) {
-        await this.db.schema
-          .createIndex(ix.name)
-          .ifNotExists()
-          .on(t.name)
-          .columns(['tenant_id', 'parent_key', ...ix.columns, 'id_key'])
-          .execute();
+        let create = this.db.schema.createIndex(ix.name).ifNotExists().on(t.name).columns(['tenant_id', 'parent_key']) as CreateIndexBuilder<string>;
+        for (const c of ix.columns) {
+          // PostgreSQL indexes sort NULLs last by default; built NULLS FIRST they serve our order (see list).
+          const nullable = t.columnByProperty.get(c)?.property.nullable !== false;
+          create = this.explicitNulls && nullable ? create.expression(sql`${sql.ref(c)} nulls first`) : create.column(c);
+        }
+        await create.column('id_key').execute();
       }
     }
   }
@@ -108,8 +117,9 @@ export class SqlStore implements Store {
     return row ? this.toEntity(t, row) : undefined;
   }
 
-  async list(t: TableDef, scope: Scope, q: ListQuery): Promise<StoredEntity[]> {
-    const order = [...q.orderBy.filter((o) => o.column !== 'id_key'), { column: 'id_key', desc: q.orderBy.find((o) => o.column === 'id_key')?.desc ?? false }];
+  private listQuery(t: TableDef, scope: Scope, q: ListQuery) {
+    const order = listOrder(q.orderBy);
+    if (q.after && q.after.length !== order.length) throw new Error('keyset position does not match the order');
     let query = this.db
       .selectFrom(t.name)
       .selectAll()
@@ -119,11 +129,35 @@ export class SqlStore implements Store {
         if (q.after) conds.push(keysetAfter(eb, order, q.after));
         return eb.and(conds);
       });
-    for (const o of order) query = query.orderBy(o.column, o.desc ? 'desc' : 'asc');
+    for (const o of order) {
+      if (this.explicitNulls && o.nullable !== false) {
+        query = query.orderBy(o.column, (ob) => (o.desc ? ob.desc().nullsLast() : ob.asc().nullsFirst()));
+      } else {
+        query = query.orderBy(o.column, o.desc ? 'desc' : 'asc');
+      }
+    }
     if (q.skip) query = query.offset(q.skip);
-    query = query.limit(q.limit);
-    const rows = await query.execute();
+    return query.limit(q.limit);
+  }
+
+  async list(t: TableDef, scope: Scope, q: ListQuery): Promise<StoredEntity[]> {
+    const rows = await this.listQuery(t, scope, q).execute();
     return rows.map((r) => this.toEntity(t, r));
+  }
+
+  /** The engine's query plan for a list query, one line per step (to check that indexes serve it). */
+  async explain(t: TableDef, scope: Scope, q: ListQuery): Promise<string[]> {
+    const compiled = this.listQuery(t, scope, q).compile();
+    if (this.eng.name === 'sqlite') {
+      const res = await this.db.executeQuery<{ detail: string }>(CompiledQuery.raw(`explain query plan ${compiled.sql}`, [...compiled.parameters]));
+      return res.rows.map((r) => r.detail);
+    }
+    // Test-sized PostgreSQL tables are always cheapest to scan; ask whether an index can serve the query.
+    return this.db.transaction().execute(async (trx) => {
+      await sql`set local enable_seqscan = off`.execute(trx);
+      const res = await trx.executeQuery<Record<string, string>>(CompiledQuery.raw(`explain ${compiled.sql}`, [...compiled.parameters]));
+      return res.rows.map((r) => Object.values(r)[0]!);
+    });
   }
 
   async count(t: TableDef, scope: Scope, where?: WhereBuilder): Promise<number> {
@@ -135,22 +169,28 @@ export class SqlStore implements Store {
     return Number(row.n);
   }
 
-  async update(t: TableDef, scope: Scope, idKey: string, changes: Record<string, unknown>): Promise<StoredEntity | undefined> {
+  private rowAt(eb: ExpressionBuilder<any, any>, scope: Scope, idKey: string, ifVersion?: number): Expression<SqlBool> {
+    const conds = [this.scoped(eb, scope), eb('id_key', '=', idKey)];
+    if (ifVersion !== undefined) conds.push(eb('version', '=', ifVersion));
+    return eb.and(conds);
+  }
+
+  async update(t: TableDef, scope: Scope, idKey: string, changes: Record<string, unknown>, ifVersion?: number): Promise<StoredEntity | undefined> {
     const set = this.encodeValues(t, changes);
     const rows = await this.db
       .updateTable(t.name)
       .set({ ...set, version: sql`version + 1` })
-      .where((eb) => eb.and([this.scoped(eb, scope), eb('id_key', '=', idKey)]))
+      .where((eb) => this.rowAt(eb, scope, idKey, ifVersion))
       .returningAll()
       .execute();
     return rows[0] ? this.toEntity(t, rows[0]) : undefined;
   }
 
-  async delete(t: TableDef, scope: Scope, idKey: string): Promise<boolean> {
+  async delete(t: TableDef, scope: Scope, idKey: string, ifVersion?: number): Promise<boolean> {
     return this.db.transaction().execute(async (trx) => {
       const res = await trx
         .deleteFrom(t.name)
-        .where((eb) => eb.and([this.scoped(eb, scope), eb('id_key', '=', idKey)]))
+        .where((eb) => this.rowAt(eb, scope, idKey, ifVersion))
         .executeTakeFirst();
       if (Number(res.numDeletedRows) === 0) return false;
       await this.deleteContained(trx, t, scope.tenantId, [idKey]);
@@ -190,9 +230,11 @@ function emptyValue(col: ColumnDef): unknown {
 
 /**
  * Rows strictly after `after` in the given order: (a > x) or (a = x and b > y) or ...
- * NULLs sort first ascending (as SQLite does; PostgreSQL is told NULLS FIRST by the engine's order).
+ * NULLs sort first ascending and last descending (SQLite's order; PostgreSQL is told so in listQuery).
+ * The disjunction is preceded by a range on the leading column (a >= x), which lets the engine seek in an
+ * index led by that column instead of scanning from the start: every page costs the same.
  */
-function keysetAfter(eb: ExpressionBuilder<any, any>, order: Array<{ column: string; desc: boolean }>, after: unknown[]): Expression<SqlBool> {
+function keysetAfter(eb: ExpressionBuilder<any, any>, order: OrderTerm[], after: unknown[]): Expression<SqlBool> {
   const ors: Expression<SqlBool>[] = [];
   for (let i = 0; i < order.length; i++) {
     const ands: Expression<SqlBool>[] = [];
@@ -200,18 +242,29 @@ function keysetAfter(eb: ExpressionBuilder<any, any>, order: Array<{ column: str
       const v = after[j];
       ands.push(v === null ? eb(order[j]!.column, 'is', null) : eb(order[j]!.column, '=', v));
     }
-    const { column, desc } = order[i]!;
+    const { column, desc, nullable } = order[i]!;
     const v = after[i];
     if (v === null) {
       // Ascending: everything non-null comes after NULL. Descending: nothing comes after NULL.
       if (desc) continue;
       ands.push(eb(column, 'is not', null));
     } else if (desc) {
-      ands.push(eb.or([eb(column, '<', v), eb(column, 'is', null)]));
+      ands.push(nullable === false ? eb(column, '<', v) : eb.or([eb(column, '<', v), eb(column, 'is', null)]));
     } else {
       ands.push(eb(column, '>', v));
     }
     ors.push(eb.and(ands));
   }
-  return ors.length ? eb.or(ors) : sql<SqlBool>`1 = 0`;
+  if (!ors.length) return sql<SqlBool>`1 = 0`;
+  const disjunction = eb.or(ors);
+  const lead = order[0]!;
+  const v = after[0];
+  if (order.length === 1) return disjunction;
+  if (v === null) return lead.desc ? eb.and([eb(lead.column, 'is', null), disjunction]) : disjunction;
+  const range = lead.desc
+    ? lead.nullable === false
+      ? eb(lead.column, '<=', v)
+      : eb.or([eb(lead.column, '<=', v), eb(lead.column, 'is', null)])
+    : eb(lead.column, '>=', v);
+  return eb.and([range, disjunction]);
 }

@@ -79,6 +79,11 @@ export function openSqliteStore(model: Model, opts: SqliteOptions): SqlStore {
   database.pragma('journal_mode = WAL');
   database.pragma('synchronous = NORMAL');
   database.pragma('busy_timeout = 5000');
+  // SQLite's lower()/upper() fold ASCII only; $filter's tolower/toupper and $search fold every letter, as
+  // PostgreSQL does.
+  const fold = (f: (s: string) => string) => (v: unknown) => (typeof v === 'string' ? f(v) : v);
+  database.function('lower', { deterministic: true }, fold((s) => s.toLowerCase()));
+  database.function('upper', { deterministic: true }, fold((s) => s.toUpperCase()));
   const db = new Kysely<any>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
   return new SqlStore(db, sqliteEngine, new StorageSchema(model));
 }

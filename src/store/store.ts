@@ -20,6 +20,8 @@ export interface OrderTerm {
   /** Property column name (or 'id_key'). */
   column: string;
   desc: boolean;
+  /** False when the column never holds NULL (lets keyset conditions and PostgreSQL orderings skip NULL handling). */
+  nullable?: boolean;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -27,12 +29,28 @@ export type WhereBuilder = (eb: ExpressionBuilder<any, any>) => Expression<SqlBo
 
 export interface ListQuery {
   where?: WhereBuilder;
-  /** `id_key` is always appended as the final tie-breaker, so the order is total (keyset paging needs it). */
+  /** `id_key` is always appended as the final tie-breaker (see listOrder), so the order is total (keyset paging needs it). */
   orderBy: OrderTerm[];
   /** Keyset: the values of the order columns of the last row already returned. */
   after?: unknown[];
   skip?: number;
   limit: number;
+}
+
+/**
+ * The order a list query uses: the requested terms up to the key, then the key (the order must be total).
+ * The key follows the direction of the last term, so that `x desc` is exactly the reverse of `x` and one
+ * index on (x, key) serves both, read backwards for one of them.
+ */
+export function listOrder(orderBy: OrderTerm[]): OrderTerm[] {
+  const order: OrderTerm[] = [];
+  for (const o of orderBy) {
+    if (o.column === 'id_key') break;
+    order.push(o);
+  }
+  const key = orderBy.find((o) => o.column === 'id_key');
+  order.push({ column: 'id_key', desc: key ? key.desc : (order[order.length - 1]?.desc ?? false), nullable: false });
+  return order;
 }
 
 export class DuplicateKeyError extends Error {}
@@ -44,10 +62,15 @@ export interface Store {
   get(table: TableDef, scope: Scope, idKey: string): Promise<StoredEntity | undefined>;
   list(table: TableDef, scope: Scope, query: ListQuery): Promise<StoredEntity[]>;
   count(table: TableDef, scope: Scope, where?: WhereBuilder): Promise<number>;
-  /** Writes the given properties; undefined when the row does not exist. */
-  update(table: TableDef, scope: Scope, idKey: string, changes: Record<string, unknown>): Promise<StoredEntity | undefined>;
-  /** Deletes the row and everything contained in it; false when it did not exist. */
-  delete(table: TableDef, scope: Scope, idKey: string): Promise<boolean>;
+  /**
+   * Writes the given properties; undefined when the row does not exist, or (with `ifVersion`) when it has been
+   * written since that version was read: the check and the write are one statement.
+   */
+  update(table: TableDef, scope: Scope, idKey: string, changes: Record<string, unknown>, ifVersion?: number): Promise<StoredEntity | undefined>;
+  /** Deletes the row and everything contained in it; false when it did not exist (or is not at `ifVersion`). */
+  delete(table: TableDef, scope: Scope, idKey: string, ifVersion?: number): Promise<boolean>;
+  /** The engine's query plan for a list query, one line per step: shows which index serves it. */
+  explain(table: TableDef, scope: Scope, query: ListQuery): Promise<string[]>;
   /** A property value as the engine stores it (for keyset positions and filter parameters). */
   encodeColumn(table: TableDef, column: string, value: unknown): unknown;
   close(): Promise<void>;

@@ -9,13 +9,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
-/**
- * Authentication off for these servers. `CLIENTELE_AUTH=none` is read by builds that have auth and ignored by
- * builds that do not; `--auth none` is the flag form (an older server rejects unknown flags, so it is not sent yet:
- * once every build has it, set this to ['--auth', 'none']).
- */
-export const AUTH_ARGS: string[] = [];
-const AUTH_ENV = { CLIENTELE_AUTH: 'none' };
+/** Authentication off for these servers: they test storage, input handling and speed, not tokens. */
+export const AUTH_ARGS: string[] = ['--auth', 'none'];
 
 export interface ServerProcessOptions {
   /** Data directory of the embedded store (durable, file-backed); omit for `--in-memory` unless `db` is set. */
@@ -105,7 +100,7 @@ export async function startServerProcess(opts: ServerProcessOptions = {}): Promi
   const started = performance.now();
   const child = spawn(process.execPath, nodeArgs, {
     cwd: ROOT,
-    env: { ...process.env, ...AUTH_ENV, ...opts.env },
+    env: { ...process.env, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -5,15 +5,8 @@
 // properties are kept as sent. The shape follows Partner Center's customer creation, which these mirror.
 // Permissions: Graph documents none; we use the Lighthouse (partner / customer-tenant management) ones,
 // as for the partner Customers.
-import type { PermissionRule, Permissions, SchemaDecl } from '../edm.js';
-
-const read: PermissionRule = {
-  delegated: ['ManagedTenants.Read.All', 'ManagedTenants.ReadWrite.All'],
-  application: null,
-  personal: null,
-};
-const write: PermissionRule = { delegated: ['ManagedTenants.ReadWrite.All'], application: null, personal: null };
-const permissions: Permissions = { list: read, get: read, create: write, update: write, delete: write };
+import type { SchemaDecl } from '../edm.js';
+import { managedTenantsPermissions as permissions } from './permissions.js';
 
 export const customerCreationSchema: SchemaDecl = {
   namespace: 'microsoft.graph',

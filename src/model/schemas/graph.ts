@@ -1,27 +1,6 @@
 // microsoft.graph: the Bookings types (beta), as Graph's public metadata declares them.
-import type { PermissionRule, Permissions, SchemaDecl } from '../edm.js';
-
-// Permissions, least privileged first. Customers: seed 002 (the latest page) for writes; Graph's list/get
-// pages add Bookings.Read.All as least privileged for reads. Personal Microsoft accounts: never.
-const all = (...scopes: string[]): PermissionRule => ({ delegated: scopes, application: scopes, personal: null });
-const customerWrite = all('BookingsAppointment.ReadWrite.All', 'Bookings.ReadWrite.All', 'Bookings.Manage.All');
-const customerRead = all('Bookings.Read.All', 'BookingsAppointment.ReadWrite.All', 'Bookings.ReadWrite.All', 'Bookings.Manage.All');
-const customerPermissions: Permissions = {
-  list: customerRead,
-  get: customerRead,
-  create: customerWrite,
-  update: customerWrite,
-  delete: customerWrite,
-};
-// Businesses: Graph's pages. Creating or deleting one is delegated Bookings.Manage.All only
-// (Bookings.ReadWrite.All "does not allow create, delete, or publish of Bookings businesses").
-const businessPermissions: Permissions = {
-  list: customerRead,
-  get: customerRead,
-  create: { delegated: ['Bookings.Manage.All'], application: null, personal: null },
-  update: all('Bookings.ReadWrite.All', 'Bookings.Manage.All'),
-  delete: { delegated: ['Bookings.Manage.All'], application: null, personal: null },
-};
+import type { SchemaDecl } from '../edm.js';
+import { bookingBusinessPermissions as businessPermissions, bookingCustomerPermissions as customerPermissions } from './permissions.js';
 
 export const graphSchema: SchemaDecl = {
   namespace: 'microsoft.graph',

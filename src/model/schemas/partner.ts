@@ -3,14 +3,8 @@
 // privileges, "DAP"), so its permissions follow Graph's documented Lighthouse ones (ManagedTenants.*).
 // The seed's "required" table lists every property, the server-generated id included, so it cannot be
 // literal: the identifying strings are required, the rest are nullable.
-import type { PermissionRule, SchemaDecl } from '../edm.js';
-
-const read: PermissionRule = {
-  delegated: ['ManagedTenants.Read.All', 'ManagedTenants.ReadWrite.All'],
-  application: null,
-  personal: null,
-};
-const write: PermissionRule = { delegated: ['ManagedTenants.ReadWrite.All'], application: null, personal: null };
+import type { SchemaDecl } from '../edm.js';
+import { managedTenantsPermissions } from './permissions.js';
 
 export const partnerSchema: SchemaDecl = {
   namespace: 'microsoft.management.services.api',
@@ -46,7 +40,7 @@ export const partnerSchema: SchemaDecl = {
     {
       name: 'Customers',
       type: 'microsoft.management.services.api.Customer',
-      permissions: { list: read, get: read, create: write, update: write, delete: write },
+      permissions: managedTenantsPermissions,
     },
   ],
 };

@@ -1,0 +1,136 @@
+// Bearer token validation with jose: the issuer picks the keys, then signature, audience, issuer and
+// lifetime are checked, and every refusal becomes Graph's 401 with the reason in its message.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createLocalJWKSet, createRemoteJWKSet, decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JSONWebKeySet, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { invalidToken, TokenMessages } from './errors.js';
+import { principalFromClaims, type Principal } from './principal.js';
+
+/** Graph's audiences: its resource URI (v1 tokens) and its application id (v2 tokens). */
+export const GRAPH_AUDIENCES = ['https://graph.microsoft.com', 'https://graph.microsoft.com/', '00000003-0000-0000-c000-000000000000'];
+/** Entra ID's issuers, v1 and v2 tokens; `{tenantid}` is the token's own `tid`. */
+export const ENTRA_ISSUERS = ['https://sts.windows.net/{tenantid}/', 'https://login.microsoftonline.com/{tenantid}/v2.0'];
+/** Asymmetric algorithms only: `none` and HMAC (the HS/RS confusion) can never verify. */
+export const ASYMMETRIC_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'];
+
+export interface TrustedIssuer {
+  /** Accepted `iss` values; `{tenantid}` stands for the token's `tid`. */
+  issuers: string[];
+  keys: JWTVerifyGetKey;
+  algorithms: string[];
+}
+
+export interface TokenValidatorOptions {
+  trusted: TrustedIssuer[];
+  audiences: string[];
+  /** Tolerance for exp and nbf. */
+  clockSkewSeconds: number;
+  /** Told when an issuer's keys cannot be loaded (a server-side problem the 401 alone would hide). */
+  onKeyError?: (err: unknown) => void;
+}
+
+/** Keys from a JWKS URL (cached, refetched when an unknown `kid` arrives) or a local JWKS file. */
+export function jwksFromUrl(url: string): JWTVerifyGetKey {
+  return createRemoteJWKSet(new URL(url), { timeoutDuration: 5000, cooldownDuration: 30_000, cacheMaxAge: 3_600_000 });
+}
+export function jwksFromFile(file: string): JWTVerifyGetKey {
+  let jwks: JSONWebKeySet;
+  try {
+    jwks = JSON.parse(readFileSync(file, 'utf8')) as JSONWebKeySet;
+  } catch (err) {
+    throw new Error(`cannot read the JWKS file '${file}': ${(err as Error).message}`);
+  }
+  if (!Array.isArray(jwks?.keys)) throw new Error(`the JWKS file '${file}' has no "keys" array`);
+  return createLocalJWKSet(jwks);
+}
+
+/**
+ * Entra signs Graph's access tokens over a header whose `nonce` is base64url(SHA-256(nonce)) but sends the
+ * plain nonce, so that only Graph can check them as sent. The signature still has to verify over the
+ * rewritten header, so accepting it this way trusts nothing the issuer did not sign.
+ */
+function withHashedNonce(token: string): string | undefined {
+  const [head, body, sig] = token.split('.');
+  let header: Record<string, unknown>;
+  try {
+    header = JSON.parse(Buffer.from(head!, 'base64url').toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  if (typeof header.nonce !== 'string') return undefined;
+  header.nonce = createHash('sha256').update(header.nonce, 'utf8').digest('base64url');
+  return `${Buffer.from(JSON.stringify(header), 'utf8').toString('base64url')}.${body}.${sig}`;
+}
+
+const tenantIn = (template: string, tid: string) => template.replace(/\{tenantid\}/gi, tid);
+
+export class TokenValidator {
+  constructor(private readonly opts: TokenValidatorOptions) {}
+
+  /** The bearer token of an Authorization header value, or undefined when there is none. */
+  static bearer(header: string | string[] | undefined): string | undefined {
+    const value = Array.isArray(header) ? header[0] : header;
+    const m = /^\s*Bearer\s+(\S+)\s*$/i.exec(value ?? '');
+    return m ? m[1] : undefined;
+  }
+
+  async validate(token: string | undefined): Promise<Principal> {
+    if (!token) throw invalidToken(TokenMessages.empty, false);
+    const fail = (message: string) => invalidToken(message, true);
+
+    let alg: unknown;
+    let payload: JWTPayload;
+    try {
+      if (token.split('.').length !== 3) throw new Error('not a JWS');
+      alg = decodeProtectedHeader(token).alg;
+      payload = decodeJwt(token);
+    } catch {
+      throw fail(TokenMessages.malformed);
+    }
+    const tid = payload.tid;
+    if (typeof tid !== 'string' || tid === '') throw fail(TokenMessages.noTenant);
+    const trusted = this.opts.trusted.find((t) => t.issuers.some((i) => tenantIn(i, tid) === payload.iss));
+    if (!trusted) throw fail(TokenMessages.issuer);
+    if (typeof alg !== 'string' || !trusted.algorithms.includes(alg)) throw fail(TokenMessages.algorithm);
+
+    const verify = (jwt: string) =>
+      jwtVerify(jwt, trusted.keys, {
+        algorithms: trusted.algorithms,
+        audience: this.opts.audiences,
+        issuer: payload.iss,
+        clockTolerance: this.opts.clockSkewSeconds,
+        requiredClaims: ['exp'],
+      });
+    let verified: JWTPayload;
+    try {
+      ({ payload: verified } = await verify(token));
+    } catch (err) {
+      const hashed = err instanceof errors.JWSSignatureVerificationFailed ? withHashedNonce(token) : undefined;
+      if (!hashed) throw fail(this.reason(err));
+      try {
+        ({ payload: verified } = await verify(hashed));
+      } catch (again) {
+        throw fail(this.reason(again));
+      }
+    }
+    return principalFromClaims({ ...verified, tid });
+  }
+
+  private reason(err: unknown): string {
+    if (err instanceof errors.JWTExpired) return TokenMessages.expired;
+    if (err instanceof errors.JWTClaimValidationFailed) {
+      if (err.claim === 'aud') return TokenMessages.audience;
+      if (err.claim === 'iss') return TokenMessages.issuer;
+      if (err.claim === 'nbf') return TokenMessages.notYetValid;
+      return TokenMessages.invalid;
+    }
+    if (err instanceof errors.JOSEAlgNotAllowed) return TokenMessages.algorithm;
+    if (err instanceof errors.JWSSignatureVerificationFailed || err instanceof errors.JWKSNoMatchingKey || err instanceof errors.JWKSMultipleMatchingKeys) {
+      return TokenMessages.signature;
+    }
+    if (err instanceof errors.JWSInvalid || err instanceof errors.JWTInvalid) return TokenMessages.malformed;
+    // Anything else is the keys failing to load (JWKS URL unreachable, invalid JWKS): not the caller's fault.
+    this.opts.onKeyError?.(err);
+    return TokenMessages.keysUnavailable;
+  }
+}

@@ -1,0 +1,59 @@
+// What a bearer token needs, per operation, for each API the model declares.
+// Sources: the seed pages (test/fixtures/seeds) and Graph's published permission tables for the same
+// operations (api-reference/{beta,v1.0}/includes/permissions/bookingcustomer-*, bookingbusiness-*).
+// Where Graph's tables disagree with each other, or say nothing, the choice is written down here.
+import type { PermissionRule, Permissions } from '../edm.js';
+
+/** The same scopes for delegated (work or school) and application callers; personal accounts never. */
+export const anyCaller = (...scopes: string[]): PermissionRule => ({ delegated: scopes, application: scopes, personal: null });
+/** Delegated (work or school) callers only: Graph documents no application permission. */
+const delegatedOnly = (...scopes: string[]): PermissionRule => ({ delegated: scopes, application: null, personal: null });
+
+const READ = 'Bookings.Read.All';
+const APPOINTMENT = 'BookingsAppointment.ReadWrite.All';
+const READ_WRITE = 'Bookings.ReadWrite.All';
+const MANAGE = 'Bookings.Manage.All';
+
+// bookingCustomer. Seed 002 (the current create page): delegated and application accept
+// BookingsAppointment.ReadWrite.All (least), Bookings.ReadWrite.All and Bookings.Manage.All; Graph's update
+// and delete tables say the same. Reads (list, get) add Bookings.Read.All as least privileged (Graph's
+// list-customers and get-customer tables). Graph's v1.0 delete table also lists the application role
+// Bookings.Read.All as "higher privileged"; a read role that deletes is a documentation slip, so we refuse it.
+// Personal Microsoft accounts: "Not supported." everywhere in Bookings.
+const customerWrite = anyCaller(APPOINTMENT, READ_WRITE, MANAGE);
+const customerRead = anyCaller(READ, APPOINTMENT, READ_WRITE, MANAGE);
+export const bookingCustomerPermissions: Permissions = {
+  list: customerRead,
+  get: customerRead,
+  create: customerWrite,
+  update: customerWrite,
+  delete: customerWrite,
+};
+
+// bookingBusiness. Reads: Bookings.Read.All (least) and every write scope; BookingsAppointment.ReadWrite.All
+// "additionally allows reading businesses". Update: Bookings.ReadWrite.All or Bookings.Manage.All (Graph's
+// current update page, delegated and application). Create and delete: delegated Bookings.Manage.All only
+// (Bookings.ReadWrite.All "does not allow create, delete and publish of booking businesses"; Graph documents
+// no application permission for them).
+export const bookingBusinessPermissions: Permissions = {
+  list: customerRead,
+  get: customerRead,
+  create: delegatedOnly(MANAGE),
+  update: anyCaller(READ_WRITE, MANAGE),
+  delete: delegatedOnly(MANAGE),
+};
+
+/**
+ * Partner / customer-tenant management. Graph documents no permissions for these APIs (the seed pages say
+ * TODO); the nearest documented family is Microsoft 365 Lighthouse's, whose namespace the partner Customer
+ * belongs to: read with ManagedTenants.Read.All, write with ManagedTenants.ReadWrite.All, delegated only.
+ */
+const managedTenantsRead = delegatedOnly('ManagedTenants.Read.All', 'ManagedTenants.ReadWrite.All');
+const managedTenantsWrite = delegatedOnly('ManagedTenants.ReadWrite.All');
+export const managedTenantsPermissions: Permissions = {
+  list: managedTenantsRead,
+  get: managedTenantsRead,
+  create: managedTenantsWrite,
+  update: managedTenantsWrite,
+  delete: managedTenantsWrite,
+};
