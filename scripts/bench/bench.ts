@@ -309,6 +309,7 @@ try {
     result.cpuRatio = round(result.bare.cpuUsPerRequest / Math.max(1, result.clientele.cpuUsPerRequest));
     const bad = result.clientele.non2xx + result.clientele.errors;
     if (bad) result.error = `${result.clientele.non2xx} non-2xx answers and ${result.clientele.errors} connection errors under load`;
+    if (result.clientele.requests === 0) result.error = `no answer within the ${DURATION} s measurement`;
     log(`${c.name}: ${result.clientele.reqPerSec} req/s (bare ${result.bare.reqPerSec}), p50 ${result.clientele.p50Ms} ms, p99 ${result.clientele.p99Ms} ms`);
   }
   report.rss.afterLoadMb = mb(clientele.rss());
@@ -347,16 +348,18 @@ function targets(all: CaseResult[]) {
     measured: create?.ratio !== undefined ? `${Math.round(create.ratio * 100)}% (by CPU per request: ${Math.round(create.cpuRatio! * 100)}%)` : 'n/a',
     met: create?.ratio !== undefined ? create.ratio >= 0.5 : null,
   });
+  const measured = (c: CaseResult | undefined) => (c?.clientele && c.clientele.requests > 0 ? c.clientele : undefined);
   for (const c of all) {
+    const m = measured(c);
     out.push({
       target: `${c.name}: p99 < 10 ms at ${CONNECTIONS} connections`,
-      measured: c.clientele ? `${c.clientele.p99Ms} ms` : 'n/a',
-      met: c.clientele ? c.clientele.p99Ms < 10 : null,
+      measured: m ? `${m.p99Ms} ms` : 'n/a',
+      met: m ? m.p99Ms < 10 : null,
     });
   }
-  const p1 = byName.get('list-page-1')?.clientele;
-  const p1000 = byName.get('list-page-1000')?.clientele;
-  const factor = p1 && p1000 ? p1000.latencyMeanMs / p1.latencyMeanMs : undefined;
+  const p1 = measured(byName.get('list-page-1'));
+  const p1000 = measured(byName.get('list-page-1000'));
+  const factor = p1 && p1000 && p1.latencyMeanMs > 0 ? p1000.latencyMeanMs / p1.latencyMeanMs : undefined;
   out.push({
     target: `page ${PAGE} within 1.5x of page 1 (mean latency)`,
     measured: factor !== undefined ? `${round(factor)}x` : 'n/a',
