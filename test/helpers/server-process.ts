@@ -58,6 +58,15 @@ export interface ServerProcess {
   stop(graceMs?: number): Promise<void>;
 }
 
+/**
+ * These tests start their own server on the embedded store. A test run that repeats every file per engine
+ * (CLIENTELE_TEST_DB set for a PostgreSQL pass) runs them in the SQLite pass only: a second pass would repeat
+ * exactly the same work.
+ */
+export function onceOnly(): string | false {
+  return process.env.CLIENTELE_TEST_DB ? 'starts its own SQLite server: runs in the SQLite pass' : false;
+}
+
 /** A port nobody listens on right now (the kernel picks it; we close and hand it to the server). */
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
