@@ -3,22 +3,27 @@ import type { FastifyInstance } from 'fastify';
 import { createAuth, type AuthConfig } from './auth/index.js';
 import { devIssuerDiscovery } from './auth/discovery.js';
 import type { DevIssuer } from './auth/dev-issuer.js';
+import { DEFAULT_CHANGE_RETENTION_MS } from './handlers/entities.js';
+import { EntityHookRegistry } from './handlers/hooks.js';
 import { loadModel } from './model/index.js';
 import type { Model } from './model/model.js';
+import { SUBSCRIPTION_TYPE } from './model/schemas/subscriptions.js';
+import { NotificationDispatcher, type DispatcherOptions } from './notifications/dispatcher.js';
+import { subscriptionHooks } from './notifications/subscription-hooks.js';
 import { QueryEngine } from './odata/query.js';
 import { createFilterCompiler, createSearchCompiler } from './odata/filter/index.js';
 import { buildServer, type ServerDeps } from './http/server.js';
 import type { TlsMaterial } from './http/tls.js';
+import { Metrics } from './ops/metrics.js';
 import { StorageSchema } from './store/schema.js';
-import { openSqliteStore } from './store/sqlite.js';
+import { openStore, type StoreConfig } from './store/open.js';
 import type { Store } from './store/store.js';
+
+export type { StoreConfig };
 import { FaultInjector, type FaultOptions } from './http/faults.js';
 import { Throttle, type ThrottleOptions } from './http/throttle.js';
 
-export interface ClienteleConfig {
-  /** Data directory of the embedded store (and of the dev issuer's signing key). */
-  location?: string;
-  inMemory?: boolean;
+export interface ClienteleConfig extends StoreConfig {
   maxPageSize?: number;
   defaultPageSize?: number;
   bodyLimit?: number;
@@ -31,6 +36,29 @@ export interface ClienteleConfig {
   tls?: TlsMaterial;
   throttle?: ThrottleOptions;
   faults?: FaultOptions;
+  /** Prometheus metrics at /metrics (default on). */
+  metrics?: boolean;
+  /**
+   * How long the change log keeps changes (default 7 days, Graph's delta token lifetime for directory
+   * objects): a delta token older than this answers 410 Gone (syncStateNotFound).
+   */
+  changeRetentionMs?: number;
+  notifications?: NotificationsConfig;
+}
+
+/** Change notifications (subscriptions): the delivery schedule and what a subscription may ask for. */
+export interface NotificationsConfig extends Partial<Omit<DispatcherOptions, 'changeRetentionMs'>> {
+  /**
+   * Run the dispatcher in this process (default true). Subscriptions are accepted either way; the dispatcher also
+   * removes expired subscriptions and prunes the change log, so at least one process sharing a database runs it.
+   */
+  deliver?: boolean;
+  /** Longest subscription lifetime, in minutes from now (default 4230, Graph's for most resources). */
+  maxExpirationMinutes?: number;
+  /** How long a notification URL has to answer the validation request (default 10 000 ms, as Graph). */
+  validationTimeoutMs?: number;
+  /** Accept http:// notification URLs on any host (loopback hosts are always accepted). */
+  allowHttp?: boolean;
 }
 
 export interface Clientele {
@@ -41,6 +69,8 @@ export interface Clientele {
   query: QueryEngine;
   /** The built-in dev issuer when the server trusts it: `await clientele.devIssuer.mint({...})`. */
   devIssuer?: DevIssuer;
+  /** Delivers change notifications; undefined when `notifications.deliver` is false. */
+  dispatcher?: NotificationDispatcher;
   close(): Promise<void>;
 }
 
@@ -52,18 +82,31 @@ export async function createClientele(config: ClienteleConfig = {}): Promise<Cli
   const auth = await createAuth(config.auth ?? {}, config.inMemory ? undefined : (config.location ?? './.clientele'), (err) =>
     app?.log.error({ err }, 'the signing keys of a token issuer could not be loaded'),
   );
-  const store = openSqliteStore(model, { location: config.location, inMemory: config.inMemory });
-  await store.init();
+  const metrics = config.metrics === false ? undefined : new Metrics();
+  const rawStore = await openStore(model, config);
+  const store = metrics ? metrics.instrumentStore(rawStore) : rawStore;
   const query = new QueryEngine(
     { defaultPageSize: config.defaultPageSize ?? 100, maxPageSize: config.maxPageSize ?? 999 },
     createFilterCompiler(store),
     createSearchCompiler(store),
+  );
+  const changeRetentionMs = config.changeRetentionMs ?? DEFAULT_CHANGE_RETENTION_MS;
+  const n = config.notifications ?? {};
+  const hooks = new EntityHookRegistry().register(
+    SUBSCRIPTION_TYPE,
+    subscriptionHooks(store, {
+      maxExpirationMinutes: n.maxExpirationMinutes ?? 4230,
+      validationTimeoutMs: n.validationTimeoutMs ?? 10_000,
+      allowHttp: n.allowHttp ?? false,
+    }),
   );
   app = await buildServer({
     model,
     schema,
     store,
     query,
+    hooks,
+    changeRetentionMs,
     authenticate: auth.authenticate,
     authorize: auth.authorize,
     discovery: auth.devIssuer ? devIssuerDiscovery(auth.devIssuer) : undefined,
@@ -75,7 +118,13 @@ export async function createClientele(config: ClienteleConfig = {}): Promise<Cli
     logger: config.logger,
     throttle: config.throttle ? new Throttle(config.throttle) : undefined,
     faults: config.faults ? new FaultInjector(config.faults) : undefined,
+    metrics,
   });
+  let dispatcher: NotificationDispatcher | undefined;
+  if (n.deliver !== false) {
+    dispatcher = new NotificationDispatcher(store, model, schema, { ...n, changeRetentionMs }, app.log);
+    dispatcher.start();
+  }
   return {
     app,
     model,
@@ -83,7 +132,10 @@ export async function createClientele(config: ClienteleConfig = {}): Promise<Cli
     store,
     query,
     devIssuer: auth.devIssuer,
+    dispatcher,
     async close() {
+      // Deliveries stop; Fastify stops accepting connections and waits for in-flight requests; the store closes.
+      await dispatcher?.stop();
       await app.close();
       await store.close();
     },

@@ -1,4 +1,5 @@
-// Shared by the commands: usage errors (exit 2) and environment lookups.
+// Shared by the commands: usage errors (exit 2), argument parsing, environment lookups.
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 /** A mistake in the command line: printed with a pointer to --help, exit code 2. */
 export class UsageError extends Error {}
@@ -12,7 +13,32 @@ export function env(name: string): string | undefined {
 export interface Command {
   name: string;
   summary: string;
+  /** The text `clientele <name> --help` prints. */
+  help?: string;
   run(argv: string[]): Promise<void>;
+}
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/** node:util parseArgs with strict checking; its complaints become usage errors. */
+export function parseCommandLine<O extends Options>(argv: string[], options: O, allowPositionals = false) {
+  try {
+    return parseArgs({ args: argv, options, strict: true, allowPositionals });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
+
+/** A positive integer option value, or a usage error naming the option. */
+export function positiveInt(name: string, text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name}: '${text}' is not a positive whole number`);
+  return n;
+}
+
+/** `1 row`, `2 rows`, `3 entities`. */
+export function count(n: number, noun: string, plural = `${noun}s`): string {
+  return `${n.toLocaleString('en-US')} ${n === 1 ? noun : plural}`;
 }
 
 /** Where commands print; tests swap these to capture a command's output without touching process.stdout. */

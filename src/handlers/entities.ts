@@ -7,12 +7,14 @@ import type { Operation, PermissionRule } from '../model/edm.js';
 import type { Model, StructuredType } from '../model/model.js';
 import { BodyValidator } from '../model/validate.js';
 import { nowDateTimeOffset } from '../model/values.js';
-import type { PathStep, ResolvedPath } from '../odata/path.js';
+import { resolvePath, type PathStep, type ResolvedPath } from '../odata/path.js';
 import { contextUrl, entityUrl, serializeEntity } from '../odata/serialize.js';
 import type { StorageSchema, TableDef } from '../store/schema.js';
 import { DuplicateKeyError, type Scope, type Store, type StoredEntity } from '../store/store.js';
 import type { ListOptions, QueryEngine } from '../odata/query.js';
 import { checkIfMatch, etagOf, notModified, preconditionFailed } from '../odata/etag.js';
+import { DeltaService } from './delta.js';
+import { EntityHookRegistry, type HookContext } from './hooks.js';
 
 export interface RequestContext {
   principal: Principal;
@@ -54,7 +56,33 @@ export type Authorizer = (principal: Principal, op: Operation, rule: PermissionR
 export interface EntityServiceOptions {
   /** Domain for generated mailbox keys (bookingBusiness ids). */
   mailboxDomain: string;
+  /** Per-type behaviour beyond CRUD (subscriptions). */
+  hooks?: EntityHookRegistry;
+  /** How long the change log keeps changes; older delta tokens answer 410. */
+  changeRetentionMs?: number;
 }
+
+/**
+ * The stored values of a new entity from its validated body: every declared property present, stamps set,
+ * defaults filled in. `id` is left as given (possibly absent): the caller picks the key.
+ */
+export function initialValues(type: StructuredType, given: Record<string, unknown>, now: string): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  for (const p of type.properties) {
+    if (p.stamp) values[p.name] = now;
+    else if (p.name in given) values[p.name] = given[p.name];
+    else values[p.name] = p.defaultValue !== undefined ? p.defaultValue : p.collection ? [] : null;
+  }
+  return values;
+}
+
+/** The normalised key rows are stored and looked up under. */
+export function normalisedKey(type: StructuredType, key: string): string {
+  return type.caseInsensitiveKey ? key.toLowerCase() : key;
+}
+
+/** Default change-log retention: seven days, Graph's delta token lifetime for directory objects. */
+export const DEFAULT_CHANGE_RETENTION_MS = 7 * 24 * 3600 * 1000;
 
 function header(ctx: RequestContext, name: string): string | undefined {
   const v = ctx.headers[name];
@@ -63,6 +91,8 @@ function header(ctx: RequestContext, name: string): string | undefined {
 
 export class EntityService {
   private validator: BodyValidator;
+  private delta: DeltaService;
+  private hooks: EntityHookRegistry;
 
   constructor(
     private readonly model: Model,
@@ -73,10 +103,24 @@ export class EntityService {
     private readonly opts: EntityServiceOptions,
   ) {
     this.validator = new BodyValidator(model);
+    this.delta = new DeltaService(store, query, { changeRetentionMs: opts.changeRetentionMs ?? DEFAULT_CHANGE_RETENTION_MS });
+    this.hooks = opts.hooks ?? new EntityHookRegistry();
+  }
+
+  private hookContext(ctx: RequestContext): HookContext {
+    return {
+      request: ctx,
+      resolve: async (rawPath) => {
+        const path = resolvePath(this.model, rawPath);
+        return { target: await this.resolve(path, ctx), suffix: path.suffix };
+      },
+      authorize: (op, target) => this.authorize(ctx.principal, op, target.permissions?.[op], target.step),
+      state: new Map(),
+    };
   }
 
   private normKey(type: StructuredType, key: string): string {
-    return type.caseInsensitiveKey ? key.toLowerCase() : key;
+    return normalisedKey(type, key);
   }
 
   /** Walks the path: every ancestor must exist in the caller's tenant (else 404), and its stored key is canonical. */
@@ -164,6 +208,10 @@ export class EntityService {
       return this.count(target, ctx);
     }
     if (suffix === '$value') throw badRequest(`The entity type '${step.type.qualifiedName}' has no media stream.`);
+    if (suffix === 'delta') {
+      if (method !== 'GET') throw methodNotAllowed(method, ['GET']);
+      return this.delta.handle(target, ctx);
+    }
 
     if (!target.table) {
       // A container without storage of its own (the `solutions` singleton).
@@ -205,12 +253,14 @@ export class EntityService {
         if (suffix === '$ref') throw methodNotAllowed(method, ['POST', 'DELETE']);
         return this.get(target, ctx);
       case 'PATCH':
-        return this.update(target, body, header(ctx, 'if-match'));
+        return this.update(target, ctx, body, header(ctx, 'if-match'));
       case 'DELETE': {
         const ifMatch = header(ctx, 'if-match');
         checkIfMatch(ifMatch, etagOf(target.entity.values));
         const deleted = await this.store.delete(target.table, target.scope, target.entity.idKey, ifMatch === undefined ? undefined : target.entity.version);
         if (!deleted) throw ifMatch === undefined ? this.entityNotFound(step.type, step.key ?? step.name) : preconditionFailed();
+        const hc = this.hookContext(ctx);
+        for (const h of this.hooks.for(step.type)) await h.afterDelete?.(target.entity, hc);
         return { status: 204 };
       }
       default:
@@ -234,19 +284,23 @@ export class EntityService {
     const table = target.table!;
     const type = target.step.type;
     const given = this.validator.entity(type, body, 'create');
-    const now = nowDateTimeOffset();
-    const values: Record<string, unknown> = {};
-    for (const p of type.properties) {
-      if (p.stamp) values[p.name] = now;
-      else if (p.name in given) values[p.name] = given[p.name];
-      else values[p.name] = p.defaultValue !== undefined ? p.defaultValue : p.collection ? [] : null;
-    }
+    const values = initialValues(type, given, nowDateTimeOffset());
+    const hooks = this.hooks.for(type);
+    const hc = this.hookContext(ctx);
+    for (const h of hooks) await h.beforeCreate?.(values, hc);
     if (typeof values.id !== 'string' || values.id === '') values.id = await this.newKey(type, table, target.scope, values);
     let stored: StoredEntity;
     try {
       stored = await this.store.insert(table, target.scope, this.normKey(type, values.id as string), values);
     } catch (err) {
       if (err instanceof DuplicateKeyError) throw conflict(`An entity of type '${type.qualifiedName}' with id '${values.id}' already exists.`);
+      throw err;
+    }
+    try {
+      for (const h of hooks) await h.afterCreate?.(stored, hc);
+    } catch (err) {
+      // The after-hooks complete the creation: without them the entity must not exist.
+      await this.store.delete(table, target.scope, stored.idKey);
       throw err;
     }
     const steps = target.step.collection
@@ -278,17 +332,28 @@ export class EntityService {
     };
   }
 
-  private async update(target: Target, body: unknown, ifMatch: string | undefined): Promise<HandlerResult> {
+  private async update(target: Target, ctx: RequestContext, body: unknown, ifMatch: string | undefined): Promise<HandlerResult> {
     const type = target.step.type;
     const changes = this.validator.entity(type, body, 'update');
     const current = target.entity!;
     checkIfMatch(ifMatch, etagOf(current.values));
     this.validator.update(type, changes, current.values);
     delete changes.id;
+    const hooks = this.hooks.for(type);
+    const hc = this.hookContext(ctx);
+    for (const h of hooks) await h.beforeUpdate?.(current, changes, hc);
     for (const p of type.properties) if (p.stamp === 'updated') changes[p.name] = nowDateTimeOffset();
     const updated = await this.store.update(target.table!, target.scope, current.idKey, changes, ifMatch === undefined ? undefined : current.version);
     if (!updated) throw ifMatch === undefined ? this.entityNotFound(type, String(current.values.id)) : preconditionFailed();
-    return { status: 204, headers: { etag: etagOf(updated.values) } };
+    for (const h of hooks) await h.afterUpdate?.(updated, hc);
+    const etag = etagOf(updated.values);
+    if (type.decl.updateResponse !== 'entity') return { status: 204, headers: { etag } };
+    const steps = target.step.collection ? target.steps.slice(0, -1).concat({ name: target.step.name }) : target.steps;
+    return {
+      status: 200,
+      headers: { etag },
+      body: serializeEntity(type, updated.values, { '@odata.context': contextUrl(ctx.serviceRoot, steps, 'entity'), '@odata.etag': etag }),
+    };
   }
 
   private async list(target: Target, ctx: RequestContext): Promise<HandlerResult> {

@@ -8,6 +8,7 @@ import type { Discovery } from '../auth/discovery.js';
 import { JWKS_PATH } from '../auth/discovery.js';
 import { anonymousPrincipal, type Principal } from '../auth/principal.js';
 import { EntityService, type Authorizer, type HandlerResult } from '../handlers/entities.js';
+import type { EntityHookRegistry } from '../handlers/hooks.js';
 import { buildCsdl } from '../model/csdl.js';
 import { buildOpenApi } from '../model/openapi.js';
 import type { Model } from '../model/model.js';
@@ -20,6 +21,10 @@ import { runBatch } from './batch.js';
 import { FAULT_HEADER, type FaultInjector } from './faults.js';
 import type { Throttle } from './throttle.js';
 import { badRequest, GraphError, internalError, methodNotAllowed, notFound, payloadTooLarge, renderError, unsupportedMediaType } from './errors.js';
+import { routeTemplate, type Metrics } from '../ops/metrics.js';
+import { registerOpsRoutes } from '../ops/routes.js';
+import { requestLogController } from '../ops/logging.js';
+import { closeConnectionsWhenDraining } from '../ops/shutdown.js';
 
 export const JSON_CONTENT_TYPE = 'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false';
 const VERSIONS = new Map([
@@ -42,6 +47,10 @@ export interface ServerDeps {
   /** Serve https with this certificate (PEM; `cert` may hold the chain). */
   tls?: { cert: string | Buffer; key: string | Buffer };
   mailboxDomain?: string;
+  /** Per-type behaviour beyond CRUD (subscriptions). */
+  hooks?: EntityHookRegistry;
+  /** How long the change log keeps changes (older delta tokens answer 410). */
+  changeRetentionMs?: number;
   bodyLimit?: number;
   /** Graph-like per-tenant/app rate limits (off when absent). */
   throttle?: Throttle;
@@ -50,6 +59,8 @@ export interface ServerDeps {
   /** Overrides the scheme://host the server reports in URLs (context URLs, next links, Location). */
   publicUrl?: string;
   logger?: boolean | object;
+  /** Prometheus metrics; /metrics is served when given. */
+  metrics?: Metrics;
   /** Folder of the prebuilt admin page served at /admin (default dist/admin); false serves none. */
   adminDir?: string | false;
 }
@@ -58,6 +69,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     graphRequestId: string;
     graphClientRequestId: string;
+    /** Route template for metrics (bounded: no keys), set once the Graph path is resolved. */
+    metricsRoute: string;
     /** Set by the auth hook on API requests, before the body is read. */
     principal: Principal | null;
   }
@@ -74,17 +87,22 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 2048 },
     genReqId: () => randomUUID(),
     clientErrorHandler: answerUnparsableRequest,
+    // req.id is the Graph request-id; logs call it by that name.
+    logController: requestLogController(),
   }) as unknown as FastifyInstance;
   const authorize: Authorizer = deps.authorize ?? (() => {});
   const authenticate = deps.authenticate ?? (() => anonymousPrincipal());
   const service = new EntityService(deps.model, deps.schema, deps.store, deps.query, authorize, {
     mailboxDomain: deps.mailboxDomain ?? 'contoso.onmicrosoft.com',
+    hooks: deps.hooks,
+    changeRetentionMs: deps.changeRetentionMs,
   });
   let csdl: string | undefined;
   let openApi: Record<string, unknown> | undefined;
 
   app.decorateRequest('graphRequestId', '');
   app.decorateRequest('graphClientRequestId', '');
+  app.decorateRequest('metricsRoute', '');
   app.decorateRequest('principal', null);
 
   app.addHook('onRequest', async (req, reply) => {
@@ -99,6 +117,16 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     const api = splitApiUrl(req.raw.url ?? '/');
     if (api && !isAnonymousResource(api.rest)) req.principal = await authenticate(req);
   });
+
+  const metrics = deps.metrics;
+  if (metrics) {
+    app.addHook('onResponse', async (req, reply) => {
+      const route = req.metricsRoute || req.routeOptions.url || 'unmatched';
+      metrics.observeRequest(req.method, route, reply.statusCode, reply.elapsedTime / 1000);
+    });
+  }
+  registerOpsRoutes(app, { store: deps.store, metrics });
+  closeConnectionsWhenDraining(app);
 
   // Bodies: JSON only, parsed here so that malformed input becomes a Graph error, not Fastify's.
   app.removeAllContentTypeParsers();
@@ -176,6 +204,9 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
         throw m ? badRequest(`Invalid version: ${decodeURIComponentSafe(m[1]!)}`) : notFound('No resource at the root; use /beta or /v1.0.', 'NotFound');
       }
       const { version, rest, rawQuery } = api;
+      // Metrics label until the path resolves: the version and, for the fixed documents, their name.
+      const fixed = rest.toLowerCase();
+      req.metricsRoute = ['$batch', '$metadata', 'openapi.json', ''].includes(fixed) ? `/${version}/${fixed}` : `/${version}/*`;
       const serviceRoot = `${origin(req)}/${version}`;
 
       // A batch is not throttled or failed as a whole: each of its requests is, on its own.
@@ -206,6 +237,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
 
       const principal = req.principal ?? (await authenticate(req));
       const path = resolvePath(deps.model, rest);
+      req.metricsRoute = routeTemplate(version, path);
       deps.throttle?.take(`${principal.tenantId}/${principal.appId ?? principal.objectId ?? 'anonymous'}`);
       const result = await service.handle(
         req.method,

@@ -21,6 +21,14 @@ function propertyXml(p: PropertyDecl): string {
   return `<Property ${attrs.join(' ')}>${annotations.join('')}</Property>`;
 }
 
+/** Entity types of `namespace` some change-tracked collection holds. */
+function deltaTypes(model: Model, namespace: string): string[] {
+  const types = new Set<string>();
+  for (const set of model.entitySets) if (set.changeTracking) types.add(set.type);
+  for (const t of model.structuredTypes()) for (const n of t.decl.navigation ?? []) if (n.changeTracking) types.add(n.type);
+  return [...types].filter((q) => model.entityType(q).namespace === namespace);
+}
+
 export function buildCsdl(model: Model): string {
   const out: string[] = [];
   out.push('<?xml version="1.0" encoding="utf-8"?>');
@@ -57,6 +65,13 @@ export function buildCsdl(model: Model): string {
         );
       }
       out.push(`</${tag}>`);
+    }
+    // Collections the model marks change-tracked get Graph's bound `delta` function.
+    for (const type of deltaTypes(model, namespace)) {
+      out.push('<Function Name="delta" IsBound="true">');
+      out.push(`<Parameter Name="bindingParameter" Type="Collection(${esc(type)})" />`);
+      out.push(`<ReturnType Type="Collection(${esc(type)})" />`);
+      out.push('</Function>');
     }
     if (namespace === containerNamespace) {
       out.push('<EntityContainer Name="GraphService">');

@@ -47,6 +47,8 @@ export interface NavigationDecl {
   collection: boolean;
   containsTarget: true;
   permissions?: Permissions;
+  /** The collection offers the `delta` function and change notifications (subscriptions) on its members. */
+  changeTracking?: boolean;
 }
 
 /** What a bearer token needs for one operation; `null` means the account type is not supported. */
@@ -79,6 +81,8 @@ export interface StructuredTypeDecl {
   notFound?: { code: string; message: string };
   /** Extra indexes (lists of property names) the common queries use. */
   indexes?: string[][];
+  /** What a successful PATCH answers: 204 (OData's default, most of Graph) or 200 with the updated entity. */
+  updateResponse?: 'noContent' | 'entity';
 }
 
 export interface EnumTypeDecl {
@@ -92,6 +96,8 @@ export interface EntitySetDecl {
   name: string;
   type: string;
   permissions?: Permissions;
+  /** As on NavigationDecl: `delta` and change notifications on the set's members. */
+  changeTracking?: boolean;
 }
 export interface SingletonDecl {
   name: string;

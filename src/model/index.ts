@@ -3,7 +3,8 @@ import { Model } from './model.js';
 import { customerCreationSchema } from './schemas/customer-creation.js';
 import { graphSchema } from './schemas/graph.js';
 import { partnerSchema } from './schemas/partner.js';
+import { subscriptionSchema } from './schemas/subscriptions.js';
 
 export function loadModel(): Model {
-  return new Model([graphSchema, customerCreationSchema, partnerSchema]);
+  return new Model([graphSchema, customerCreationSchema, partnerSchema, subscriptionSchema]);
 }

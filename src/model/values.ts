@@ -52,6 +52,11 @@ export function formatDateTimeOffset(stored: string): string {
   return stored.replace(/\.?0+Z$/, 'Z');
 }
 
+/** Canonical stored text -> epoch milliseconds. */
+export function dateTimeOffsetMs(canonical: string): number {
+  return Date.parse(`${canonical.slice(0, 23)}Z`);
+}
+
 export function nowDateTimeOffset(): string {
   const iso = new Date().toISOString(); // ms precision
   return `${iso.slice(0, 23)}0000Z`;

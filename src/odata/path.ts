@@ -1,6 +1,7 @@
 // Resolves an OData resource path against the model: entity sets, singletons, containment navigation,
-// keys as segments (`/x/{id}`) or in parentheses (`/x('id')`, `/x(id='id')`), and the `$ref`, `$count`,
-// `$value` suffixes. Segment names are matched case-insensitively, as Graph does.
+// keys as segments (`/x/{id}`) or in parentheses (`/x('id')`, `/x(id='id')`), the `$ref`, `$count`,
+// `$value` suffixes, and the bound `delta` function on change-tracked collections. Segment names are matched
+// case-insensitively, as Graph does.
 import type { NavigationDecl } from '../model/edm.js';
 import type { EntitySet, Model, Singleton, StructuredType } from '../model/model.js';
 import { badRequest } from '../http/errors.js';
@@ -21,7 +22,8 @@ export interface PathStep {
   collection: boolean;
 }
 
-export type PathSuffix = '$ref' | '$count' | '$value';
+/** What may follow the last resource segment: OData's `$ref`/`$count`/`$value`, or the bound `delta` function. */
+export type PathSuffix = '$ref' | '$count' | '$value' | 'delta';
 
 export interface ResolvedPath {
   steps: PathStep[];
@@ -60,6 +62,15 @@ function decodeSegment(raw: string): string {
 
 const unknownSegment = (segment: string) => badRequest(`Resource not found for the segment '${segment}'.`);
 
+/** `delta`, `delta()`, `microsoft.graph.delta` (what the SDKs send), in any case. */
+const DELTA_SEGMENT = /^(microsoft\.graph\.)?delta(\(\))?$/i;
+
+/** Does this collection offer `delta` (and change notifications)? The model says so on the set or navigation. */
+export function isChangeTracked(step: Pick<PathStep, 'source'>): boolean {
+  const s = step.source;
+  return s.kind === 'set' ? s.set.changeTracking === true : s.kind === 'nav' ? s.nav.changeTracking === true : false;
+}
+
 /**
  * @param rawPath the path after the version prefix, still percent-encoded, without the query string,
  *                e.g. `solutions/bookingbusinesses/a%40b.com/customers`.
@@ -81,6 +92,12 @@ export function resolvePath(model: Model, rawPath: string): ResolvedPath {
         throw badRequest("The '$count' segment is only valid after a collection.");
       }
       suffix = maybeSuffix;
+      continue;
+    }
+
+    // A change-tracked collection not yet keyed: `delta` is its function, as in Graph's `users/delta`.
+    if (last && last.collection && last.key === undefined && isChangeTracked(last) && DELTA_SEGMENT.test(decodeSegment(raw))) {
+      suffix = 'delta';
       continue;
     }
 

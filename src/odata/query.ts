@@ -104,6 +104,8 @@ function checkKnownOptions(q: Map<string, string>, known: ReadonlySet<string>): 
 
 const LIST_OPTIONS = new Set(['$select', '$filter', '$orderby', '$top', '$skip', '$count', '$search', '$skiptoken', '$format', '$expand']);
 const ENTITY_OPTIONS = new Set(['$select', '$format', '$expand']);
+/** The delta function: tokens carry the rest of the query, as in Graph. */
+const DELTA_OPTIONS = new Set(['$select', '$deltatoken', '$skiptoken', '$format', '$expand']);
 
 export type FilterCompiler = (type: StructuredType, table: TableDef, text: string) => WhereBuilder;
 export type SearchCompiler = (type: StructuredType, table: TableDef, text: string) => WhereBuilder;
@@ -139,6 +141,13 @@ export class QueryEngine {
     const q = parseQueryString(rawQuery);
     checkKnownOptions(q, ENTITY_OPTIONS);
     return { select: this.select(type, q.get('$select')) };
+  }
+
+  /** Options of a `delta` request; `$select` is checked against the type. */
+  deltaOptions(type: StructuredType, rawQuery: string): { select?: string[]; deltaToken?: string; skipToken?: string } {
+    const q = parseQueryString(rawQuery);
+    checkKnownOptions(q, DELTA_OPTIONS);
+    return { select: this.select(type, q.get('$select')), deltaToken: q.get('$deltatoken'), skipToken: q.get('$skiptoken') };
   }
 
   /**
@@ -189,14 +198,9 @@ export class QueryEngine {
     }
 
     // Prefer: odata.maxpagesize=N sets the page size; $top (Graph's page-size semantics) overrides it.
-    const prefer = headers['prefer'];
-    const preferText = Array.isArray(prefer) ? prefer.join(',') : prefer ?? '';
-    const maxPage = /odata\.maxpagesize\s*=\s*(\d+)/i.exec(preferText);
-    if (maxPage) {
-      const n = Math.min(Math.max(Number(maxPage[1]), 1), this.opts.maxPageSize);
-      opts.pageSize = n;
-      opts.preferenceApplied = `odata.maxpagesize=${n}`;
-    }
+    const preferred = this.preferredPageSize(headers);
+    opts.pageSize = preferred.pageSize;
+    opts.preferenceApplied = preferred.applied;
     const top = q.get('$top');
     if (top !== undefined) {
       const n = parseNonNegativeInt('$top', top);
@@ -216,6 +220,41 @@ export class QueryEngine {
       if (skip !== undefined) opts.skip = parseNonNegativeInt('$skip', skip);
     }
     return opts;
+  }
+
+  /** The page size a request asks for with `Prefer: odata.maxpagesize=N` (clamped), else the default. */
+  preferredPageSize(headers: Record<string, string | string[] | undefined>): { pageSize: number; applied?: string } {
+    const prefer = headers['prefer'];
+    const preferText = Array.isArray(prefer) ? prefer.join(',') : prefer ?? '';
+    const maxPage = /odata\.maxpagesize\s*=\s*(\d+)/i.exec(preferText);
+    if (!maxPage) return { pageSize: this.opts.defaultPageSize };
+    const n = Math.min(Math.max(Number(maxPage[1]), 1), this.opts.maxPageSize);
+    return { pageSize: n, applied: `odata.maxpagesize=${n}` };
+  }
+
+  /**
+   * A signed, opaque token carrying `data` for one purpose (delta's `$deltatoken` and `$skiptoken`): the client
+   * can neither alter it nor present it where another kind of token is expected.
+   */
+  seal(purpose: string, data: unknown): string {
+    const payload = Buffer.from(JSON.stringify({ p: purpose, d: data })).toString('base64url');
+    return `${payload}.${this.mac(payload)}`;
+  }
+
+  /** The data `seal` put in a token for `purpose`; undefined when the token was altered or made for another purpose. */
+  open(purpose: string, token: string): unknown {
+    const dot = token.lastIndexOf('.');
+    if (dot < 0) return undefined;
+    const payload = token.slice(0, dot);
+    const mac = Buffer.from(token.slice(dot + 1));
+    const expected = Buffer.from(this.mac(payload));
+    if (mac.length !== expected.length || !timingSafeEqual(mac, expected)) return undefined;
+    try {
+      const parsed = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { p?: unknown; d?: unknown };
+      return parsed.p === purpose ? parsed.d : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   async page(store: Store, table: TableDef, scope: Scope, opts: ListOptions): Promise<Page> {

@@ -1,7 +1,30 @@
 // The one query code behind every engine: Kysely builds parameterised SQL from the derived schema.
-import { CompiledQuery, sql, type CreateIndexBuilder, type Kysely, type ColumnDataType, type Expression, type SqlBool, type ExpressionBuilder } from 'kysely';
-import { DuplicateKeyError, listOrder, type ListQuery, type OrderTerm, type Scope, type Store, type StoredEntity, type WhereBuilder } from './store.js';
-import { StorageSchema, type ColumnDef, type ColumnKind, type TableDef } from './schema.js';
+import {
+  CompiledQuery,
+  sql,
+  type CreateIndexBuilder,
+  type CreateTableBuilder,
+  type Kysely,
+  type ColumnDataType,
+  type Expression,
+  type SqlBool,
+  type ExpressionBuilder,
+} from 'kysely';
+import { appendChanges, changeLogDdl, SqlChangeFeed, type ChangeRecord } from './change-log.js';
+import { CURSOR_TABLE, deliveryDdl, SqlDeliveryState } from './deliveries.js';
+import {
+  DuplicateKeyError,
+  listOrder,
+  type ListQuery,
+  type OrderTerm,
+  type ScanOptions,
+  type Scope,
+  type Store,
+  type StoredEntity,
+  type StoredRow,
+  type WhereBuilder,
+} from './store.js';
+import { StorageSchema, SYSTEM_COLUMNS, type ColumnDef, type ColumnKind, type TableDef } from './schema.js';
 
 /** What differs between SQL engines: column types, value encoding, and how a duplicate key is reported. */
 export interface Engine {
@@ -10,6 +33,22 @@ export interface Engine {
   encode(kind: ColumnKind, value: unknown): unknown;
   decode(kind: ColumnKind, raw: unknown): unknown;
   isDuplicateKey(err: unknown): boolean;
+  /**
+   * Adds the change log's sequence column (change-log.ts): a 64-bit integer primary key that the database
+   * assigns on insert, always increasing and never reused, also after the highest rows were pruned.
+   * SQLite: `integer primary key autoincrement` (a plain rowid may reuse a deleted maximum).
+   * PostgreSQL: `bigint generated always as identity primary key` (or `bigserial primary key`); its values
+   * arrive as strings from pg, which the change-log code converts with Number().
+   */
+  addSequenceColumn(table: CreateTableBuilder<any, any>, column: string): CreateTableBuilder<any, any>;
+  /**
+   * Called in every writing transaction just before it appends to the change log. Readers (delta, the
+   * notification dispatcher) remember the highest seq they have seen for a tenant, so for one tenant a higher
+   * seq must never commit before a lower one. SQLite has one writer at a time: nothing to do. PostgreSQL must
+   * serialise appends per tenant until commit, e.g.
+   * `select pg_advisory_xact_lock(hashtext('clientele:changes:' || $tenantId))`.
+   */
+  serializeChangeLog(trx: Kysely<any>, tenantId: string): Promise<void>;
   /** Engine-specific set-up before the schema (pragmas, extensions). */
   prepare?(db: Kysely<any>): Promise<void>;
   close?(): Promise<void>;
@@ -17,13 +56,47 @@ export interface Engine {
 
 type Row = Record<string, unknown>;
 
+/** Every table's primary key, in order: scans walk it. */
+const PRIMARY_KEY = ['tenant_id', 'parent_key', 'id_key'];
+
 export class SqlStore implements Store {
+  readonly changes: SqlChangeFeed;
+  readonly deliveries: SqlDeliveryState;
+  private listeners = new Set<(tenantId: string) => void>();
+
   constructor(
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     readonly db: Kysely<any>,
     private readonly eng: Engine,
     readonly schema: StorageSchema,
-  ) {}
+  ) {
+    this.changes = new SqlChangeFeed(db, CURSOR_TABLE);
+    this.deliveries = new SqlDeliveryState(db);
+  }
+
+  onChange(listener: (tenantId: string) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private changed(tenantId: string): void {
+    for (const l of this.listeners) l(tenantId);
+  }
+
+  /** Runs `write` and appends what it reports to the change log, in one transaction. */
+  private async logged<T>(write: (trx: Kysely<any>, log: ChangeRecord[]) => Promise<T>): Promise<T> {
+    const log: ChangeRecord[] = [];
+    const run = async (trx: Kysely<any>) => {
+      const r = await write(trx, log);
+      await appendChanges(trx, this.eng, log);
+      return r;
+    };
+    // A store bound to a transaction (transaction()) joins it; its outer owner commits.
+    if (this.db.isTransaction) return run(this.db);
+    const result = await this.db.transaction().execute(run);
+    for (const tenantId of new Set(log.map((c) => c.tenantId))) this.changed(tenantId);
+    return result;
+  }
 
   get engine() {
     return this.eng.name;
@@ -68,6 +141,7 @@ export class SqlStore implements Store {
         await create.column('id_key').execute();
       }
     }
+    for (const stmt of [...changeLogDdl(this.db, this.eng), ...deliveryDdl(this.db, this.eng)]) await this.db.executeQuery(stmt.compile());
   }
 
   private encodeValues(t: TableDef, values: Record<string, unknown>): Row {
@@ -100,12 +174,19 @@ export class SqlStore implements Store {
   async insert(t: TableDef, scope: Scope, idKey: string, values: Record<string, unknown>): Promise<StoredEntity> {
     const row = { tenant_id: scope.tenantId, parent_key: scope.parentKey, id_key: idKey, version: 1, ...this.encodeValues(t, values) };
     try {
-      await this.db.insertInto(t.name).values(row).execute();
+      await this.logged(async (trx, log) => {
+        await trx.insertInto(t.name).values(row).execute();
+        log.push(this.change(t, scope.tenantId, scope.parentKey, idKey, values.id, 'created'));
+      });
     } catch (err) {
       if (this.eng.isDuplicateKey(err)) throw new DuplicateKeyError(idKey);
       throw err;
     }
     return this.toEntity(t, row as Row & typeof row);
+  }
+
+  private change(t: TableDef, tenantId: string, parentKey: string, idKey: string, id: unknown, kind: ChangeRecord['kind']): ChangeRecord {
+    return { tenantId, tableName: t.name, parentKey, idKey, id: typeof id === 'string' && id !== '' ? id : idKey, kind };
   }
 
   async get(t: TableDef, scope: Scope, idKey: string): Promise<StoredEntity | undefined> {
@@ -177,44 +258,161 @@ export class SqlStore implements Store {
 
   async update(t: TableDef, scope: Scope, idKey: string, changes: Record<string, unknown>, ifVersion?: number): Promise<StoredEntity | undefined> {
     const set = this.encodeValues(t, changes);
-    const rows = await this.db
-      .updateTable(t.name)
-      .set({ ...set, version: sql`version + 1` })
-      .where((eb) => this.rowAt(eb, scope, idKey, ifVersion))
-      .returningAll()
-      .execute();
-    return rows[0] ? this.toEntity(t, rows[0]) : undefined;
+    return this.logged(async (trx, log) => {
+      const rows = await trx
+        .updateTable(t.name)
+        .set({ ...set, version: sql`version + 1` })
+        .where((eb) => this.rowAt(eb, scope, idKey, ifVersion))
+        .returningAll()
+        .execute();
+      if (!rows[0]) return undefined;
+      const updated = this.toEntity(t, rows[0]);
+      log.push(this.change(t, scope.tenantId, scope.parentKey, idKey, updated.values.id, 'updated'));
+      return updated;
+    });
   }
 
   async delete(t: TableDef, scope: Scope, idKey: string, ifVersion?: number): Promise<boolean> {
-    return this.db.transaction().execute(async (trx) => {
-      const res = await trx
+    return this.logged(async (trx, log) => {
+      const gone = await trx
         .deleteFrom(t.name)
         .where((eb) => this.rowAt(eb, scope, idKey, ifVersion))
-        .executeTakeFirst();
-      if (Number(res.numDeletedRows) === 0) return false;
-      await this.deleteContained(trx, t, scope.tenantId, [idKey]);
+        .returning(['id'])
+        .execute();
+      if (gone.length === 0) return false;
+      log.push(this.change(t, scope.tenantId, scope.parentKey, idKey, gone[0]!.id, 'deleted'));
+      await this.deleteContained(trx, t, scope.tenantId, [idKey], log);
       return true;
     });
   }
 
-  /** Contained rows go with their container, down every level. */
-  private async deleteContained(trx: Kysely<any>, t: TableDef, tenantId: string, parentKeys: string[]): Promise<void> {
+  /** Contained rows go with their container, down every level; each removal is logged. */
+  private async deleteContained(trx: Kysely<any>, t: TableDef, tenantId: string, parentKeys: string[], log: ChangeRecord[]): Promise<void> {
     for (const child of this.schema.children(t)) {
-      const grandchildren = this.schema.children(child).length > 0;
-      const keys = grandchildren
-        ? (
-            await trx
-              .selectFrom(child.name)
-              .select('id_key')
-              .where('tenant_id', '=', tenantId)
-              .where('parent_key', 'in', parentKeys)
-              .execute()
-          ).map((r) => r.id_key as string)
-        : [];
-      await trx.deleteFrom(child.name).where('tenant_id', '=', tenantId).where('parent_key', 'in', parentKeys).execute();
-      if (keys.length) await this.deleteContained(trx, child, tenantId, keys);
+      const gone = await trx
+        .deleteFrom(child.name)
+        .where('tenant_id', '=', tenantId)
+        .where('parent_key', 'in', parentKeys)
+        .returning(['parent_key', 'id_key', 'id'])
+        .execute();
+      for (const r of gone) log.push(this.change(child, tenantId, r.parent_key as string, r.id_key as string, r.id, 'deleted'));
+      if (gone.length && this.schema.children(child).length > 0) {
+        await this.deleteContained(trx, child, tenantId, gone.map((r) => r.id_key as string), log);
+      }
     }
+  }
+
+  /** Runs fn in a transaction, or in the current one when this store is already bound to one. */
+  private inTransaction<T>(fn: (trx: Kysely<any>) => Promise<T>): Promise<T> {
+    return this.db.isTransaction ? fn(this.db) : this.db.transaction().execute(fn);
+  }
+
+  async transaction<T>(fn: (store: Store) => Promise<T>): Promise<T> {
+    return this.inTransaction((trx) => fn(trx === this.db ? this : new SqlStore(trx, this.eng, this.schema)));
+  }
+
+  async *scan(t: TableDef, opts: ScanOptions = {}): AsyncIterable<StoredRow> {
+    const batchSize = opts.batchSize ?? 1000;
+    // Fixed columns are filtered by equality; the rest of the primary key is the keyset order.
+    const fixed: Array<[string, string]> = [];
+    if (opts.tenantId !== undefined) {
+      fixed.push(['tenant_id', opts.tenantId]);
+      if (opts.parentKey !== undefined) fixed.push(['parent_key', opts.parentKey]);
+    }
+    const order = PRIMARY_KEY.slice(fixed.length).map((column) => ({ column, desc: false }));
+    let after: unknown[] | undefined;
+    for (;;) {
+      let query = this.db
+        .selectFrom(t.name)
+        .selectAll()
+        .where((eb) => {
+          const conds: Expression<SqlBool>[] = fixed.map(([c, v]) => eb(c, '=', v));
+          if (after) conds.push(keysetAfter(eb, order, after));
+          return eb.and(conds);
+        });
+      for (const o of order) query = query.orderBy(o.column, 'asc');
+      const rows = await query.limit(batchSize).execute();
+      for (const row of rows) {
+        yield { ...this.toEntity(t, row), tenantId: row.tenant_id as string, parentKey: row.parent_key as string };
+      }
+      if (rows.length < batchSize) return;
+      const last = rows[rows.length - 1]!;
+      after = order.map((o) => last[o.column]);
+    }
+  }
+
+  async insertMany(t: TableDef, rows: StoredRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    // Multi-row INSERTs, kept under every engine's bound-parameter limit (SQLite 32766, PostgreSQL 65535).
+    const perRow = SYSTEM_COLUMNS.length + t.columns.length;
+    const chunk = Math.max(1, Math.min(500, Math.floor(30000 / perRow)));
+    // Logged as creations, like inserts one by one: delta queries and subscriptions see bulk loads too.
+    await this.logged(async (trx, log) => {
+      for (const r of rows) log.push(this.change(t, r.tenantId, r.parentKey, r.idKey, r.values.id, 'created'));
+      for (let i = 0; i < rows.length; i += chunk) {
+        const values = rows.slice(i, i + chunk).map((r) => {
+          const row: Row = { tenant_id: r.tenantId, parent_key: r.parentKey, id_key: r.idKey, version: r.version };
+          // Every column present in every row: a multi-row INSERT takes its column list from the first.
+          for (const col of t.columns) {
+            const v = r.values[col.name];
+            row[col.name] = v === null || v === undefined ? null : this.eng.encode(col.kind, v);
+          }
+          return row;
+        });
+        try {
+          await trx.insertInto(t.name).values(values).execute();
+        } catch (err) {
+          if (this.eng.isDuplicateKey(err)) throw new DuplicateKeyError('a key in the batch already exists');
+          throw err;
+        }
+      }
+    });
+  }
+
+  async existingKeys(t: TableDef, scope: Scope, idKeys: string[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    for (let i = 0; i < idKeys.length; i += 500) {
+      const rows = await this.db
+        .selectFrom(t.name)
+        .select('id_key')
+        .where((eb) => eb.and([this.scoped(eb, scope), eb('id_key', 'in', idKeys.slice(i, i + 500))]))
+        .execute();
+      for (const r of rows) found.add(r.id_key as string);
+    }
+    return found;
+  }
+
+  async wipe(tenantId?: string): Promise<number> {
+    // In batches, each removal logged as a deletion (as deletes one by one would be), in one transaction.
+    const tenants = new Set<string>();
+    const n = await this.inTransaction(async (trx) => {
+      let deleted = 0;
+      for (const t of this.schema.tables) {
+        for (;;) {
+          let keys = trx.selectFrom(t.name).select(['tenant_id', 'parent_key', 'id_key', 'id']).limit(500);
+          if (tenantId !== undefined) keys = keys.where('tenant_id', '=', tenantId);
+          const rows = await keys.execute();
+          if (rows.length === 0) break;
+          await trx
+            .deleteFrom(t.name)
+            .where((eb) =>
+              eb.or(rows.map((r) => eb.and([eb('tenant_id', '=', r.tenant_id), eb('parent_key', '=', r.parent_key), eb('id_key', '=', r.id_key)]))),
+            )
+            .execute();
+          const log = rows.map((r) => this.change(t, r.tenant_id as string, r.parent_key as string, r.id_key as string, r.id, 'deleted'));
+          await appendChanges(trx, this.eng, log);
+          for (const c of log) tenants.add(c.tenantId);
+          deleted += rows.length;
+        }
+      }
+      return deleted;
+    });
+    if (!this.db.isTransaction) for (const tenant of tenants) this.changed(tenant);
+    return n;
+  }
+
+  async ping(): Promise<void> {
+    await sql`select 1`.execute(this.db);
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,8 @@
 // The storage interface the handlers use. Engines (SQLite, PostgreSQL) differ only in their Engine adapter;
 // the query code (sql-store.ts) is shared.
 import type { Expression, ExpressionBuilder, SqlBool } from 'kysely';
+import type { ChangeFeed } from './change-log.js';
+import type { DeliveryState } from './deliveries.js';
 import type { TableDef } from './schema.js';
 
 /** Where rows live: the tenant, and the containing entity's normalised key ('' at the top level). */
@@ -55,6 +57,21 @@ export function listOrder(orderBy: OrderTerm[]): OrderTerm[] {
 
 export class DuplicateKeyError extends Error {}
 
+/** A row with where it lives: what bulk loads, exports and snapshots move. */
+export interface StoredRow extends StoredEntity {
+  tenantId: string;
+  parentKey: string;
+}
+
+/** Which rows a scan visits: all of them, one tenant's, or the children of one entity. */
+export interface ScanOptions {
+  tenantId?: string;
+  /** Only with tenantId. */
+  parentKey?: string;
+  /** Rows fetched per query (keyset batches, so memory stays bounded whatever the table size). */
+  batchSize?: number;
+}
+
 export interface Store {
   readonly engine: 'sqlite' | 'postgres';
   init(): Promise<void>;
@@ -73,5 +90,25 @@ export interface Store {
   explain(table: TableDef, scope: Scope, query: ListQuery): Promise<string[]>;
   /** A property value as the engine stores it (for keyset positions and filter parameters). */
   encodeColumn(table: TableDef, column: string, value: unknown): unknown;
+  /** Every insert, update and delete above is logged here, in the same transaction (delta, notifications). */
+  readonly changes: ChangeFeed;
+  /** Where change notifications stand: cursors into the change log, retries, leases, dropped batches. */
+  readonly deliveries: DeliveryState;
+  /** Called after a write that logged changes has committed (in this process), with its tenant. */
+  onChange(listener: (tenantId: string) => void): () => void;
+
+  // Bulk and operational access (import/export, snapshot, reset, readiness).
+  /** Every matching row in primary-key order, fetched in keyset batches. */
+  scan(table: TableDef, opts?: ScanOptions): AsyncIterable<StoredRow>;
+  /** Inserts rows as given (version included); DuplicateKeyError if any key exists. */
+  insertMany(table: TableDef, rows: StoredRow[]): Promise<void>;
+  /** Which of the given keys already exist in the scope. */
+  existingKeys(table: TableDef, scope: Scope, idKeys: string[]): Promise<Set<string>>;
+  /** Deletes every row of one tenant (or of all tenants) in every table; returns how many. */
+  wipe(tenantId?: string): Promise<number>;
+  /** Runs fn on a store bound to one transaction: committed when fn resolves, rolled back when it throws. */
+  transaction<T>(fn: (store: Store) => Promise<T>): Promise<T>;
+  /** Throws when the database cannot be reached (readiness). */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }

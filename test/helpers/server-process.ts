@@ -103,7 +103,7 @@ export async function startServerProcess(opts: ServerProcessOptions = {}): Promi
   const nodeArgs = [...(opts.nodeArgs ?? [])];
   nodeArgs.push(
     ...((opts.entry ?? 'src') === 'src'
-      ? ['--import', 'tsx', join(ROOT, 'test', 'helpers', 'cli-entry.ts'), ...serveArgs]
+      ? ['--import', 'tsx', join(ROOT, 'src', 'cli', 'entry.ts'), ...serveArgs]
       : [join(ROOT, 'bin', 'clientele.js'), ...serveArgs]),
   );
   const started = performance.now();

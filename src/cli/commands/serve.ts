@@ -1,26 +1,34 @@
 // `clientele serve`: start the Graph-compatible server.
+import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { createClientele } from '../../app.js';
 import type { AuthConfig } from '../../auth/index.js';
 import { DEFAULT_TENANT_ID } from '../../auth/principal.js';
 import { parseFaultSpec, type FaultOptions } from '../../http/faults.js';
 import type { ThrottleOptions } from '../../http/throttle.js';
 import { ensureDevCertificate, loadTls, type TlsMaterial } from '../../http/tls.js';
-import { env, io, UsageError, type Command } from '../util.js';
+import { isLogLevel, LOG_LEVELS } from '../../ops/log-levels.js';
+import { DEFAULT_LOCATION, ensureDataDir } from '../store-options.js';
+import { env, io, parseCommandLine, UsageError, type Command } from '../util.js';
 
 const HELP = `Usage: clientele serve [options]
 
-Starts the Graph-compatible server.
+Starts the Graph-compatible server. Logs are JSON lines on standard output. SIGTERM or SIGINT shut it
+down gracefully: in-flight requests finish, the store is closed, the exit status is 0.
+Operational endpoints (never behind auth): /healthz (alive), /readyz (the store answers), /metrics
+(Prometheus).
 
 Options (environment variable in brackets):
-  --host <addr>        address to listen on [CLIENTELE_HOST] (default 127.0.0.1)
+  --host <addr>        address to listen on [CLIENTELE_HOST] (default 127.0.0.1; 0.0.0.0 for all)
   --port <n>           port [CLIENTELE_PORT] (default 4000)
-  --location <dir>     data directory of the embedded store [CLIENTELE_LOCATION] (default ./.clientele)
+  --location <dir>     data directory of the embedded store [CLIENTELE_LOCATION] (default ${DEFAULT_LOCATION})
   --in-memory          keep the data in memory; nothing is written to disk but what --tls dev makes
                        [CLIENTELE_IN_MEMORY=1]
+  --seed               add the sample businesses and customers of 'clientele seed' at start, in the
+                       --tenant tenant [CLIENTELE_SEED=1]
   --public-url <url>   scheme://host[:port] to report in URLs, when behind a proxy [CLIENTELE_PUBLIC_URL]
-  --log-level <level>  fatal|error|warn|info|debug|trace|silent [CLIENTELE_LOG_LEVEL] (default info)
+  --log-level <level>  ${LOG_LEVELS.join('|')} [CLIENTELE_LOG_LEVEL] (default info)
+  --shutdown-timeout <s>
+                       seconds in-flight requests get on shutdown [CLIENTELE_SHUTDOWN_TIMEOUT] (default 10)
   --page-size <n>      page size of lists when the client asks for none [CLIENTELE_PAGE_SIZE] (default 100)
   --max-page-size <n>  largest page a client may ask for with $top or Prefer: odata.maxpagesize
                        [CLIENTELE_MAX_PAGE_SIZE] (default 999)
@@ -51,21 +59,30 @@ TLS (https):
   --tls dev            serve https with a development certificate for localhost, made under
                        <location>/tls (see 'clientele cert') [CLIENTELE_TLS=dev]
   -h, --help           this help
+
+Exit status: 0 after a graceful shutdown, 1 when it cannot start (port in use, unusable data directory),
+2 on a usage error.
 `;
+
+const flag = (name: string) => {
+  const v = env(name);
+  if (v === undefined) return undefined;
+  if (v === '1' || v.toLowerCase() === 'true') return true;
+  if (v === '0' || v.toLowerCase() === 'false') return false;
+  throw new UsageError(`${name}: '${v}' is not 1 or 0`);
+};
 
 const BOOKINGS_SCOPES = ['Bookings.Read.All', 'BookingsAppointment.ReadWrite.All', 'Bookings.ReadWrite.All', 'Bookings.Manage.All'];
 const csv = (text: string | undefined) => text?.split(',').map((s) => s.trim()).filter(Boolean);
 
 export async function serve(argv: string[]): Promise<void> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
+  const { values } = parseCommandLine(argv, {
         host: { type: 'string' },
         port: { type: 'string' },
         location: { type: 'string' },
         'in-memory': { type: 'boolean' },
+        seed: { type: 'boolean' },
+        'shutdown-timeout': { type: 'string' },
         'public-url': { type: 'string' },
         'log-level': { type: 'string' },
         'page-size': { type: 'string' },
@@ -83,23 +100,25 @@ export async function serve(argv: string[]): Promise<void> {
         throttle: { type: 'string' },
         faults: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-    }));
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  });
   if (values.help) {
     io.out(HELP);
     return;
   }
   const host = values.host ?? env('CLIENTELE_HOST') ?? '127.0.0.1';
+  if (!isIP(host) && !/^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/.test(host)) throw new UsageError(`--host: '${host}' is not an address or host name`);
   const portText = values.port ?? env('CLIENTELE_PORT') ?? '4000';
   const port = Number(portText);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port: '${portText}' is not a port number`);
+  if (!/^\d+$/.test(portText) || port > 65535) throw new UsageError(`--port: '${portText}' is not a port number (0-65535)`);
   const logLevel = values['log-level'] ?? env('CLIENTELE_LOG_LEVEL') ?? 'info';
-  const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
-  if (!levels.includes(logLevel)) throw new UsageError(`--log-level: '${logLevel}' is not one of ${levels.join(', ')}`);
+  if (!isLogLevel(logLevel)) throw new UsageError(`--log-level: '${logLevel}' is not one of ${LOG_LEVELS.join(', ')}`);
+  const publicUrl = values['public-url'] ?? env('CLIENTELE_PUBLIC_URL');
+  if (publicUrl !== undefined && !/^https?:\/\/[^/?#]+\/?$/.test(publicUrl)) {
+    throw new UsageError(`--public-url: '${publicUrl}' is not scheme://host[:port]`);
+  }
+  const timeoutText = values['shutdown-timeout'] ?? env('CLIENTELE_SHUTDOWN_TIMEOUT') ?? '10';
+  const shutdownSeconds = Number(timeoutText);
+  if (!/^\d+(\.\d+)?$/.test(timeoutText)) throw new UsageError(`--shutdown-timeout: '${timeoutText}' is not a number of seconds`);
 
   const pageSizeOption = (flag: string, text: string | undefined, fallback: number) => {
     if (text === undefined) return fallback;
@@ -128,8 +147,10 @@ export async function serve(argv: string[]): Promise<void> {
     }
   }
 
-  const inMemory = values['in-memory'] ?? env('CLIENTELE_IN_MEMORY') === '1';
-  const location = values.location ?? env('CLIENTELE_LOCATION') ?? './.clientele';
+  const inMemory = values['in-memory'] ?? flag('CLIENTELE_IN_MEMORY') ?? false;
+  if (values['in-memory'] && values.location !== undefined) throw new UsageError('--in-memory and --location cannot be used together');
+  const location = values.location ?? env('CLIENTELE_LOCATION') ?? DEFAULT_LOCATION;
+  const seed = values.seed ?? flag('CLIENTELE_SEED') ?? false;
 
   const mode = values.auth ?? env('CLIENTELE_AUTH') ?? 'token';
   if (mode !== 'token' && mode !== 'none') throw new UsageError(`--auth: '${mode}' is not one of token, none`);
@@ -162,6 +183,8 @@ export async function serve(argv: string[]): Promise<void> {
   if (tlsMode !== undefined && tlsMode !== 'dev') throw new UsageError(`--tls: '${tlsMode}' is not 'dev' (give --cert and --key for your own certificate)`);
   if (tlsMode === 'dev' && (certFile || keyFile)) throw new UsageError('--tls dev makes its own certificate; leave out --cert and --key');
   if (!!certFile !== !!keyFile) throw new UsageError('--cert and --key go together');
+  // The data directory holds the store, the dev issuer's key and dev certificates: checked before any is made.
+  if (!inMemory || tlsMode === 'dev') ensureDataDir(location);
   if (certFile && keyFile) tls = loadTls(certFile, keyFile);
   else if (tlsMode === 'dev') {
     const dev = ensureDevCertificate(join(location, 'tls'));
@@ -169,13 +192,20 @@ export async function serve(argv: string[]): Promise<void> {
     devCa = resolve(dev.caFile);
   }
 
+  // The server's modules load after the flags are checked: usage errors and --help stay instant.
+  const [{ createClientele }, { loggerOptions }, { exitGracefullyOnSignals }, { seedSampleData }] = await Promise.all([
+    import('../../app.js'),
+    import('../../ops/logging.js'),
+    import('../../ops/shutdown.js'),
+    import('../../transfer/seed.js'),
+  ]);
   let clientele;
   try {
     clientele = await createClientele({
       location,
       inMemory,
-      publicUrl: values['public-url'] ?? env('CLIENTELE_PUBLIC_URL'),
-      logger: { level: logLevel },
+      publicUrl,
+      logger: loggerOptions(logLevel),
       defaultPageSize,
       maxPageSize,
       auth,
@@ -186,14 +216,22 @@ export async function serve(argv: string[]): Promise<void> {
   } catch (err) {
     throw new Error(`cannot start in '${location}': ${(err as Error).message}`);
   }
+  if (seed) {
+    const tenant = auth.anonymousTenantId ?? DEFAULT_TENANT_ID;
+    const r = await seedSampleData(clientele.model, clientele.schema, clientele.store, tenant);
+    clientele.app.log.info({ tenant, created: r.created, existing: r.existing }, 'seeded sample data');
+  }
   try {
     await clientele.app.listen({ host, port });
   } catch (err) {
     await clientele.close();
     const code = (err as { code?: string }).code;
     if (code === 'EADDRINUSE') throw new Error(`port ${port} on ${host} is already in use`);
+    if (code === 'EACCES') throw new Error(`not allowed to listen on port ${port} of ${host}`);
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') throw new Error(`cannot listen on '${host}': no such local address`);
     throw err;
   }
+  clientele.app.log.info({ store: inMemory ? 'memory' : location, engine: clientele.store.engine }, 'store open');
   const log = clientele.app.log;
   if (mode === 'none') log.warn({ tenant: auth.anonymousTenantId ?? DEFAULT_TENANT_ID }, 'authentication is off (--auth none): every caller is anonymous, in one tenant');
   else if (clientele.devIssuer && !inMemory) log.info(`get a token with: clientele token --location ${location} --tenant <tid> --scopes <scopes>`);
@@ -204,13 +242,7 @@ export async function serve(argv: string[]): Promise<void> {
     log.info({ tenant: DEFAULT_TENANT_ID, scopes: BOOKINGS_SCOPES.join(' '), expiresInSeconds: 86_400 }, `dev token for this in-memory server: ${token}`);
   }
   if (devCa) log.info({ ca: devCa }, `development TLS: trust the CA with NODE_EXTRA_CA_CERTS=${devCa}`);
-  const shutdown = async (signal: string) => {
-    clientele.app.log.info({ signal }, 'shutting down');
-    await clientele.close();
-    process.exit(0);
-  };
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
+  exitGracefullyOnSignals(() => clientele.close(), { timeoutMs: shutdownSeconds * 1000, log });
 }
 
-export const serveCommand: Command = { name: 'serve', summary: 'start the server', run: serve };
+export const serveCommand: Command = { name: 'serve', summary: 'start the server', help: HELP, run: serve };

@@ -101,6 +101,8 @@ export const graphSchema: SchemaDecl = {
           collection: true,
           containsTarget: true,
           permissions: customerPermissions,
+          // Beyond Graph: Bookings offers neither delta nor change notifications on customers today.
+          changeTracking: true,
         },
       ],
     },

@@ -1,0 +1,108 @@
+// `clientele import`: customers of a business from CSV or JSON lines, all or nothing.
+import { createReadStream, statSync, type ReadStream } from 'node:fs';
+import { importRecords } from '../../transfer/import.js';
+import { csvSource, formatOfFile, InputError, jsonlSource, type Format } from '../../transfer/records.js';
+import { customersPath, resolveCollection } from '../../transfer/target.js';
+import { Progress } from '../progress.js';
+import { openCommandStore, STORE_HELP, storeConfigFrom, storeOptionSpecs, TENANT_HELP, tenantFrom, tenantOptionSpecs } from '../store-options.js';
+import { type Command, count, parseCommandLine, positiveInt, UsageError } from '../util.js';
+import { formatOption, FORMAT_HELP } from './export.js';
+
+const HELP = `Usage: clientele import --business <id> [options] [file]
+
+Imports customers into a Bookings business from a CSV or JSON-lines file (standard input when the file is
+omitted or '-'). Every row is validated as a POST of that customer would be. If any row is invalid, nothing
+is imported and the invalid rows are listed with their line numbers, unless --skip-invalid is given.
+The server does not need to be running.
+
+CSV columns (header required, any order, case-insensitive): Id, Name, Email, Phone, Phone Type, Street,
+City, State, Postal Code, Country, Address Type. Only Name is required; a blank Id gets a new GUID.
+JSON lines: one bookingCustomer per line, as the Graph API takes it (what 'clientele export' writes).
+
+Options (environment variable in brackets):
+  --business <id>      the business to import into, e.g. Contosolunchdelivery@contoso.onmicrosoft.com
+${FORMAT_HELP}  --delimiter <char>   CSV field separator (default ,)
+  --skip-invalid       import the valid rows and report the invalid ones, instead of importing nothing
+  --max-errors <n>     how many invalid rows to list before only counting them (default 100)
+  -q, --quiet          no progress output, only errors
+${STORE_HELP}${TENANT_HELP}  -h, --help           this help
+
+Exit status: 0 when imported, 1 when nothing was imported (invalid rows or an error), 2 on a usage error.
+`;
+
+async function run(argv: string[]): Promise<void> {
+  const { values, positionals } = parseCommandLine(
+    argv,
+    {
+      business: { type: 'string' },
+      format: { type: 'string' },
+      delimiter: { type: 'string' },
+      'skip-invalid': { type: 'boolean' },
+      'max-errors': { type: 'string' },
+      quiet: { type: 'boolean', short: 'q' },
+      ...storeOptionSpecs,
+      ...tenantOptionSpecs,
+      help: { type: 'boolean', short: 'h' },
+    },
+    true,
+  );
+  if (values.help) {
+    process.stdout.write(HELP);
+    return;
+  }
+  if (positionals.length > 1) throw new UsageError(`expected at most one input file, got ${positionals.length}`);
+  if (!values.business) throw new UsageError('--business <id> is required');
+  const file = positionals[0] === '-' ? undefined : positionals[0];
+  const format: Format = formatOption(values.format) ?? (file ? formatOfFile(file) : undefined) ?? 'csv';
+  if (values.delimiter !== undefined && values.delimiter.length !== 1) throw new UsageError('--delimiter: expected one character');
+  const maxErrors = values['max-errors'] !== undefined ? positiveInt('max-errors', values['max-errors']) : 100;
+
+  let size: number | undefined;
+  if (file) {
+    try {
+      size = statSync(file).size;
+    } catch (err) {
+      throw new Error(`cannot read '${file}': ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+    }
+  }
+  const tenantId = tenantFrom(values);
+  const { model, schema, store } = await openCommandStore(storeConfigFrom(values));
+  try {
+    const target = await resolveCollection(model, schema, store, tenantId, customersPath(values.business));
+    const input = file ? createReadStream(file) : process.stdin;
+    const source = format === 'csv' ? csvSource(input, { delimiter: values.delimiter }) : jsonlSource(input);
+    const progress = new Progress('import', { unit: 'rows', quiet: values.quiet });
+    let listed = 0;
+    const result = await importRecords(model, store, target, source, {
+      skipInvalid: values['skip-invalid'],
+      onInvalid(line, message) {
+        if (listed >= maxErrors) return;
+        listed++;
+        progress.message(`line ${line}: ${message}`);
+      },
+      onProgress(read) {
+        progress.update(read, size ? (input as ReadStream).bytesRead / size : undefined);
+      },
+    }).catch((err) => {
+      if (err instanceof InputError) throw new Error(`${file ?? 'standard input'}: ${err.message}; nothing was imported`);
+      throw err;
+    });
+    const where = `business '${values.business}'`;
+    if (result.invalid > listed) progress.message(`... ${count(result.invalid - listed, 'more invalid row')} not listed (--max-errors ${maxErrors})`);
+    if (!result.committed) {
+      progress.finish(`import: ${result.invalid} of ${count(result.read, 'row')} invalid; nothing was imported into ${where}`);
+      throw new ImportFailed();
+    }
+    const skipped = result.invalid ? `, ${count(result.invalid, 'invalid row')} skipped` : '';
+    progress.finish(`import: ${count(result.imported, 'customer')} imported into ${where}${skipped}`);
+  } finally {
+    await store.close();
+  }
+}
+
+/** The rows were listed already: exit 1 without another message. */
+export class ImportFailed extends Error {
+  readonly silent = true;
+}
+
+export const importCommand: Command = { name: 'import', summary: 'import customers from CSV or JSON lines', help: HELP, run };

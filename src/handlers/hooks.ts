@@ -1,0 +1,46 @@
+// Per-type behaviour beyond generic CRUD, registered by qualified type name (and inherited by derived types).
+// The entity service stays type-agnostic: it calls whatever hooks the model's types have. A before-hook may
+// adjust what is written or refuse the operation with a GraphError; an after-hook runs once the write has
+// committed, and if it fails the write is undone (a created entity is deleted again) and the error reported.
+import type { Operation } from '../model/edm.js';
+import type { StructuredType } from '../model/model.js';
+import type { StoredEntity } from '../store/store.js';
+import type { RequestContext, Target } from './entities.js';
+
+export interface HookContext {
+  request: RequestContext;
+  /** Resolves a resource path (as it follows the version in a URL) for the caller, exactly as a request would. */
+  resolve(rawPath: string): Promise<{ target: Target; suffix?: string }>;
+  /** Refuses (GraphError 403) unless the caller may perform `op` on `target`, by the model's rule for it. */
+  authorize(op: Operation, target: Target): void;
+  /** Carries values from a before-hook to the after-hook of the same request. */
+  state: Map<string, unknown>;
+}
+
+export interface EntityHooks {
+  /** Before the insert; `values` holds every declared property and may be changed. */
+  beforeCreate?(values: Record<string, unknown>, hc: HookContext): Promise<void> | void;
+  afterCreate?(entity: StoredEntity, hc: HookContext): Promise<void> | void;
+  /** Before the update; `changes` (validated, immutables checked) may be changed. */
+  beforeUpdate?(current: StoredEntity, changes: Record<string, unknown>, hc: HookContext): Promise<void> | void;
+  afterUpdate?(entity: StoredEntity, hc: HookContext): Promise<void> | void;
+  afterDelete?(entity: StoredEntity, hc: HookContext): Promise<void> | void;
+}
+
+export class EntityHookRegistry {
+  private byType = new Map<string, EntityHooks[]>();
+
+  register(qualifiedName: string, hooks: EntityHooks): this {
+    const list = this.byType.get(qualifiedName) ?? [];
+    list.push(hooks);
+    this.byType.set(qualifiedName, list);
+    return this;
+  }
+
+  /** Hooks of the type and its base types, base first. */
+  for(type: StructuredType): EntityHooks[] {
+    const chain: StructuredType[] = [];
+    for (let t: StructuredType | undefined = type; t; t = t.base) chain.unshift(t);
+    return chain.flatMap((t) => this.byType.get(t.qualifiedName) ?? []);
+  }
+}

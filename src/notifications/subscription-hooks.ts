@@ -1,0 +1,157 @@
+// What a microsoft.graph.subscription does beyond storage, as hooks on its create, update and delete:
+//  - `resource` must resolve (for the caller's tenant, through the same path resolver as requests) to a
+//    change-tracked collection of an existing container, and the caller must be allowed to list it;
+//  - `changeType` is a comma-separated subset of created, updated, deleted;
+//  - `expirationDateTime` lies in the future, at most `maxExpirationMinutes` ahead (Graph's 4230 by default);
+//  - `notificationUrl` (and `lifecycleNotificationUrl`) pass Graph's validation handshake;
+//  - the delivery cursor starts at the change log's end when the subscription is created, follows renewals,
+//    and goes with the subscription.
+import { badRequest, GraphError } from '../http/errors.js';
+import type { EntityHooks, HookContext } from '../handlers/hooks.js';
+import { dateTimeOffsetMs } from '../model/values.js';
+import { canonicalPath, isChangeTracked } from '../odata/path.js';
+import type { Store } from '../store/store.js';
+import { checkEndpointUrl, validateEndpoint, type EndpointPolicy } from './endpoint.js';
+
+export const CHANGE_TYPES = ['created', 'updated', 'deleted'] as const;
+const TLS_VERSIONS = ['v1_0', 'v1_1', 'v1_2', 'v1_3'];
+const MAX_CLIENT_STATE = 128;
+
+export interface SubscriptionPolicy extends EndpointPolicy {
+  /** Longest a subscription may live, from now (created or renewed). */
+  maxExpirationMinutes: number;
+}
+
+/** The collection a subscription watches, found when it is created. */
+interface Watched {
+  tableName: string;
+  parentKey: string;
+  resourcePath: string;
+  baseline: number;
+}
+
+export function subscriptionHooks(store: Store, policy: SubscriptionPolicy): EntityHooks {
+  const checkExpiration = (canonical: string) => {
+    const at = dateTimeOffsetMs(canonical);
+    const now = Date.now();
+    if (at <= now) throw badRequest('Subscription expiration must be in the future.', 'InvalidRequest');
+    if (at > now + policy.maxExpirationMinutes * 60_000) {
+      throw badRequest(`Subscription expiration can only be ${policy.maxExpirationMinutes} minutes in the future.`, 'ExtensionError');
+    }
+    return at;
+  };
+
+  const checkEndpoint = async (property: string, value: unknown) => {
+    if (typeof value !== 'string' || value === '') throw badRequest(`The property '${property}' is required.`, 'InvalidRequest');
+    await validateEndpoint(checkEndpointUrl(property, value, policy), policy.validationTimeoutMs);
+  };
+
+  const checkTls = (value: unknown) => {
+    if (value !== null && value !== undefined && !TLS_VERSIONS.includes(value as string)) {
+      throw badRequest(`Invalid 'latestSupportedTlsVersion': '${String(value)}'. Expected one of ${TLS_VERSIONS.join(', ')}.`, 'InvalidRequest');
+    }
+  };
+
+  return {
+    async beforeCreate(values, hc) {
+      values.changeType = parseChangeType(values.changeType);
+      const watched = await resolveResource(values.resource, hc);
+      checkExpiration(values.expirationDateTime as string);
+      if (typeof values.clientState === 'string' && values.clientState.length > MAX_CLIENT_STATE) {
+        throw badRequest(`The clientState may be at most ${MAX_CLIENT_STATE} characters long.`, 'InvalidRequest');
+      }
+      if (values.includeResourceData === true) {
+        throw badRequest('Change notifications with resource data (includeResourceData) are not supported for this resource.', 'InvalidRequest');
+      }
+      checkTls(values.latestSupportedTlsVersion);
+      values.latestSupportedTlsVersion ??= 'v1_2';
+      const principal = hc.request.principal;
+      values.applicationId = principal.appId ?? null;
+      values.creatorId = principal.objectId ?? null;
+      // The handshakes come last: they are the slow part, and Graph runs them only for a request it would accept.
+      await checkEndpoint('notificationUrl', values.notificationUrl);
+      if (values.lifecycleNotificationUrl) await checkEndpoint('lifecycleNotificationUrl', values.lifecycleNotificationUrl);
+      // Changes after this point are delivered (at least once: a write racing with the create may be included).
+      watched.baseline = await store.changes.head(principal.tenantId);
+      hc.state.set('watched', watched);
+    },
+
+    async afterCreate(entity, hc) {
+      const w = hc.state.get('watched') as Watched;
+      await store.deliveries.create({
+        tenantId: hc.request.principal.tenantId,
+        subscriptionKey: entity.idKey,
+        tableName: w.tableName,
+        parentKey: w.parentKey,
+        resourcePath: w.resourcePath,
+        cursorSeq: w.baseline,
+        expiresAt: dateTimeOffsetMs(entity.values.expirationDateTime as string),
+      });
+    },
+
+    async beforeUpdate(current, changes) {
+      // Expired subscriptions are gone, as in Graph, even before the dispatcher has purged them.
+      if (dateTimeOffsetMs(current.values.expirationDateTime as string) <= Date.now()) {
+        throw new GraphError(404, 'ResourceNotFound', `The subscription '${String(current.values.id)}' does not exist or has expired.`);
+      }
+      if ('expirationDateTime' in changes) checkExpiration(changes.expirationDateTime as string);
+      if ('latestSupportedTlsVersion' in changes) {
+        checkTls(changes.latestSupportedTlsVersion);
+        changes.latestSupportedTlsVersion ??= 'v1_2';
+      }
+      if ('notificationUrl' in changes && changes.notificationUrl !== current.values.notificationUrl) {
+        await checkEndpoint('notificationUrl', changes.notificationUrl);
+      }
+      if (changes.lifecycleNotificationUrl && changes.lifecycleNotificationUrl !== current.values.lifecycleNotificationUrl) {
+        await checkEndpoint('lifecycleNotificationUrl', changes.lifecycleNotificationUrl);
+      }
+    },
+
+    async afterUpdate(entity, hc) {
+      const expiresAt = dateTimeOffsetMs(entity.values.expirationDateTime as string);
+      await store.deliveries.setExpiry(hc.request.principal.tenantId, entity.idKey, expiresAt);
+    },
+
+    async afterDelete(entity, hc) {
+      await store.deliveries.remove(hc.request.principal.tenantId, entity.idKey);
+    },
+  };
+}
+
+/** `created, Updated` -> `created,updated`; anything else is refused as Graph does. */
+function parseChangeType(value: unknown): string {
+  const parts = String(value ?? '')
+    .split(',')
+    .map((p) => p.trim());
+  const out: string[] = [];
+  for (const part of parts) {
+    const known = CHANGE_TYPES.find((c) => c === part.toLowerCase());
+    if (!known) throw badRequest(`Invalid 'changeType' attribute: '${part}'. Expected a comma-separated list of ${CHANGE_TYPES.join(', ')}.`, 'InvalidRequest');
+    if (!out.includes(known)) out.push(known);
+  }
+  return out.join(',');
+}
+
+/** The subscribed resource: a change-tracked collection (`/solutions/bookingBusinesses/{id}/customers`). */
+async function resolveResource(value: unknown, hc: HookContext): Promise<Watched> {
+  const raw = String(value ?? '').trim();
+  const unsupported = (why: string) =>
+    badRequest(`The resource '${raw}' is not supported for change notifications: ${why}`, 'InvalidRequest');
+  if (raw.includes('?')) throw unsupported('query options are not supported.');
+  // Graph takes the resource without the service root; a leading slash or version segment is tolerated.
+  const path = raw.replace(/^\/+/, '').replace(/^(beta|v1\.0)\//i, '');
+  let resolved: Awaited<ReturnType<HookContext['resolve']>>;
+  try {
+    resolved = await hc.resolve(path);
+  } catch (err) {
+    if (err instanceof GraphError && err.status === 400) throw unsupported(err.message);
+    throw err;
+  }
+  const { target, suffix } = resolved;
+  if (suffix || !target.table || !target.step.collection || target.step.key !== undefined || !isChangeTracked(target.step)) {
+    throw unsupported('subscriptions are offered on collections such as solutions/bookingBusinesses/{id}/customers.');
+  }
+  // Graph asks for the permission to read the resource.
+  hc.authorize('list', target);
+  return { tableName: target.table.name, parentKey: target.scope.parentKey, resourcePath: canonicalPath(target.steps), baseline: 0 };
+}

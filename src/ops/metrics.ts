@@ -1,0 +1,111 @@
+// Prometheus metrics (prom-client): HTTP requests by route and status, request latency, store timings, and
+// the Node process defaults. One registry per server, so several servers in one process (tests) stay apart.
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { ResolvedPath } from '../odata/path.js';
+import type { Store } from '../store/store.js';
+
+const HTTP_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+const STORE_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5];
+
+export interface MetricsOptions {
+  /** Node process metrics (CPU, memory, event loop lag, GC). */
+  defaultMetrics?: boolean;
+}
+
+export class Metrics {
+  readonly registry = new Registry();
+  private readonly requests: Counter<'method' | 'route' | 'status'>;
+  private readonly requestDuration: Histogram<'method' | 'route' | 'status'>;
+  private readonly storeDuration: Histogram<'operation' | 'table' | 'outcome'>;
+
+  constructor(opts: MetricsOptions = {}) {
+    this.requests = new Counter({
+      name: 'clientele_http_requests_total',
+      help: 'HTTP requests served, by method, route template and status code.',
+      labelNames: ['method', 'route', 'status'],
+      registers: [this.registry],
+    });
+    this.requestDuration = new Histogram({
+      name: 'clientele_http_request_duration_seconds',
+      help: 'Time from receiving a request to finishing its response, by method, route template and status code.',
+      labelNames: ['method', 'route', 'status'],
+      buckets: HTTP_BUCKETS,
+      registers: [this.registry],
+    });
+    this.storeDuration = new Histogram({
+      name: 'clientele_store_operation_duration_seconds',
+      help: 'Time spent in store operations, by operation, table and outcome (ok or error).',
+      labelNames: ['operation', 'table', 'outcome'],
+      buckets: STORE_BUCKETS,
+      registers: [this.registry],
+    });
+    if (opts.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: 'clientele_' });
+  }
+
+  observeRequest(method: string, route: string, status: number, seconds: number): void {
+    const labels = { method, route, status: String(status) };
+    this.requests.inc(labels);
+    this.requestDuration.observe(labels, seconds);
+  }
+
+  /**
+   * The store, with every asynchronous operation timed. A Proxy rather than a wrapper class, so operations
+   * added to the Store interface later are timed without touching this file.
+   */
+  instrumentStore(store: Store): Store {
+    const histogram = this.storeDuration;
+    const instrument = (target: Store): Store =>
+      new Proxy(target, {
+        get(obj, prop, receiver) {
+          const value = Reflect.get(obj, prop, receiver);
+          if (typeof value !== 'function' || typeof prop !== 'string') return value;
+          return function (this: unknown, ...args: unknown[]) {
+            // A transaction hands fn a store bound to it: time that one too.
+            if (prop === 'transaction' && typeof args[0] === 'function') {
+              const fn = args[0] as (s: Store) => Promise<unknown>;
+              args = [(inner: Store) => fn(instrument(inner))];
+            }
+            const started = process.hrtime.bigint();
+            const result = value.apply(obj, args);
+            if (!(result instanceof Promise)) return result;
+            const table = tableLabel(args[0]);
+            const done = (outcome: 'ok' | 'error') =>
+              histogram.observe({ operation: prop, table, outcome }, Number(process.hrtime.bigint() - started) / 1e9);
+            return result.then(
+              (v) => {
+                done('ok');
+                return v;
+              },
+              (err) => {
+                done('error');
+                throw err;
+              },
+            );
+          };
+        },
+      });
+    return instrument(store);
+  }
+
+  text(): Promise<string> {
+    return this.registry.metrics();
+  }
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+}
+
+function tableLabel(arg: unknown): string {
+  const name = (arg as { name?: unknown } | null)?.name;
+  return typeof name === 'string' ? name : '';
+}
+
+/**
+ * A bounded route label for a Graph request: declared segment names with keys replaced, such as
+ * `/beta/solutions/bookingBusinesses/{id}/customers`. Keys never reach a label (they are unbounded).
+ */
+export function routeTemplate(version: string, path: ResolvedPath): string {
+  const parts = path.steps.map((s) => (s.key !== undefined ? `${s.name}/{id}` : s.name));
+  if (path.suffix) parts.push(path.suffix);
+  return `/${version}/${parts.join('/')}`;
+}
