@@ -71,6 +71,19 @@ describe('seed 004: POST /customerCreationOperations/{id}/customer/$ref', () => 
     assert.equal((await server.request('GET', url)).status, 404);
   });
 
+  it('a bad body does not replace (or lose) the existing customer', async () => {
+    const op = await newOperation();
+    const url = `/beta/customerCreationOperations/${op}/customer`;
+    assert.equal((await server.request('POST', `${url}/$ref`, { body: { companyProfile: { keep: true }, billingProfile: {} } })).status, 204);
+    for (const body of [{ companyProfile: {} }, { companyProfile: 'x', billingProfile: {} }]) {
+      assert.equal((await server.request('POST', `${url}/$ref`, { body })).status, 400);
+      assert.equal((await server.request('PUT', url, { body })).status, 400);
+    }
+    const got = await server.request('GET', url);
+    assert.equal(got.status, 200);
+    assert.equal(got.json.companyProfile.keep, true);
+  });
+
   it('an unknown operation id is 404', async () => {
     const res = await server.request('POST', '/beta/customerCreationOperations/6f1b7a52-0000-4000-8000-000000000000/customer/$ref', {
       raw: seed.request.body,

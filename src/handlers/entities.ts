@@ -236,8 +236,8 @@ export class EntityService {
     if (!step.collection) {
       // Single-valued containment navigation: POST (or PUT) .../customer/$ref creates or replaces it.
       if ((method === 'POST' || method === 'PUT') && (suffix === '$ref' || method === 'PUT')) {
-        if (target.entity) await this.store.delete(target.table, target.scope, target.entity.idKey);
-        await this.create(target, ctx, body, 204);
+        // The old value goes only once the new body has been validated: a bad body loses nothing.
+        await this.create(target, ctx, body, 204, target.entity);
         return { status: 204 };
       }
       if (method === 'POST') throw methodNotAllowed(method, ['GET', 'PATCH', 'DELETE']);
@@ -280,7 +280,7 @@ export class EntityService {
     return randomUUID();
   }
 
-  private async create(target: Target, ctx: RequestContext, body: unknown, status: 201 | 204): Promise<HandlerResult> {
+  private async create(target: Target, ctx: RequestContext, body: unknown, status: 201 | 204, replacing?: StoredEntity): Promise<HandlerResult> {
     const table = target.table!;
     const type = target.step.type;
     const given = this.validator.entity(type, body, 'create');
@@ -288,6 +288,7 @@ export class EntityService {
     const hooks = this.hooks.for(type);
     const hc = this.hookContext(ctx);
     for (const h of hooks) await h.beforeCreate?.(values, hc);
+    if (replacing) await this.store.delete(table, target.scope, replacing.idKey);
     const clientChosen = typeof values.id === 'string' && values.id !== '';
     let stored: StoredEntity | undefined;
     // A key the server chose can be taken by another process between the lookup and the insert: choose again.
