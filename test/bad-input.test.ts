@@ -1,5 +1,6 @@
 // Bad input gets a clear Graph-style 4xx, names what is wrong, and changes nothing. Never a 500.
 import assert from 'node:assert/strict';
+import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { startServer, type TestServer } from './helpers/server.js';
 
@@ -10,6 +11,20 @@ before(async () => {
   await server.request('POST', '/beta/solutions/bookingBusinesses', { body: { id: 'Contosolunchdelivery@contoso.com', displayName: 'Contoso' } });
 });
 after(() => server.close());
+
+/** Sends raw bytes on a fresh connection and returns everything the server wrote before closing it. */
+function rawHttp(bytes: string): Promise<string> {
+  const { port } = new URL(server.origin);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), '127.0.0.1');
+    let answer = '';
+    socket.setTimeout(5000, () => socket.destroy(new Error(`no answer to ${JSON.stringify(bytes)}`)));
+    socket.on('data', (chunk) => (answer += chunk.toString('utf8')));
+    socket.on('error', reject);
+    socket.on('close', () => resolve(answer));
+    socket.write(bytes);
+  });
+}
 
 async function count(): Promise<number> {
   return Number((await server.request('GET', `${base}/$count`)).text);
@@ -86,6 +101,42 @@ describe('request bodies', () => {
     await refused(400, /not valid JSON/, { raw: '{"displayName": "T",', headers: { 'content-type': 'application/json' } });
     await refused(400, /not valid JSON/, { raw: "{'displayName': 'T'}", headers: { 'content-type': 'application/json; charset=utf-8' } });
   });
+  it('a body nested more than 100 levels deep is 400, not 500 (found by the fuzz test)', async () => {
+    const json = { 'content-type': 'application/json' };
+    const nested = (levels: number) => '{"a":'.repeat(levels) + '1' + '}'.repeat(levels);
+    await refused(400, /nested more than 100 levels deep/, { raw: `{"displayName":"T","addresses":[${nested(5000)}]}`, headers: json });
+    // Open types store any value they are given: the depth limit is what keeps them from overflowing the encoder.
+    const op = (await server.request('POST', '/beta/customerCreationOperations', { body: {} })).json.id;
+    const customer = `/beta/customerCreationOperations/${op}/customer`;
+    for (const levels of [101, 5000]) {
+      const res = await server.request('POST', `${customer}/$ref`, { raw: `{"companyProfile":${nested(levels - 1)},"billingProfile":{}}`, headers: json });
+      assert.equal(res.status, 400, res.text);
+      assert.match(res.json.error.message, /nested more than 100 levels deep/);
+    }
+    const res = await server.request('POST', `${customer}/$ref`, { raw: `{"companyProfile":${nested(99)},"billingProfile":{}}`, headers: json });
+    assert.equal(res.status, 204, '100 levels are accepted: ' + res.text);
+    let stored = (await server.request('GET', customer)).json.companyProfile;
+    let levels = 0;
+    for (; stored && typeof stored === 'object'; stored = stored.a) levels++;
+    assert.equal(levels, 99, 'the profile reads back whole');
+  });
+  it('a string that is not valid Unicode (lone surrogate) is 400, not 500 (found by the fuzz test)', async () => {
+    const json = { 'content-type': 'application/json' };
+    // As an id it broke the Location URL; anywhere else SQLite would store U+FFFD instead of what was sent.
+    await refused(400, /not valid Unicode/, { raw: '{"displayName":"x","id":"\\ud800"}', headers: json });
+    await refused(400, /not valid Unicode/, { raw: '{"displayName":"a\\udc00b"}', headers: json });
+    await refused(400, /not valid Unicode/, { raw: '{"displayName":"x","addresses":[{"city":"\\udbff"}]}', headers: json });
+    const op = (await server.request('POST', '/beta/customerCreationOperations', { body: {} })).json.id;
+    const res = await server.request('POST', `/beta/customerCreationOperations/${op}/customer/$ref`, {
+      raw: '{"companyProfile":{"\\ud800":1},"billingProfile":{}}',
+      headers: json,
+    });
+    assert.equal(res.status, 400, res.text);
+    // A proper surrogate pair is fine.
+    const ok = await server.request('POST', base, { raw: '{"displayName":"\\ud83d\\ude00"}', headers: json });
+    assert.equal(ok.status, 201, ok.text);
+    assert.equal(ok.json.displayName, '\u{1F600}');
+  });
   it('a body over the limit is 413', async () => {
     await refused(413, /exceeds the limit/, { body: { displayName: 'x'.repeat(70 * 1024) } });
   });
@@ -116,6 +167,17 @@ describe('request paths', () => {
   it('malformed percent-encoding in a key is 400, not 500', async () => {
     const res = await server.request('GET', '/beta/bookingBusinesses/%E0%A4%A/customers');
     assert.equal(res.status, 400);
+  });
+  it('a request that is not valid HTTP gets a Graph error and Connection: close (found by the fuzz test)', async () => {
+    // Node's parser refuses these before any route runs; a keep-alive client must be told the connection ends.
+    for (const bytes of ['BAD REQUEST\r\n\r\n', 'GET /beta/ HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab']) {
+      const answer = await rawHttp(bytes);
+      const [head, body] = answer.split('\r\n\r\n');
+      assert.match(head!, /^HTTP\/1\.1 400 Bad Request\r\n/, answer);
+      assert.match(head!, /\r\nConnection: close\r\n/i);
+      assert.match(head!, /\r\nrequest-id: [0-9a-f-]{36}\r\n/i);
+      assert.equal(JSON.parse(body!).error.code, 'BadRequest');
+    }
   });
   it('the root answers 404 in Graph shape', async () => {
     const res = await server.request('GET', '/');

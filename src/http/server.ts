@@ -1,6 +1,8 @@
 // The HTTP front: version prefix, OData path resolution, auth, dispatch to the entity service, and Graph's
 // response headers and error shape on every reply.
 import { randomUUID } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Discovery } from '../auth/discovery.js';
 import { JWKS_PATH } from '../auth/discovery.js';
@@ -94,6 +96,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     // Graph keys contain characters such as '@' and '%40'; we parse the raw URL ourselves.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 2048 },
     genReqId: () => randomUUID(),
+    clientErrorHandler: answerUnparsableRequest,
     // req.id is the Graph request-id; logs call it by that name.
     logController: requestLogController(),
   }) as unknown as FastifyInstance;
@@ -140,11 +143,15 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, text, done) => {
     const body = text as string;
     if (body.trim() === '') return done(null, undefined);
+    let value: unknown;
     try {
-      done(null, JSON.parse(body));
+      value = JSON.parse(body);
     } catch (err) {
-      done(badRequest(`The request body is not valid JSON: ${(err as Error).message}`), undefined);
+      return done(badRequest(`The request body is not valid JSON: ${(err as Error).message}`), undefined);
     }
+    const problem = bodyProblem(value);
+    if (problem) return done(badRequest(problem), undefined);
+    done(null, value);
   });
   app.addContentTypeParser('*', (req, _payload, done) => {
     done(unsupportedMediaType(req.headers['content-type']), undefined);
@@ -263,6 +270,61 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   });
 
   return app;
+}
+
+/**
+ * A request Node's HTTP parser cannot read (bad request line, framing, oversized headers) never reaches a
+ * route: it still gets Graph's error shape, and `Connection: close`, because the connection is closed after it
+ * (without that header, a keep-alive client sends its next request into the closed socket).
+ */
+function answerUnparsableRequest(err: Error & { code?: string }, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const error =
+    err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? new GraphError(408, 'RequestTimeout', 'The request was not received in time.')
+      : err.code === 'HPE_HEADER_OVERFLOW'
+        ? new GraphError(431, 'RequestHeaderFieldsTooLarge', 'The request headers are too large.')
+        : badRequest('The request is not valid HTTP.');
+  if (socket.writable) {
+    const id = randomUUID();
+    const body = JSON.stringify(renderError(error, { requestId: id, clientRequestId: id }));
+    socket.write(
+      `HTTP/1.1 ${error.status} ${STATUS_CODES[error.status]}\r\nConnection: close\r\nContent-Type: ${JSON_CONTENT_TYPE}\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nrequest-id: ${id}\r\nclient-request-id: ${id}\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(err);
+}
+
+const MAX_BODY_DEPTH = 100;
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/**
+ * What a parsed body may not contain, found in one iterative walk (no recursion, whatever the depth):
+ * - nesting deeper than 100 levels (OData readers' MaxNestingDepth): open types store any value, and encoding
+ *   one nested thousands deep for the store overflows the stack;
+ * - a string with a lone surrogate (`"\ud800"` is valid JSON but not Unicode text): it cannot be encoded as
+ *   UTF-8, in the store or in a URL, so it could never read back as it was sent.
+ */
+function bodyProblem(value: unknown): string | undefined {
+  const notUnicode = 'The request body contains a string that is not valid Unicode (a lone surrogate).';
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length) {
+    const [v, depth] = stack.pop()!;
+    if (typeof v === 'string') {
+      if (LONE_SURROGATE.test(v)) return notUnicode;
+      continue;
+    }
+    if (v === null || typeof v !== 'object') continue;
+    if (depth >= MAX_BODY_DEPTH) return `The request body is nested more than ${MAX_BODY_DEPTH} levels deep.`;
+    if (Array.isArray(v)) for (const child of v) stack.push([child, depth + 1]);
+    else
+      for (const [k, child] of Object.entries(v)) {
+        if (LONE_SURROGATE.test(k)) return notUnicode;
+        stack.push([child, depth + 1]);
+      }
+  }
+  return undefined;
 }
 
 /** `/beta/...` or `/v1.0/...` split into version, the path after it and the raw query; undefined otherwise. */
