@@ -82,8 +82,9 @@ describe('request bodies', () => {
   });
   it('text that has no UTF-8 form (U+0000, unpaired surrogates) is refused on every engine', async () => {
     await refused(400, /'displayName'.*U\+0000/, { raw: '{"displayName":"a\\u0000b"}', headers: { 'content-type': 'application/json' } });
-    // Lone surrogates are refused as the body is read (before validation), with a message of their own.
-    await refused(400, /surrogate/, {
+    // Lone surrogates are caught when the body is parsed, before validation (see the fuzz-found case below);
+    // the validator's own check serves the paths that bypass HTTP (clientele import).
+    await refused(400, /not valid Unicode/, {
       raw: '{"displayName":"x","addresses":[{"city":"\\ud800"}]}',
       headers: { 'content-type': 'application/json' },
     });
@@ -92,7 +93,7 @@ describe('request bodies', () => {
     for (const raw of ['{"companyProfile":{"name":"a\\u0000"}}', '{"billingProfile":{"\\udc00":1}}', '{"companyProfile":{"a":[{"b":"\\ud83d"}]}}']) {
       const res = await server.request('POST', `/beta/customerCreationOperations/${op}/customer/$ref`, { raw, headers: { 'content-type': 'application/json' } });
       assert.equal(res.status, 400, `${raw}: ${res.text}`);
-      assert.match(res.json.error.message, raw.includes('u0000') ? /U\+0000/ : /surrogate/);
+      assert.match(res.json.error.message, /U\+0000 or an unpaired surrogate|not valid Unicode/);
     }
     const ok = await server.request('POST', base, { body: { displayName: 'emoji \u{1F600} and ü are fine' } });
     assert.equal(ok.status, 201, ok.text);
