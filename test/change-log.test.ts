@@ -5,14 +5,13 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { loadModel } from '../src/model/index.js';
 import type { SqlStore } from '../src/store/sql-store.js';
-import { openSqliteStore } from '../src/store/sqlite.js';
 import { DuplicateKeyError } from '../src/store/store.js';
+import { openTestStore } from './helpers/store.js';
 
 const model = loadModel();
 let store: SqlStore;
 before(async () => {
-  store = openSqliteStore(model, { inMemory: true });
-  await store.init();
+  store = await openTestStore(model);
 });
 after(() => store.close());
 
@@ -67,8 +66,7 @@ describe('change log', () => {
   });
 
   it('pruning stops at the lowest notification cursor and moves the horizon', async () => {
-    const s = openSqliteStore(model, { inMemory: true });
-    await s.init();
+    const s = await openTestStore(model);
     try {
       const scope = { tenantId: T, parentKey: 'p' };
       for (const id of ['a', 'b', 'c']) await s.insert(customers(), scope, id, { id, displayName: id });

@@ -1,5 +1,6 @@
 // `clientele token` and `clientele cert`: tokens signed with the key in the data directory validate against
 // a server on that directory (also after a restart); the certificate files are made once and reused.
+// test-engines: sqlite (the commands work on a data directory; the store engine plays no part)
 import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';

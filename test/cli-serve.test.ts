@@ -1,5 +1,6 @@
 // `clientele serve` and the CLI's conventions through the real executable: --help everywhere, one-line
 // errors with exit codes, environment variables, JSON logs with request ids, graceful shutdown.
+// test-engines: sqlite (the executable's flags, logs and shutdown; --db is covered by workers and scale-out)
 import assert from 'node:assert/strict';
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, connect, type AddressInfo } from 'node:net';

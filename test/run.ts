@@ -1,11 +1,13 @@
 // `npm test`: the whole API suite once per store engine (SQLite, then PostgreSQL), as ONE node:test run:
 // each pass is a top-level suite ("engine: sqlite", "engine: postgres") and the closing summary counts
-// every test of both passes. Files under test/postgres/ are about PostgreSQL itself and run in its pass only.
+// every test of both passes. Files under test/postgres/ are about PostgreSQL itself and run in its pass only;
+// a file whose opening comment says `test-engines: sqlite` works on a store of its own choosing (the CLI's
+// data directory, for one) and runs once, in the SQLite pass.
 //
 //   node --import tsx test/run.ts [files...]
 //   CLIENTELE_TEST_ENGINES=sqlite   only the SQLite pass (no PostgreSQL needed)
 //   CLIENTELE_TEST_PG=postgres://…  the database of the PostgreSQL pass (default: the machine's, database test)
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { run } from 'node:test';
@@ -32,8 +34,14 @@ for (const e of engines) if (e !== 'sqlite' && e !== 'postgres') fail(`CLIENTELE
 const pgUrl = process.env.CLIENTELE_TEST_PG || DEFAULT_TEST_PG;
 const requested = process.argv.slice(2).map((f) => resolve(f));
 
+/** The engines a file runs on: every one, unless its opening comment names them (`test-engines: sqlite`). */
+function enginesOf(file: string): Engine[] {
+  const m = /test-engines:\s*([a-z, ]+)/.exec(readFileSync(file, 'utf8').slice(0, 2000));
+  return m ? (m[1]!.split(',').map((e) => e.trim()) as Engine[]) : ['sqlite', 'postgres'];
+}
+
 function filesFor(engine: Engine): string[] {
-  const all = [...testFiles(here), ...(engine === 'postgres' ? testFiles(join(here, 'postgres')) : [])];
+  const all = [...testFiles(here).filter((f) => enginesOf(f).includes(engine)), ...(engine === 'postgres' ? testFiles(join(here, 'postgres')) : [])];
   return requested.length ? all.filter((f) => requested.includes(f)) : all;
 }
 
@@ -66,8 +74,12 @@ type Counters = Record<(typeof COUNTERS)[number], number>;
 async function* events(): AsyncGenerator<TestEvent> {
   const totals: Counters = { tests: 0, suites: 0, pass: 0, fail: 0, cancelled: 0, skipped: 0, todo: 0 };
   const started = performance.now();
-  for (const [i, engine] of engines.entries()) {
+  let passes = 0;
+  for (const engine of engines) {
     const files = filesFor(engine);
+    // Node's runner would look for test files of its own when given none.
+    if (files.length === 0) continue;
+    passes++;
     // Test files read the engine from the environment their process inherits (see test/helpers/server.ts).
     if (engine === 'postgres') {
       process.env.CLIENTELE_TEST_DB = pgUrl;
@@ -103,9 +115,9 @@ async function* events(): AsyncGenerator<TestEvent> {
         failureType: 'subtestsFailed',
       });
     }
-    yield { type: failed ? 'test:fail' : 'test:pass', data: { name, nesting: 0, testNumber: i + 1, details } };
+    yield { type: failed ? 'test:fail' : 'test:pass', data: { name, nesting: 0, testNumber: passes, details } };
   }
-  yield { type: 'test:plan', data: { nesting: 0, count: engines.length } };
+  yield { type: 'test:plan', data: { nesting: 0, count: passes } };
   for (const k of COUNTERS) yield { type: 'test:diagnostic', data: { nesting: 0, message: `${k} ${totals[k]}` } };
   yield { type: 'test:diagnostic', data: { nesting: 0, message: `duration_ms ${performance.now() - started}` } };
   if (totals.fail || totals.cancelled || totals.tests === 0) process.exitCode = 1;

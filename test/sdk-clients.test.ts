@@ -2,6 +2,7 @@
 // certificate is trusted the way a user would trust it, through NODE_EXTRA_CA_CERTS, by the process that
 // runs each SDK's tests (test/sdk/*.ts), and each SDK works in its own tenant with a `clientele token` token.
 // One server serves all three; a second one throttles (1 request/s, bursts of 2) for the retry tests.
+// test-engines: sqlite (the SDKs' side of the wire; the API tests cover both engines)
 import { runTestFileInChild, startClienteleProcess } from './helpers/sdk.js';
 
 const server = await startClienteleProcess();

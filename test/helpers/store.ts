@@ -5,6 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { ClienteleConfig } from '../../src/app.js';
+import type { Model } from '../../src/model/model.js';
+import { openPostgresStore } from '../../src/store/postgres.js';
+import type { SqlStore } from '../../src/store/sql-store.js';
+import { openSqliteStore } from '../../src/store/sqlite.js';
 import pg from 'pg';
 import { freshSchema } from './postgres.js';
 import { testDbUrl } from './server.js';
@@ -60,4 +64,23 @@ export function testStore(): TestStore {
     query: async (text) => withDb((db) => db.prepare(text).all() as any[]),
     dispose: async () => rmSync(dir, { recursive: true, force: true }),
   };
+}
+
+/** A fresh store on the engine of this run, opened directly (below HTTP); closing it also drops its data. */
+export async function openTestStore(model: Model): Promise<SqlStore> {
+  const url = testDbUrl();
+  if (!url) {
+    const store = openSqliteStore(model, { inMemory: true });
+    await store.init();
+    return store;
+  }
+  const schema = freshSchema(url);
+  const store = openPostgresStore(model, { url, schema: schema.name });
+  await store.init();
+  const close = store.close.bind(store);
+  store.close = async () => {
+    await close();
+    await schema.drop();
+  };
+  return store;
 }
