@@ -88,6 +88,8 @@ export class DeltaService {
       lastKey = rows.at(-1)?.idKey;
     } else {
       const changed = await this.store.changes.changedEntities(scope, state.since, state.upto, state.after ?? undefined, pageSize + 1);
+      // A prune that ran while we read may have taken part of the range: then the round is incomplete.
+      if (state.since < (await this.store.changes.horizon())) throw this.expired(base, state.sel);
       more = changed.length > pageSize;
       if (more) changed.length = pageSize;
       const keys = changed.map((c) => c.idKey);

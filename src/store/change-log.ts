@@ -168,11 +168,15 @@ export class SqlChangeFeed implements ChangeFeed {
     for (const r of await this.db.selectFrom(CHANGE_LOG_TABLE).select(['seq', 'kind', 'entity_id']).where('seq', 'in', seqs).execute()) {
       bySeq.set(Number(r.seq), { kind: r.kind as ChangeKind, id: r.entity_id as string });
     }
-    return groups.map((g) => {
-      const first = bySeq.get(Number(g.first_seq))!;
-      const last = bySeq.get(Number(g.last_seq))!;
-      return { idKey: g.id_key as string, id: last.id, firstKind: first.kind, lastKind: last.kind };
-    });
+    // A concurrent prune may remove rows between the two reads: such groups are left out here, and the caller
+    // re-checks the pruned horizon after reading (a token it passed answers 410, never a partial round).
+    const out: ChangedEntity[] = [];
+    for (const g of groups) {
+      const first = bySeq.get(Number(g.first_seq));
+      const last = bySeq.get(Number(g.last_seq));
+      if (first && last) out.push({ idKey: g.id_key as string, id: last.id, firstKind: first.kind, lastKind: last.kind });
+    }
+    return out;
   }
 
   async prune(before: number): Promise<number> {
