@@ -84,6 +84,20 @@ describe('seed 004: POST /customerCreationOperations/{id}/customer/$ref', () => 
     assert.equal(got.json.companyProfile.keep, true);
   });
 
+  it('a replacement is atomic: readers racing it always find a customer', async () => {
+    const op = await newOperation();
+    const url = `/beta/customerCreationOperations/${op}/customer`;
+    assert.equal((await server.request('POST', `${url}/$ref`, { body: { companyProfile: { n: 0 }, billingProfile: {} } })).status, 204);
+    const writes = Array.from({ length: 25 }, (_, n) =>
+      server.request('POST', `${url}/$ref`, { body: { companyProfile: { n: n + 1 }, billingProfile: {} } }),
+    );
+    const reads = Array.from({ length: 50 }, () => server.request('GET', url));
+    for (const w of await Promise.all(writes)) assert.equal(w.status, 204, w.text);
+    for (const r of await Promise.all(reads)) assert.equal(r.status, 200, r.text);
+    const last = await server.request('GET', url);
+    assert.equal(typeof last.json.companyProfile.n, 'number');
+  });
+
   it('an unknown operation id is 404', async () => {
     const res = await server.request('POST', '/beta/customerCreationOperations/6f1b7a52-0000-4000-8000-000000000000/customer/$ref', {
       raw: seed.request.body,

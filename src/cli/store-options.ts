@@ -7,23 +7,40 @@ import { DEFAULT_TENANT_ID } from '../auth/principal.js';
 import type { Model } from '../model/model.js';
 import type { StorageSchema } from '../store/schema.js';
 import type { Store } from '../store/store.js';
-import { env } from './util.js';
+import { env, UsageError } from './util.js';
 
 export const DEFAULT_LOCATION = './.clientele';
 
 export const storeOptionSpecs = {
   location: { type: 'string' },
+  db: { type: 'string' },
+  'db-schema': { type: 'string' },
 } as const;
 
 export const tenantOptionSpecs = {
   tenant: { type: 'string' },
 } as const;
 
-export const STORE_HELP = `  --location <dir>     data directory of the embedded store [CLIENTELE_LOCATION] (default ${DEFAULT_LOCATION})\n`;
+export const STORE_HELP =
+  `  --location <dir>     data directory of the embedded store [CLIENTELE_LOCATION] (default ${DEFAULT_LOCATION})\n` +
+  `  --db <url>           a postgres:// URL: work on that PostgreSQL database instead [CLIENTELE_DB, or DATABASE_URL]\n` +
+  `  --db-schema <name>   PostgreSQL schema of Clientele's tables [CLIENTELE_DB_SCHEMA]\n`;
 export const TENANT_HELP = `  --tenant <id>        tenant whose data to use [CLIENTELE_TENANT] (default ${DEFAULT_TENANT_ID})\n`;
 
-export function storeConfigFrom(values: { location?: string }): StoreConfig & { location: string } {
-  return { location: values.location ?? env('CLIENTELE_LOCATION') ?? DEFAULT_LOCATION };
+/** The same choice as `serve` makes: --db (or its environment variables) selects PostgreSQL, else the data directory. */
+export function storeConfigFrom(values: { location?: string; db?: string; 'db-schema'?: string }): StoreConfig & { location: string } {
+  const db = values.db ?? env('CLIENTELE_DB') ?? env('DATABASE_URL');
+  if (db !== undefined && !/^postgres(ql)?:\/\//i.test(db)) throw new UsageError('--db: expected a postgres:// or postgresql:// URL');
+  if (db !== undefined && values.location !== undefined) throw new UsageError('--db and --location exclude each other');
+  const dbSchema = values['db-schema'] ?? env('CLIENTELE_DB_SCHEMA');
+  if (dbSchema !== undefined && db === undefined) throw new UsageError('--db-schema needs --db');
+  return { location: values.location ?? env('CLIENTELE_LOCATION') ?? DEFAULT_LOCATION, db, dbSchema };
+}
+
+/** Where a command's data lives, for its messages. */
+export function describeStore(config: StoreConfig & { location: string }): string {
+  if (config.db === undefined) return `'${config.location}'`;
+  return `the PostgreSQL database${config.dbSchema ? ` (schema ${config.dbSchema})` : ''}`;
 }
 
 export function tenantFrom(values: { tenant?: string }): string {
@@ -75,7 +92,9 @@ export async function openCommandStore(config: StoreConfig & { location: string 
     import('../store/schema.js'),
     import('../store/sqlite.js'),
   ]);
-  if (opts.mustExist) {
+  if (config.db !== undefined) {
+    // PostgreSQL: opening migrates the schema; data that is not there shows as empty (or a 404 for a business).
+  } else if (opts.mustExist) {
     let exists = false;
     try {
       exists = statSync(sqliteFile(config.location)).isFile();
@@ -91,7 +110,7 @@ export async function openCommandStore(config: StoreConfig & { location: string 
   try {
     store = await openStore(model, config);
   } catch (err) {
-    throw new Error(`cannot open the store in '${config.location}': ${(err as Error).message}`);
+    throw new Error(`cannot open the store in ${describeStore(config)}: ${(err as Error).message}`);
   }
   return { model, schema: new StorageSchema(model), store };
 }

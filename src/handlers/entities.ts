@@ -288,9 +288,23 @@ export class EntityService {
     const hooks = this.hooks.for(type);
     const hc = this.hookContext(ctx);
     for (const h of hooks) await h.beforeCreate?.(values, hc);
-    if (replacing) await this.store.delete(table, target.scope, replacing.idKey);
     const clientChosen = typeof values.id === 'string' && values.id !== '';
     let stored: StoredEntity | undefined;
+    if (replacing) {
+      // Replacing a single-valued navigation: the old value goes and the new one comes in one transaction,
+      // so a failed insert leaves the old value in place.
+      if (!clientChosen) values.id = await this.newKey(type, table, target.scope, values);
+      const key = this.normKey(type, values.id as string);
+      try {
+        stored = await this.store.transaction(async (tx) => {
+          await tx.delete(table, target.scope, replacing.idKey);
+          return tx.insert(table, target.scope, key, values);
+        });
+      } catch (err) {
+        if (err instanceof DuplicateKeyError) throw conflict(`An entity of type '${type.qualifiedName}' with id '${values.id}' already exists.`);
+        throw err;
+      }
+    }
     // A key the server chose can be taken by another process between the lookup and the insert: choose again.
     for (let attempt = 0; !stored; attempt++) {
       if (!clientChosen) values.id = await this.newKey(type, table, target.scope, values);

@@ -76,6 +76,8 @@ export class SqlStore implements Store {
     readonly db: Kysely<any>,
     private readonly eng: Engine,
     readonly schema: StorageSchema,
+    /** For a store bound to a transaction: the tenants its writes logged changes for (announced after commit). */
+    private readonly touched?: Set<string>,
   ) {
     this.changes = new SqlChangeFeed(db, CURSOR_TABLE);
     this.deliveries = new SqlDeliveryState(db);
@@ -99,7 +101,11 @@ export class SqlStore implements Store {
       return r;
     };
     // A store bound to a transaction (transaction()) joins it; its outer owner commits.
-    if (this.db.isTransaction) return run(this.db);
+    if (this.db.isTransaction) {
+      const result = await run(this.db);
+      for (const c of log) this.touched?.add(c.tenantId);
+      return result;
+    }
     const result = await this.guard(() => this.db.transaction().execute(run));
     for (const tenantId of new Set(log.map((c) => c.tenantId))) this.changed(tenantId);
     return result;
@@ -316,7 +322,12 @@ export class SqlStore implements Store {
   }
 
   async transaction<T>(fn: (store: Store) => Promise<T>): Promise<T> {
-    return this.inTransaction((trx) => fn(trx === this.db ? this : new SqlStore(trx, this.eng, this.schema)));
+    if (this.db.isTransaction) return fn(this);
+    const touched = new Set<string>();
+    const result = await this.guard(() => this.db.transaction().execute((trx) => fn(new SqlStore(trx, this.eng, this.schema, touched))));
+    // Listeners hear of the changes only once they are committed, as after a single write.
+    for (const tenantId of touched) this.changed(tenantId);
+    return result;
   }
 
   async *scan(t: TableDef, opts: ScanOptions = {}): AsyncIterable<StoredRow> {

@@ -54,6 +54,9 @@ export async function restoreSnapshot(
   const tables = new Map(schema.tables.map((t) => [t.name, t]));
   const lines = createInterface({ input, crlfDelay: Infinity });
   input.on('error', (err) => lines.emit('error', err));
+  // Take the iterator now: it buffers from here on. Lines read while the wipe awaits the database would
+  // otherwise be emitted with nobody listening (and on a slow store the whole file would be lost that way).
+  const iterator = lines[Symbol.asyncIterator]();
   return store.transaction(async (tx) => {
     await tx.wipe();
     let n = 0;
@@ -65,7 +68,7 @@ export async function restoreSnapshot(
       if (batchTable && batch.length) await tx.insertMany(batchTable, batch);
       batch = [];
     };
-    for await (const text of lines) {
+    for await (const text of { [Symbol.asyncIterator]: () => iterator }) {
       n++;
       if (text.trim() === '') continue;
       let rec: unknown;
