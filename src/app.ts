@@ -120,6 +120,9 @@ export async function createClientele(config: ClienteleConfig = {}): Promise<Cli
     authorize: auth.authorize,
     discovery: auth.devIssuer ? devIssuerDiscovery(auth.devIssuer) : undefined,
     mintDevToken: auth.devIssuer ? (opts) => auth.devIssuer!.mint(opts) : undefined,
+    tokenEndpoint: auth.devIssuer
+      ? { mint: (opts) => auth.devIssuer!.mint(opts), applicationRoles: model.declaredPermissions('application') }
+      : undefined,
     tls: config.tls,
     bodyLimit: config.bodyLimit,
     publicUrl: config.publicUrl,

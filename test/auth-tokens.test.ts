@@ -172,7 +172,9 @@ describe('dev issuer tokens', () => {
     assert.equal(config.json.jwks_uri, `${server.origin}/discovery/v2.0/keys`);
     assert.equal(config.json.issuer, 'https://clientele.localhost/{tenantid}/v2.0');
     const perTenant = await server.request('GET', `/${TENANT}/v2.0/.well-known/openid-configuration`, { anonymous: true });
-    assert.equal(perTenant.json.issuer, DevIssuer.issuerFor(TENANT));
+    // A tenant's document describes the authority at this origin, as Entra's do (MSAL checks the host).
+    assert.equal(perTenant.json.issuer, `${server.origin}/${TENANT}/v2.0`);
+    assert.equal(perTenant.json.token_endpoint, `${server.origin}/${TENANT}/oauth2/v2.0/token`);
   });
 });
 

@@ -1,6 +1,7 @@
 // The official Graph SDKs, unmodified, against real Clientele processes over https: the development
 // certificate is trusted the way a user would trust it, through NODE_EXTRA_CA_CERTS, by the process that
-// runs each SDK's tests (test/sdk/*.ts), and each SDK works in its own tenant with a `clientele token` token.
+// runs each SDK's tests (test/sdk/*.ts), and each SDK works in its own tenant with a `clientele token` token
+// (or, for @azure/identity, one from the dev issuer's token endpoint).
 // One server serves all three; a second one throttles (1 request/s, bursts of 2) for the retry tests.
 // test-engines: sqlite (the SDKs' side of the wire; the API tests cover both engines)
 import { runTestFileInChild, startClienteleProcess } from './helpers/sdk.js';
@@ -21,6 +22,8 @@ try {
       CLIENTELE_THROTTLED_TOKEN: await throttled.token(['--scopes', 'Bookings.Read.All']),
     });
     await runTestFileInChild('test/sdk/kiota-v1.ts', await env('kiota-v1-tests'));
+    // App-only sign-in through @azure/identity against the dev issuer's token endpoint.
+    await runTestFileInChild('test/sdk/kiota-identity.ts', await env('kiota-identity-tests'));
   } finally {
     await throttled.stop();
   }

@@ -13,6 +13,11 @@ export const DEV_ISSUER_ALG = 'RS256';
  * real issuer can have it; it does not depend on the port, so tokens minted offline match the server.
  */
 export const DEV_ISSUER_TEMPLATE = 'https://clientele.localhost/{tenantid}/v2.0';
+/**
+ * The issuer of tokens from the server's own token endpoint: the authority as the client reached it, as
+ * Entra's tokens name theirs (MSAL checks that the discovery document's issuer is on the authority's host).
+ */
+export const DEV_AUTHORITY_ISSUER_TEMPLATE = '{origin}/{tenantid}/v2.0';
 export const DEV_KEY_FILE = 'dev-issuer-key.json';
 /** The application (client) id dev tokens name when none is given. */
 export const DEV_CLIENT_ID = '6f1c0b6e-3c3f-4f5e-9c3a-c11e47e1e000';
@@ -34,6 +39,8 @@ export interface MintOptions {
   /** `azp`/`appid`; default DEV_CLIENT_ID. */
   clientId?: string;
   audience?: string;
+  /** `iss`; default DEV_ISSUER_TEMPLATE for the tenant. */
+  issuer?: string;
   /** Seconds; default 3600. */
   lifetimeSeconds?: number;
   /** Epoch seconds to issue at (tests make expired or future tokens with it); default now. */
@@ -101,6 +108,11 @@ export class DevIssuer {
     return DEV_ISSUER_TEMPLATE.replace('{tenantid}', tenantId);
   }
 
+  /** The issuer the server's token endpoint at `origin` names for the tenant. */
+  static authorityIssuer(origin: string, tenantId: string): string {
+    return DEV_AUTHORITY_ISSUER_TEMPLATE.replace('{origin}', origin).replace('{tenantid}', tenantId);
+  }
+
   /** The public keys, as a JWKS document. */
   jwks(): { keys: JWK[] } {
     return { keys: [{ ...this.publicJwk }] };
@@ -114,7 +126,7 @@ export class DevIssuer {
     const objectId = opts.objectId ?? stableGuid(`${app ? 'app' : 'user'}:${tenantId}:${clientId}`);
     const claims: Record<string, unknown> = {
       aud: opts.audience ?? GRAPH_AUDIENCE,
-      iss: DevIssuer.issuerFor(tenantId),
+      iss: opts.issuer ?? DevIssuer.issuerFor(tenantId),
       iat: now,
       nbf: now,
       exp: now + (opts.lifetimeSeconds ?? 3600),

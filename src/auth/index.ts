@@ -3,7 +3,7 @@
 import { createLocalJWKSet } from 'jose';
 import type { Authorizer } from '../handlers/entities.js';
 import { authorize } from './authorizer.js';
-import { DEV_ISSUER_ALG, DEV_ISSUER_TEMPLATE, DevIssuer } from './dev-issuer.js';
+import { DEV_AUTHORITY_ISSUER_TEMPLATE, DEV_ISSUER_ALG, DEV_ISSUER_TEMPLATE, DevIssuer } from './dev-issuer.js';
 import { anonymousPrincipal, DEFAULT_TENANT_ID, type Principal } from './principal.js';
 import { ASYMMETRIC_ALGORITHMS, ENTRA_ISSUERS, GRAPH_AUDIENCES, jwksFromFile, jwksFromUrl, TokenValidator, type TrustedIssuer } from './tokens.js';
 
@@ -45,7 +45,7 @@ export async function createAuth(config: AuthConfig, keyLocation: string | undef
   let devIssuer: DevIssuer | undefined;
   if (config.devIssuer !== false) {
     devIssuer = config.devIssuer instanceof DevIssuer ? config.devIssuer : await DevIssuer.open(keyLocation);
-    trusted.push({ issuers: [DEV_ISSUER_TEMPLATE], keys: createLocalJWKSet(devIssuer.jwks()), algorithms: [DEV_ISSUER_ALG] });
+    trusted.push({ issuers: [DEV_ISSUER_TEMPLATE, DEV_AUTHORITY_ISSUER_TEMPLATE], keys: createLocalJWKSet(devIssuer.jwks()), algorithms: [DEV_ISSUER_ALG] });
   }
   if (config.jwksUrl && config.jwksFile) throw new Error('give either a JWKS URL or a JWKS file, not both');
   const external = config.jwksUrl ? jwksFromUrl(config.jwksUrl) : config.jwksFile ? jwksFromFile(config.jwksFile) : undefined;

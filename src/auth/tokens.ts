@@ -14,7 +14,10 @@ export const ENTRA_ISSUERS = ['https://sts.windows.net/{tenantid}/', 'https://lo
 export const ASYMMETRIC_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'];
 
 export interface TrustedIssuer {
-  /** Accepted `iss` values; `{tenantid}` stands for the token's `tid`. */
+  /**
+   * Accepted `iss` values; `{tenantid}` stands for the token's `tid`, `{origin}` for any http(s)://host[:port]
+   * (the dev issuer names the server it was reached at, as Entra's authority does).
+   */
   issuers: string[];
   keys: JWTVerifyGetKey;
   algorithms: string[];
@@ -63,6 +66,30 @@ function withHashedNonce(token: string): string | undefined {
 }
 
 const tenantIn = (template: string, tid: string) => template.replace(/\{tenantid\}/gi, tid);
+const ORIGIN = '{origin}';
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Hosts of Microsoft's own authorities: `{origin}` never stands for them, so no other key can claim their tokens. */
+const MICROSOFT_AUTHORITY_HOST = /^https?:\/\/(login\.microsoftonline\.(com|us)|login\.microsoft\.com|login\.windows\.net|sts\.windows\.net|login\.chinacloudapi\.cn|login\.partner\.microsoftonline\.cn)(:\d+)?\//i;
+
+function issuerMatches(template: string, tid: string, iss: unknown, allowOrigin: boolean): boolean {
+  if (typeof iss !== 'string') return false;
+  if (!template.includes(ORIGIN)) return tenantIn(template, tid) === iss;
+  if (!allowOrigin || MICROSOFT_AUTHORITY_HOST.test(iss)) return false;
+  const pattern = template
+    .split(ORIGIN)
+    .map((part) => escapeRegExp(tenantIn(part, tid)))
+    .join('https?://[^/?#\\s]+');
+  return new RegExp(`^${pattern}$`).test(iss);
+}
+
+/** The issuer whose keys check the token: an exact `iss` match first, an `{origin}` pattern only when none is. */
+function issuerOf(trusted: TrustedIssuer[], tid: string, iss: unknown): TrustedIssuer | undefined {
+  return (
+    trusted.find((t) => t.issuers.some((i) => issuerMatches(i, tid, iss, false))) ??
+    trusted.find((t) => t.issuers.some((i) => issuerMatches(i, tid, iss, true)))
+  );
+}
 
 export class TokenValidator {
   constructor(private readonly opts: TokenValidatorOptions) {}
@@ -89,7 +116,7 @@ export class TokenValidator {
     }
     const tid = payload.tid;
     if (typeof tid !== 'string' || tid === '') throw fail(TokenMessages.noTenant);
-    const trusted = this.opts.trusted.find((t) => t.issuers.some((i) => tenantIn(i, tid) === payload.iss));
+    const trusted = issuerOf(this.opts.trusted, tid, payload.iss);
     if (!trusted) throw fail(TokenMessages.issuer);
     if (typeof alg !== 'string' || !trusted.algorithms.includes(alg)) throw fail(TokenMessages.algorithm);
 

@@ -9,6 +9,7 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Model } from '../model/model.js';
 import { badRequest, GraphError, notFound } from './errors.js';
+import { isLoopbackAddress } from './net.js';
 
 /** Where the build puts the page: the same place from src/http (tsx) and from dist/http (compiled). */
 export const DEFAULT_ADMIN_DIR = fileURLToPath(new URL('../../dist/admin/', import.meta.url));
@@ -23,8 +24,6 @@ function notBuilt(reply: FastifyReply) {
 /** Mints a dev-issuer token; present only when the server trusts its built-in dev issuer. */
 export type DevTokenMinter = (opts: { tenantId?: string; scopes: string[] }) => Promise<string>;
 
-const isLoopback = (address: string | undefined) =>
-  !!address && (address === '::1' || /^(::ffff:)?127\./.test(address));
 
 export async function registerAdmin(
   app: FastifyInstance,
@@ -43,7 +42,7 @@ export async function registerAdmin(
   // with the dev issuer and answers only callers on this machine (loopback), whatever --host says.
   if (mintDevToken) {
     app.post('/admin/api/dev-token', async (req, reply) => {
-      if (!isLoopback(req.socket.remoteAddress)) {
+      if (!isLoopbackAddress(req.socket.remoteAddress)) {
         throw new GraphError(403, 'ErrorAccessDenied', 'Dev tokens are only handed out to callers on the same machine.');
       }
       const body = (req.body ?? {}) as { tenant?: unknown; scopes?: unknown };

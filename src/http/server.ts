@@ -6,6 +6,7 @@ import type { Socket } from 'node:net';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Discovery } from '../auth/discovery.js';
 import { JWKS_PATH } from '../auth/discovery.js';
+import { registerTokenEndpoint, type TokenEndpointOptions } from './token-endpoint.js';
 import { anonymousPrincipal, type Principal } from '../auth/principal.js';
 import { EntityService, type Authorizer, type HandlerResult } from '../handlers/entities.js';
 import type { EntityHookRegistry } from '../handlers/hooks.js';
@@ -54,6 +55,8 @@ export interface ServerDeps {
   discovery?: Discovery;
   /** Lets the admin page fetch dev tokens (only with the built-in dev issuer). */
   mintDevToken?: DevTokenMinter;
+  /** The dev issuer's OAuth token endpoint (client credentials), beside its discovery documents. */
+  tokenEndpoint?: Omit<TokenEndpointOptions, 'origin'>;
   /** Serve https with this certificate (PEM; `cert` may hold the chain). */
   tls?: { cert: string | Buffer; key: string | Buffer };
   mailboxDomain?: string;
@@ -206,6 +209,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
       json(reply, discovery.openidConfiguration(origin(req), (req.params as { tenant: string }).tenant)),
     );
   }
+  if (deps.tokenEndpoint) await registerTokenEndpoint(app, { ...deps.tokenEndpoint, origin });
 
   app.route({
     method: ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'],

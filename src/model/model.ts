@@ -5,6 +5,7 @@ import {
   type EnumTypeDecl,
   type KeyStrategy,
   type NavigationDecl,
+  type Permissions,
   type PropertyDecl,
   type SchemaDecl,
   type SingletonDecl,
@@ -204,6 +205,22 @@ export class Model {
   }
   singleton(segment: string): Singleton | undefined {
     return this.singletonsByLower.get(segment.toLowerCase());
+  }
+
+  /**
+   * Every permission some operation of the model accepts from this kind of caller: what a fully consented
+   * app (application) or user (delegated) holds.
+   */
+  declaredPermissions(kind: 'delegated' | 'application'): string[] {
+    const found = new Set<string>();
+    const add = (permissions: Permissions | undefined) => {
+      for (const rule of Object.values(permissions ?? {})) for (const p of rule?.[kind] ?? []) found.add(p);
+    };
+    for (const s of this.schemas) {
+      for (const set of s.entitySets ?? []) add(set.permissions);
+      for (const t of s.types) if (t.kind !== 'enum') for (const nav of t.navigation ?? []) add(nav.permissions);
+    }
+    return [...found].sort();
   }
 
   /** The stored type that contains `child` through a containment navigation (its parent in storage). */

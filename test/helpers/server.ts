@@ -6,7 +6,6 @@ import type { AddressInfo } from 'node:net';
 import { createClientele, type Clientele, type ClienteleConfig } from '../../src/app.js';
 import { DevIssuer, type MintOptions } from '../../src/auth/dev-issuer.js';
 import { DEFAULT_TENANT_ID } from '../../src/auth/principal.js';
-import type { Permissions } from '../../src/model/edm.js';
 import { loadModel } from '../../src/model/index.js';
 import { freshSchema } from './postgres.js';
 
@@ -49,17 +48,7 @@ export interface TestServer {
 }
 
 /** Every delegated scope any operation of the model accepts: what the default test caller holds. */
-export const ALL_SCOPES: string[] = (() => {
-  const scopes = new Set<string>();
-  const add = (permissions: Permissions | undefined) => {
-    for (const rule of Object.values(permissions ?? {})) for (const s of rule?.delegated ?? []) scopes.add(s);
-  };
-  for (const schema of loadModel().schemas) {
-    for (const set of schema.entitySets ?? []) add(set.permissions);
-    for (const type of schema.types) if (type.kind !== 'enum') for (const nav of type.navigation ?? []) add(nav.permissions);
-  }
-  return [...scopes];
-})();
+export const ALL_SCOPES: string[] = loadModel().declaredPermissions('delegated');
 export { DEFAULT_TENANT_ID };
 
 export type Requester = TestServer['request'];
