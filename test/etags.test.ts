@@ -39,6 +39,27 @@ describe('ETags', () => {
     assert.equal(patched.headers.get('etag'), after.headers.get('etag'));
   });
 
+  it('every write changes the ETag, even one that sets the same values (as on Graph)', async () => {
+    const created = await create();
+    const url = `${base}/${created.json.id}`;
+    const same = await server.request('PATCH', url, { body: { displayName: 'Tagged' } });
+    assert.equal(same.status, 204);
+    assert.notEqual(same.headers.get('etag'), created.headers.get('etag'));
+    assert.equal((await server.request('PATCH', url, { body: {}, headers: { 'if-match': created.headers.get('etag')! } })).status, 412);
+  });
+
+  it('an entity deleted and created again with the same id and values does not take back its old ETags', async () => {
+    const url = '/beta/solutions/bookingBusinesses';
+    const tags = new Set<string>();
+    for (let i = 0; i < 20; i++) {
+      const res = await server.request('POST', url, { body: { id: 'again@contoso.com', displayName: 'Again' } });
+      assert.equal(res.status, 201, res.text);
+      tags.add(res.headers.get('etag')!);
+      assert.equal((await server.request('DELETE', `${url}/again%40contoso.com`)).status, 204);
+    }
+    assert.equal(tags.size, 20);
+  });
+
   it('PATCH with a stale If-Match is 412 and changes nothing; with the current one it succeeds', async () => {
     const created = await create();
     const url = `${base}/${created.json.id}`;

@@ -8,7 +8,7 @@ import { createClientele, type ClienteleConfig } from '../../src/app.js';
 import { BodyValidator } from '../../src/model/validate.js';
 import { nowDateTimeOffset } from '../../src/model/values.js';
 import type { SqlStore } from '../../src/store/sql-store.js';
-import type { Scope, StoredRow } from '../../src/store/store.js';
+import { newVersion, type Scope, type StoredRow } from '../../src/store/store.js';
 
 export interface SeedResult {
   rows: number;
@@ -77,7 +77,7 @@ export async function seedCustomers(config: ClienteleConfig, businessId: string,
       values.id = randomUUID();
       values.displayName = `Customer ${n}`;
       values.emailAddress = `customer${n}@example.com`;
-      return { tenantId: scope.tenantId, parentKey: scope.parentKey, idKey: norm(customers.type, values.id as string), version: 1, values };
+      return { tenantId: scope.tenantId, parentKey: scope.parentKey, idKey: norm(customers.type, values.id as string), version: newVersion(), values };
     };
 
     // The store's bulk path (multi-row INSERTs, logged as creations like any create).

@@ -111,7 +111,7 @@ export class DeltaService {
   }
 
   private entity(type: Target['step']['type'], row: StoredEntity, select?: ReadonlySet<string>): Record<string, unknown> {
-    return serializeEntity(type, row.values, { '@odata.etag': etagOf(row.values) }, select);
+    return serializeEntity(type, row.values, { '@odata.etag': etagOf(row) }, select);
   }
 
   private respond(

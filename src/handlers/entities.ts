@@ -256,7 +256,7 @@ export class EntityService {
         return this.update(target, ctx, body, header(ctx, 'if-match'));
       case 'DELETE': {
         const ifMatch = header(ctx, 'if-match');
-        checkIfMatch(ifMatch, etagOf(target.entity.values));
+        checkIfMatch(ifMatch, etagOf(target.entity));
         const deleted = await this.store.delete(target.table, target.scope, target.entity.idKey, ifMatch === undefined ? undefined : target.entity.version);
         if (!deleted) throw ifMatch === undefined ? this.entityNotFound(step.type, step.key ?? step.name) : preconditionFailed();
         const hc = this.hookContext(ctx);
@@ -326,7 +326,7 @@ export class EntityService {
       ? [...target.steps.slice(0, -1), { name: target.step.name, key: String(stored.values.id) }]
       : target.steps;
     if (status === 204) return { status };
-    const etag = etagOf(stored.values);
+    const etag = etagOf(stored);
     return {
       status,
       headers: { location: entityUrl(ctx.serviceRoot, steps), etag },
@@ -336,7 +336,7 @@ export class EntityService {
 
   private async get(target: Target, ctx: RequestContext): Promise<HandlerResult> {
     const opts = this.query.entityOptions(target.step.type, ctx.rawQuery);
-    const etag = etagOf(target.entity!.values);
+    const etag = etagOf(target.entity!);
     if (notModified(header(ctx, 'if-none-match'), etag)) return { status: 304, headers: { etag } };
     const steps = target.step.collection ? target.steps.slice(0, -1).concat({ name: target.step.name }) : target.steps;
     return {
@@ -355,7 +355,7 @@ export class EntityService {
     const type = target.step.type;
     const changes = this.validator.entity(type, body, 'update');
     const current = target.entity!;
-    checkIfMatch(ifMatch, etagOf(current.values));
+    checkIfMatch(ifMatch, etagOf(current));
     this.validator.update(type, changes, current.values);
     delete changes.id;
     const hooks = this.hooks.for(type);
@@ -365,7 +365,7 @@ export class EntityService {
     const updated = await this.store.update(target.table!, target.scope, current.idKey, changes, ifMatch === undefined ? undefined : current.version);
     if (!updated) throw ifMatch === undefined ? this.entityNotFound(type, String(current.values.id)) : preconditionFailed();
     for (const h of hooks) await h.afterUpdate?.(updated, hc);
-    const etag = etagOf(updated.values);
+    const etag = etagOf(updated);
     if (type.decl.updateResponse !== 'entity') return { status: 204, headers: { etag } };
     const steps = target.step.collection ? target.steps.slice(0, -1).concat({ name: target.step.name }) : target.steps;
     return {
@@ -385,7 +385,7 @@ export class EntityService {
     if (opts.count) body['@odata.count'] = await this.store.count(target.table!, target.scope, opts.where);
     if (page.nextToken) body['@odata.nextLink'] = this.query.nextLink(ctx.requestUrl, page.nextToken);
     const select = opts.select ? new Set(opts.select) : undefined;
-    body.value = page.rows.map((e) => serializeEntity(type, e.values, { '@odata.etag': etagOf(e.values) }, select));
+    body.value = page.rows.map((e) => serializeEntity(type, e.values, { '@odata.etag': etagOf(e) }, select));
     const headers: Record<string, string> = {};
     if (opts.preferenceApplied) headers['preference-applied'] = opts.preferenceApplied;
     return { status: 200, body, headers };

@@ -15,6 +15,7 @@ import { migrate, SETTINGS_TABLE, type ExistingColumns } from './migrations.js';
 import {
   DuplicateKeyError,
   listOrder,
+  newVersion,
   StoreUnavailableError,
   type ListQuery,
   type OrderTerm,
@@ -161,6 +162,15 @@ export class SqlStore implements Store {
     return row;
   }
 
+  private readonly columnsOf = new Map<TableDef, string[]>();
+
+  /** What an entity is read with: its key, version and property columns (the scope columns are known already). */
+  private entityColumns(t: TableDef): string[] {
+    let cols = this.columnsOf.get(t);
+    if (!cols) this.columnsOf.set(t, (cols = ['id_key', 'version', ...t.columns.map((c) => c.name)]));
+    return cols;
+  }
+
   private toEntity(t: TableDef, row: Row): StoredEntity {
     const values: Record<string, unknown> = {};
     for (const col of t.columns) {
@@ -180,7 +190,7 @@ export class SqlStore implements Store {
   }
 
   async insert(t: TableDef, scope: Scope, idKey: string, values: Record<string, unknown>): Promise<StoredEntity> {
-    const row = { tenant_id: scope.tenantId, parent_key: scope.parentKey, id_key: idKey, version: 1, ...this.encodeValues(t, values) };
+    const row = { tenant_id: scope.tenantId, parent_key: scope.parentKey, id_key: idKey, version: newVersion(), ...this.encodeValues(t, values) };
     try {
       // Read back as stored: engines differ in what they return for JSON and 64-bit columns.
       const stored = await this.logged(async (trx, log) => {
@@ -203,7 +213,7 @@ export class SqlStore implements Store {
     const row = await this.guard(() =>
       this.db
         .selectFrom(t.name)
-        .selectAll()
+        .select(this.entityColumns(t))
         .where((eb) => eb.and([this.scoped(eb, scope), eb('id_key', '=', idKey)]))
         .executeTakeFirst(),
     );
@@ -215,7 +225,7 @@ export class SqlStore implements Store {
     if (q.after && q.after.length !== order.length) throw new Error('keyset position does not match the order');
     let query = this.db
       .selectFrom(t.name)
-      .selectAll()
+      .select(this.entityColumns(t))
       .where((eb) => {
         const conds: Expression<SqlBool>[] = [this.scoped(eb, scope)];
         if (q.where) conds.push(q.where(eb));

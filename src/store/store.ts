@@ -1,5 +1,6 @@
 // The storage interface the handlers use. Engines (SQLite, PostgreSQL) differ only in their Engine adapter;
 // the query code (sql-store.ts) is shared.
+import { randomInt } from 'node:crypto';
 import type { Expression, ExpressionBuilder, SqlBool } from 'kysely';
 import type { ChangeFeed } from './change-log.js';
 import type { DeliveryState } from './deliveries.js';
@@ -13,6 +14,10 @@ export interface Scope {
 
 export interface StoredEntity {
   idKey: string;
+  /**
+   * Starts at a random number when the row is written first and goes up by one with every write, so it
+   * identifies the row's state: ETags are made from it, and a re-created row does not reuse its old tags.
+   */
   version: number;
   /** Property values in canonical form, every declared property present. */
   values: Record<string, unknown>;
@@ -53,6 +58,14 @@ export function listOrder(orderBy: OrderTerm[]): OrderTerm[] {
   const key = orderBy.find((o) => o.column === 'id_key');
   order.push({ column: 'id_key', desc: key ? key.desc : (order[order.length - 1]?.desc ?? false), nullable: false });
   return order;
+}
+
+/**
+ * The version of a newly written row: random (so that delete and re-create do not repeat an ETag), below 2^30
+ * so that a billion updates still fit the 32-bit column.
+ */
+export function newVersion(): number {
+  return randomInt(1, 2 ** 30);
 }
 
 export class DuplicateKeyError extends Error {}

@@ -8,7 +8,7 @@ import type { Model, StructuredType } from '../model/model.js';
 import { BodyValidator } from '../model/validate.js';
 import { nowDateTimeOffset } from '../model/values.js';
 import type { TableDef } from '../store/schema.js';
-import type { Scope, Store, StoredRow } from '../store/store.js';
+import { newVersion, type Scope, type Store, type StoredRow } from '../store/store.js';
 import type { RecordSource } from './records.js';
 
 export interface CollectionTarget {
@@ -98,7 +98,7 @@ export async function importRecords(
           continue;
         }
         if (typeof values.id !== 'string' || values.id === '') values.id = randomUUID();
-        const row = { ...scope, idKey: normalisedKey(type, values.id as string), version: 1, values };
+        const row = { ...scope, idKey: normalisedKey(type, values.id as string), version: newVersion(), values };
         batch.push({ line: rec.line, row });
         if (batch.length >= batchSize) {
           await flush(tx, batch);
