@@ -28,13 +28,18 @@ export const STORE_HELP =
 export const TENANT_HELP = `  --tenant <id>        tenant whose data to use [CLIENTELE_TENANT] (default ${DEFAULT_TENANT_ID})\n`;
 
 /** The same choice as `serve` makes: --db (or its environment variables) selects PostgreSQL, else the data directory. */
+/** The data directory: --location, else CLIENTELE_LOCATION, else the default. */
+export function locationFrom(values: { location?: string }): string {
+  return values.location ?? env('CLIENTELE_LOCATION') ?? DEFAULT_LOCATION;
+}
+
 export function storeConfigFrom(values: { location?: string; db?: string; 'db-schema'?: string }): StoreConfig & { location: string } {
   const db = values.db ?? env('CLIENTELE_DB') ?? env('DATABASE_URL');
   if (db !== undefined && !/^postgres(ql)?:\/\//i.test(db)) throw new UsageError('--db: expected a postgres:// or postgresql:// URL');
   if (db !== undefined && values.location !== undefined) throw new UsageError('--db and --location exclude each other');
   const dbSchema = values['db-schema'] ?? env('CLIENTELE_DB_SCHEMA');
   if (dbSchema !== undefined && db === undefined) throw new UsageError('--db-schema needs --db');
-  return { location: values.location ?? env('CLIENTELE_LOCATION') ?? DEFAULT_LOCATION, db, dbSchema };
+  return { location: locationFrom(values), db, dbSchema };
 }
 
 /** Where a command's data lives, for its messages. */

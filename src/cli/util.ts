@@ -1,4 +1,5 @@
 // Shared by the commands: usage errors (exit 2), argument parsing, environment lookups.
+import { statSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 /** A mistake in the command line: printed with a pointer to --help, exit code 2. */
@@ -26,6 +27,30 @@ export function parseCommandLine<O extends Options>(argv: string[], options: O, 
     return parseArgs({ args: argv, options, strict: true, allowPositionals });
   } catch (err) {
     throw new UsageError((err as Error).message);
+  }
+}
+
+const HELP_OPTION = { help: { type: 'boolean', short: 'h' } } as const;
+
+/**
+ * A command's command line: its options plus -h/--help. Prints `help` and answers undefined when help was asked
+ * for (the command then has nothing more to do).
+ */
+export function parseCommand<O extends Options>(argv: string[], options: O, help: string, allowPositionals = false) {
+  const parsed = parseCommandLine(argv, { ...options, ...HELP_OPTION }, allowPositionals);
+  if ((parsed.values as { help?: boolean }).help) {
+    io.out(help);
+    return undefined;
+  }
+  return parsed;
+}
+
+/** Fails with one readable line when `file` cannot be read; its size when it can. */
+export function readableFile(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch (err) {
+    throw new Error(`cannot read '${file}': ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
   }
 }
 

@@ -1,8 +1,8 @@
 // `clientele cert`: makes (or shows) the development CA and localhost certificate that `serve --tls dev` uses.
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { DEFAULT_DEV_HOSTS, ensureDevCertificate } from '../../http/tls.js';
-import { env, io, UsageError, type Command } from '../util.js';
+import { locationFrom } from '../store-options.js';
+import { io, parseCommand, type Command } from '../util.js';
 
 const HELP = `Usage: clientele cert [options]
 
@@ -21,26 +21,10 @@ Trust the CA in Node.js clients with:  NODE_EXTRA_CA_CERTS=<location>/tls/ca.pem
 `;
 
 export async function cert(argv: string[]): Promise<void> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        location: { type: 'string' },
-        host: { type: 'string', multiple: true },
-        force: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-    }));
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
-  if (values.help) {
-    io.out(HELP);
-    return;
-  }
-  const location = values.location ?? env('CLIENTELE_LOCATION') ?? './.clientele';
+  const parsed = parseCommand(argv, { location: { type: 'string' }, host: { type: 'string', multiple: true }, force: { type: 'boolean' } }, HELP);
+  if (!parsed) return;
+  const { values } = parsed;
+  const location = locationFrom(values);
   const dev = ensureDevCertificate(join(location, 'tls'), { hosts: values.host, force: values.force });
   io.out(
     `${dev.created ? 'Made' : 'Kept'} a certificate for ${dev.hosts.join(', ')}\n` +

@@ -2,21 +2,11 @@
 import { createWriteStream, renameSync, rmSync } from 'node:fs';
 import { finished } from 'node:stream/promises';
 import { exportRecords } from '../../transfer/export.js';
-import { formatOfFile, type Format } from '../../transfer/records.js';
 import { customersPath, resolveCollection } from '../../transfer/target.js';
+import { customerFileFrom, customerFileOptionSpecs, FORMAT_HELP } from '../customer-file-options.js';
 import { Progress } from '../progress.js';
-import { openCommandStore, STORE_HELP, storeConfigFrom, storeOptionSpecs, TENANT_HELP, tenantFrom, tenantOptionSpecs } from '../store-options.js';
-import { type Command, count, parseCommandLine, UsageError } from '../util.js';
-
-export const FORMAT_HELP = `  --format <fmt>       csv or jsonl (default: from the file name's extension, else csv)\n`;
-
-export function formatOption(text: string | undefined): Format | undefined {
-  if (text === undefined) return undefined;
-  const f = text.toLowerCase();
-  if (f === 'csv') return 'csv';
-  if (f === 'jsonl' || f === 'ndjson' || f === 'json-lines') return 'jsonl';
-  throw new UsageError(`--format: '${text}' is not csv or jsonl`);
-}
+import { openCommandStore, STORE_HELP, storeConfigFrom, TENANT_HELP, tenantFrom } from '../store-options.js';
+import { type Command, count, parseCommand } from '../util.js';
 
 const HELP = `Usage: clientele export --business <id> [options] [file]
 
@@ -29,45 +19,31 @@ Address Type, with the first phone and the first address of each customer; JSON 
 
 Options (environment variable in brackets):
   --business <id>      the business to export from, e.g. Contosolunchdelivery@contoso.onmicrosoft.com
-${FORMAT_HELP}  --delimiter <char>   CSV field separator (default ,)
-  -q, --quiet          no progress output
+${FORMAT_HELP}  -q, --quiet          no progress output
 ${STORE_HELP}${TENANT_HELP}  -h, --help           this help
 `;
 
 async function run(argv: string[]): Promise<void> {
-  const { values, positionals } = parseCommandLine(
+  const parsed = parseCommand(
     argv,
-    {
-      business: { type: 'string' },
-      format: { type: 'string' },
-      delimiter: { type: 'string' },
-      quiet: { type: 'boolean', short: 'q' },
-      ...storeOptionSpecs,
-      ...tenantOptionSpecs,
-      help: { type: 'boolean', short: 'h' },
-    },
+    customerFileOptionSpecs,
+    HELP,
     true,
   );
-  if (values.help) {
-    process.stdout.write(HELP);
-    return;
-  }
-  if (positionals.length > 1) throw new UsageError(`expected at most one output file, got ${positionals.length}`);
-  if (!values.business) throw new UsageError('--business <id> is required');
-  const file = positionals[0] === '-' ? undefined : positionals[0];
-  const format: Format = formatOption(values.format) ?? (file ? formatOfFile(file) : undefined) ?? 'csv';
-  if (values.delimiter !== undefined && values.delimiter.length !== 1) throw new UsageError('--delimiter: expected one character');
+  if (!parsed) return;
+  const { values, positionals } = parsed;
+  const { business, file, format, delimiter } = customerFileFrom(values, positionals, 'output');
 
   const { model, schema, store } = await openCommandStore(storeConfigFrom(values), { mustExist: true });
   try {
-    const target = await resolveCollection(model, schema, store, tenantFrom(values), customersPath(values.business));
+    const target = await resolveCollection(model, schema, store, tenantFrom(values), customersPath(business));
     const total = await store.count(target.table, target.scope);
     const progress = new Progress('export', { unit: 'customers', total, quiet: values.quiet });
     const partial = file ? `${file}.partial` : undefined;
     const out = partial ? createWriteStream(partial) : process.stdout;
     let result;
     try {
-      result = await exportRecords(store, target, out, { format, delimiter: values.delimiter, onProgress: (n) => progress.update(n) });
+      result = await exportRecords(store, target, out, { format, delimiter, onProgress: (n) => progress.update(n) });
       if (partial) {
         await finished(out);
         renameSync(partial, file!);

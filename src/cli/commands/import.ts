@@ -1,12 +1,12 @@
 // `clientele import`: customers of a business from CSV or JSON lines, all or nothing.
-import { createReadStream, statSync, type ReadStream } from 'node:fs';
+import { createReadStream, type ReadStream } from 'node:fs';
 import { importRecords } from '../../transfer/import.js';
-import { csvSource, formatOfFile, InputError, jsonlSource, type Format } from '../../transfer/records.js';
+import { csvSource, InputError, jsonlSource } from '../../transfer/records.js';
 import { customersPath, resolveCollection } from '../../transfer/target.js';
+import { customerFileFrom, customerFileOptionSpecs, FORMAT_HELP } from '../customer-file-options.js';
 import { Progress } from '../progress.js';
-import { openCommandStore, STORE_HELP, storeConfigFrom, storeOptionSpecs, TENANT_HELP, tenantFrom, tenantOptionSpecs } from '../store-options.js';
-import { type Command, count, parseCommandLine, positiveInt, UsageError } from '../util.js';
-import { formatOption, FORMAT_HELP } from './export.js';
+import { openCommandStore, STORE_HELP, storeConfigFrom, TENANT_HELP, tenantFrom } from '../store-options.js';
+import { type Command, count, parseCommand, positiveInt, readableFile } from '../util.js';
 
 const HELP = `Usage: clientele import --business <id> [options] [file]
 
@@ -21,8 +21,7 @@ JSON lines: one bookingCustomer per line, as the Graph API takes it (what 'clien
 
 Options (environment variable in brackets):
   --business <id>      the business to import into, e.g. Contosolunchdelivery@contoso.onmicrosoft.com
-${FORMAT_HELP}  --delimiter <char>   CSV field separator (default ,)
-  --skip-invalid       import the valid rows and report the invalid ones, instead of importing nothing
+${FORMAT_HELP}  --skip-invalid       import the valid rows and report the invalid ones, instead of importing nothing
   --max-errors <n>     how many invalid rows to list before only counting them (default 100)
   -q, --quiet          no progress output, only errors
 ${STORE_HELP}${TENANT_HELP}  -h, --help           this help
@@ -31,46 +30,24 @@ Exit status: 0 when imported, 1 when nothing was imported (invalid rows or an er
 `;
 
 async function run(argv: string[]): Promise<void> {
-  const { values, positionals } = parseCommandLine(
+  const parsed = parseCommand(
     argv,
-    {
-      business: { type: 'string' },
-      format: { type: 'string' },
-      delimiter: { type: 'string' },
-      'skip-invalid': { type: 'boolean' },
-      'max-errors': { type: 'string' },
-      quiet: { type: 'boolean', short: 'q' },
-      ...storeOptionSpecs,
-      ...tenantOptionSpecs,
-      help: { type: 'boolean', short: 'h' },
-    },
+    { ...customerFileOptionSpecs, 'skip-invalid': { type: 'boolean' }, 'max-errors': { type: 'string' } },
+    HELP,
     true,
   );
-  if (values.help) {
-    process.stdout.write(HELP);
-    return;
-  }
-  if (positionals.length > 1) throw new UsageError(`expected at most one input file, got ${positionals.length}`);
-  if (!values.business) throw new UsageError('--business <id> is required');
-  const file = positionals[0] === '-' ? undefined : positionals[0];
-  const format: Format = formatOption(values.format) ?? (file ? formatOfFile(file) : undefined) ?? 'csv';
-  if (values.delimiter !== undefined && values.delimiter.length !== 1) throw new UsageError('--delimiter: expected one character');
+  if (!parsed) return;
+  const { values, positionals } = parsed;
+  const { business, file, format, delimiter } = customerFileFrom(values, positionals, 'input');
   const maxErrors = values['max-errors'] !== undefined ? positiveInt('max-errors', values['max-errors']) : 100;
 
-  let size: number | undefined;
-  if (file) {
-    try {
-      size = statSync(file).size;
-    } catch (err) {
-      throw new Error(`cannot read '${file}': ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
-    }
-  }
+  const size = file ? readableFile(file) : undefined;
   const tenantId = tenantFrom(values);
   const { model, schema, store } = await openCommandStore(storeConfigFrom(values));
   try {
-    const target = await resolveCollection(model, schema, store, tenantId, customersPath(values.business));
+    const target = await resolveCollection(model, schema, store, tenantId, customersPath(business));
     const input = file ? createReadStream(file) : process.stdin;
-    const source = format === 'csv' ? csvSource(input, { delimiter: values.delimiter }) : jsonlSource(input);
+    const source = format === 'csv' ? csvSource(input, { delimiter }) : jsonlSource(input);
     const progress = new Progress('import', { unit: 'rows', quiet: values.quiet });
     let listed = 0;
     const result = await importRecords(model, store, target, source, {
@@ -87,7 +64,7 @@ async function run(argv: string[]): Promise<void> {
       if (err instanceof InputError) throw new Error(`${file ?? 'standard input'}: ${err.message}; nothing was imported`);
       throw err;
     });
-    const where = `business '${values.business}'`;
+    const where = `business '${business}'`;
     if (result.invalid > listed) progress.message(`... ${count(result.invalid - listed, 'more invalid row')} not listed (--max-errors ${maxErrors})`);
     if (!result.committed) {
       progress.finish(`import: ${result.invalid} of ${count(result.read, 'row')} invalid; nothing was imported into ${where}`);

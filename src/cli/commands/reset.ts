@@ -1,6 +1,6 @@
 // `clientele reset`: deletes every row of a tenant (or of all tenants), for a clean emulator between test runs.
 import { openCommandStore, STORE_HELP, storeConfigFrom, storeOptionSpecs, TENANT_HELP, tenantFrom, tenantOptionSpecs } from '../store-options.js';
-import { type Command, count, parseCommandLine, UsageError } from '../util.js';
+import { type Command, count, parseCommand, UsageError } from '../util.js';
 
 const HELP = `Usage: clientele reset [options]
 
@@ -14,16 +14,9 @@ ${TENANT_HELP}${STORE_HELP}  -h, --help           this help
 `;
 
 async function run(argv: string[]): Promise<void> {
-  const { values } = parseCommandLine(argv, {
-    'all-tenants': { type: 'boolean' },
-    ...tenantOptionSpecs,
-    ...storeOptionSpecs,
-    help: { type: 'boolean', short: 'h' },
-  });
-  if (values.help) {
-    process.stdout.write(HELP);
-    return;
-  }
+  const parsed = parseCommand(argv, { 'all-tenants': { type: 'boolean' }, ...tenantOptionSpecs, ...storeOptionSpecs }, HELP);
+  if (!parsed) return;
+  const { values } = parsed;
   if (values['all-tenants'] && values.tenant !== undefined) throw new UsageError('--all-tenants and --tenant cannot be used together');
   const tenantId = values['all-tenants'] ? undefined : tenantFrom(values);
   const { store } = await openCommandStore(storeConfigFrom(values), { mustExist: true });

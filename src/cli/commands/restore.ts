@@ -1,9 +1,9 @@
 // `clientele restore`: replaces the whole state with a snapshot's.
-import { createReadStream, statSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { restoreSnapshot, SnapshotError } from '../../transfer/snapshot.js';
 import { Progress } from '../progress.js';
 import { openCommandStore, STORE_HELP, storeConfigFrom, storeOptionSpecs } from '../store-options.js';
-import { type Command, count, parseCommandLine, UsageError } from '../util.js';
+import { type Command, count, parseCommand, readableFile, UsageError } from '../util.js';
 
 const HELP = `Usage: clientele restore [options] <file>
 
@@ -17,24 +17,12 @@ ${STORE_HELP}  -h, --help           this help
 `;
 
 async function run(argv: string[]): Promise<void> {
-  const { values, positionals } = parseCommandLine(
-    argv,
-    { quiet: { type: 'boolean', short: 'q' }, ...storeOptionSpecs, help: { type: 'boolean', short: 'h' } },
-    true,
-  );
-  if (values.help) {
-    process.stdout.write(HELP);
-    return;
-  }
+  const parsed = parseCommand(argv, { quiet: { type: 'boolean', short: 'q' }, ...storeOptionSpecs }, HELP, true);
+  if (!parsed) return;
+  const { values, positionals } = parsed;
   if (positionals.length !== 1) throw new UsageError('expected one argument: the snapshot file (or - for standard input)');
   const file = positionals[0] === '-' ? undefined : positionals[0]!;
-  if (file) {
-    try {
-      statSync(file);
-    } catch (err) {
-      throw new Error(`cannot read '${file}': ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
-    }
-  }
+  if (file) readableFile(file);
   const { store, schema } = await openCommandStore(storeConfigFrom(values));
   try {
     const progress = new Progress('restore', { unit: 'rows', quiet: values.quiet });

@@ -1,10 +1,9 @@
 // `clientele schema`: print the SQL schema the model derives, for review or to create a database by hand
 // (docs/citus.sql is `clientele schema --citus`). The server itself needs none of this: it migrates on start.
-import { parseArgs } from 'node:util';
 import { loadModel } from '../../model/index.js';
 import { citusDistribution, postgresSchemaDdl } from '../../store/postgres.js';
 import { sqliteSchemaDdl } from '../../store/sqlite.js';
-import { io, UsageError, type Command } from '../util.js';
+import { io, parseCommand, UsageError, type Command } from '../util.js';
 
 const HELP = `Usage: clientele schema [options]
 
@@ -17,20 +16,9 @@ Options:
 `;
 
 export async function schema(argv: string[]): Promise<void> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: { engine: { type: 'string' }, citus: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
-      strict: true,
-    }));
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
-  if (values.help) {
-    io.out(HELP);
-    return;
-  }
+  const parsed = parseCommand(argv, { engine: { type: 'string' }, citus: { type: 'boolean' } }, HELP);
+  if (!parsed) return;
+  const { values } = parsed;
   const engine = values.engine ?? 'postgres';
   if (engine !== 'postgres' && engine !== 'sqlite') throw new UsageError(`--engine: '${engine}' is not postgres or sqlite`);
   if (values.citus && engine !== 'postgres') throw new UsageError('--citus goes with --engine postgres');

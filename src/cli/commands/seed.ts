@@ -1,7 +1,7 @@
 // `clientele seed`: sample businesses and customers (Graph's Contoso examples) for trying things out.
 import { seedSampleData } from '../../transfer/seed.js';
 import { openCommandStore, STORE_HELP, storeConfigFrom, storeOptionSpecs, TENANT_HELP, tenantFrom, tenantOptionSpecs } from '../store-options.js';
-import { type Command, count, parseCommandLine } from '../util.js';
+import { type Command, count, parseCommand } from '../util.js';
 
 const HELP = `Usage: clientele seed [options]
 
@@ -14,11 +14,9 @@ ${STORE_HELP}${TENANT_HELP}  -h, --help           this help
 `;
 
 async function run(argv: string[]): Promise<void> {
-  const { values } = parseCommandLine(argv, { ...storeOptionSpecs, ...tenantOptionSpecs, help: { type: 'boolean', short: 'h' } });
-  if (values.help) {
-    process.stdout.write(HELP);
-    return;
-  }
+  const parsed = parseCommand(argv, { ...storeOptionSpecs, ...tenantOptionSpecs }, HELP);
+  if (!parsed) return;
+  const { values } = parsed;
   const tenantId = tenantFrom(values);
   const { model, schema, store } = await openCommandStore(storeConfigFrom(values));
   try {

@@ -11,7 +11,7 @@ import { ensureDevCertificate, loadTls, type TlsMaterial } from '../../http/tls.
 import { isLogLevel, LOG_LEVELS } from '../../ops/log-levels.js';
 import type { ClienteleConfig } from '../../app.js';
 import { DEFAULT_LOCATION, ensureDataDir } from '../store-options.js';
-import { env, io, parseCommandLine, UsageError, type Command } from '../util.js';
+import { env, io, parseCommand, UsageError, type Command } from '../util.js';
 
 const HELP = `Usage: clientele serve [options]
 
@@ -116,40 +116,41 @@ export async function serve(argv: string[]): Promise<void> {
 }
 
 function parse(argv: string[]): ServeOptions | undefined {
-  const { values } = parseCommandLine(argv, {
-        host: { type: 'string' },
-        port: { type: 'string' },
-        location: { type: 'string' },
-        'in-memory': { type: 'boolean' },
-        db: { type: 'string' },
-        'db-schema': { type: 'string' },
-        'db-pool': { type: 'string' },
-        'db-statement-timeout': { type: 'string' },
-        workers: { type: 'string' },
-        seed: { type: 'boolean' },
-        'shutdown-timeout': { type: 'string' },
-        'public-url': { type: 'string' },
-        'log-level': { type: 'string' },
-        'page-size': { type: 'string' },
-        'max-page-size': { type: 'string' },
-        auth: { type: 'string' },
-        tenant: { type: 'string' },
-        'no-dev-issuer': { type: 'boolean' },
-        'jwks-url': { type: 'string' },
-        'jwks-file': { type: 'string' },
-        issuer: { type: 'string', multiple: true },
-        audience: { type: 'string', multiple: true },
-        cert: { type: 'string' },
-        key: { type: 'string' },
-        tls: { type: 'string' },
-        throttle: { type: 'string' },
-        faults: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-  });
-  if (values.help) {
-    io.out(HELP);
-    return undefined;
-  }
+  const parsed = parseCommand(
+    argv,
+    {
+      host: { type: 'string' },
+      port: { type: 'string' },
+      location: { type: 'string' },
+      'in-memory': { type: 'boolean' },
+      db: { type: 'string' },
+      'db-schema': { type: 'string' },
+      'db-pool': { type: 'string' },
+      'db-statement-timeout': { type: 'string' },
+      workers: { type: 'string' },
+      seed: { type: 'boolean' },
+      'shutdown-timeout': { type: 'string' },
+      'public-url': { type: 'string' },
+      'log-level': { type: 'string' },
+      'page-size': { type: 'string' },
+      'max-page-size': { type: 'string' },
+      auth: { type: 'string' },
+      tenant: { type: 'string' },
+      'no-dev-issuer': { type: 'boolean' },
+      'jwks-url': { type: 'string' },
+      'jwks-file': { type: 'string' },
+      issuer: { type: 'string', multiple: true },
+      audience: { type: 'string', multiple: true },
+      cert: { type: 'string' },
+      key: { type: 'string' },
+      tls: { type: 'string' },
+      throttle: { type: 'string' },
+      faults: { type: 'string' },
+    },
+    HELP,
+  );
+  if (!parsed) return undefined;
+  const { values } = parsed;
   const host = values.host ?? env('CLIENTELE_HOST') ?? '127.0.0.1';
   if (!isIP(host) && !/^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/.test(host)) throw new UsageError(`--host: '${host}' is not an address or host name`);
   const portText = values.port ?? env('CLIENTELE_PORT') ?? '4000';

@@ -3,7 +3,7 @@ import { createWriteStream, renameSync, rmSync } from 'node:fs';
 import { saveSnapshot } from '../../transfer/snapshot.js';
 import { Progress } from '../progress.js';
 import { openCommandStore, STORE_HELP, storeConfigFrom, storeOptionSpecs } from '../store-options.js';
-import { type Command, count, parseCommandLine, UsageError } from '../util.js';
+import { type Command, count, parseCommand, UsageError } from '../util.js';
 
 const HELP = `Usage: clientele snapshot [options] <file>
 
@@ -18,15 +18,9 @@ ${STORE_HELP}  -h, --help           this help
 `;
 
 async function run(argv: string[]): Promise<void> {
-  const { values, positionals } = parseCommandLine(
-    argv,
-    { quiet: { type: 'boolean', short: 'q' }, ...storeOptionSpecs, help: { type: 'boolean', short: 'h' } },
-    true,
-  );
-  if (values.help) {
-    process.stdout.write(HELP);
-    return;
-  }
+  const parsed = parseCommand(argv, { quiet: { type: 'boolean', short: 'q' }, ...storeOptionSpecs }, HELP, true);
+  if (!parsed) return;
+  const { values, positionals } = parsed;
   if (positionals.length !== 1) throw new UsageError('expected one argument: the snapshot file (or - for standard output)');
   const file = positionals[0] === '-' ? undefined : positionals[0]!;
   const { store, schema } = await openCommandStore(storeConfigFrom(values), { mustExist: true });

@@ -1,9 +1,9 @@
 // `clientele token`: prints an access token from the built-in dev issuer, whose key lives in the data
 // directory (made on first use, so this works before the server has ever started).
-import { parseArgs } from 'node:util';
 import { DevIssuer } from '../../auth/dev-issuer.js';
 import { DEFAULT_TENANT_ID } from '../../auth/principal.js';
-import { env, io, UsageError, type Command } from '../util.js';
+import { locationFrom } from '../store-options.js';
+import { env, io, parseCommand, UsageError, type Command } from '../util.js';
 
 /** What a token carries when the command line names no scopes or roles: every Bookings permission. */
 const DEFAULT_PERMISSIONS = ['Bookings.Read.All', 'BookingsAppointment.ReadWrite.All', 'Bookings.ReadWrite.All', 'Bookings.Manage.All'];
@@ -36,12 +36,10 @@ Example:
 const list = (text: string | undefined) => (text === undefined ? undefined : text.split(/[\s,]+/).filter(Boolean));
 
 export async function token(argv: string[]): Promise<void> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        location: { type: 'string' },
+  const parsed = parseCommand(
+    argv,
+    {
+      location: { type: 'string' },
         tenant: { type: 'string' },
         scopes: { type: 'string' },
         app: { type: 'boolean' },
@@ -50,18 +48,12 @@ export async function token(argv: string[]): Promise<void> {
         'object-id': { type: 'string' },
         'client-id': { type: 'string' },
         audience: { type: 'string' },
-        lifetime: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-    }));
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
-  if (values.help) {
-    io.out(HELP);
-    return;
-  }
+      lifetime: { type: 'string' },
+    },
+    HELP,
+  );
+  if (!parsed) return;
+  const { values } = parsed;
   const app = values.app === true || values.roles !== undefined;
   if (app && values.scopes !== undefined) throw new UsageError('an app-only token carries --roles, not --scopes');
   if (app && values.personal) throw new UsageError('--personal is a user account; it cannot be combined with --app or --roles');
@@ -74,8 +66,7 @@ export async function token(argv: string[]): Promise<void> {
     if (!Number.isInteger(lifetimeSeconds) || lifetimeSeconds <= 0) throw new UsageError(`--lifetime: '${values.lifetime}' is not a positive number of seconds`);
   }
 
-  const location = values.location ?? env('CLIENTELE_LOCATION') ?? './.clientele';
-  const issuer = await DevIssuer.open(location);
+  const issuer = await DevIssuer.open(locationFrom(values));
   const jwt = await issuer.mint({
     tenantId: tenant,
     app,
