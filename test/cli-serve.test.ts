@@ -71,6 +71,8 @@ describe('clientele serve: bad flags, busy port, unusable data directory', () =>
       [['--in-memory', '--location', tmp.dir], /--in-memory and --location cannot be used together/],
       [['stray'], /Unexpected argument 'stray'/],
       [['--port'], /--port/],
+      [['--change-retention', 'forever'], /--change-retention: 'forever' is not a duration/],
+      [['--change-retention', '0d'], /--change-retention: '0d' is not a duration/],
     ];
     await Promise.all(
       cases.map(async ([args, pattern]) => {
@@ -134,6 +136,34 @@ describe('clientele serve: environment, logs, shutdown', () => {
       assert.ok(body.value.some((c) => c.displayName === 'Joni Sherman'), 'CLIENTELE_SEED=1 seeded the sample customers');
     } finally {
       assert.equal(await server.stop(), 0);
+    }
+  });
+
+  it('--notification-http lets subscriptions name plain-http receivers on other hosts', async () => {
+    // 0.0.0.0 is not a loopback name, but connecting to it reaches this machine, where port 1 refuses at once.
+    const subscribe = (origin: string) =>
+      fetch(`${origin}/beta/subscriptions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          changeType: 'created',
+          notificationUrl: 'http://0.0.0.0:1/notify',
+          resource: 'solutions/bookingBusinesses/Contosolunchdelivery@contoso.onmicrosoft.com/customers',
+          expirationDateTime: new Date(Date.now() + 3_600_000).toISOString(),
+        }),
+      }).then(async (r) => ((await r.json()) as { error: { message: string } }).error.message);
+    const strict = await startCliServer(['--in-memory', '--auth', 'none', '--seed']);
+    try {
+      assert.match(await subscribe(strict.origin), /must use the HTTPS protocol/);
+    } finally {
+      await strict.stop();
+    }
+    const lenient = await startCliServer(['--in-memory', '--auth', 'none', '--seed', '--notification-http']);
+    try {
+      // Accepted as a URL; the validation handshake then fails, as it would on Graph for an unreachable receiver.
+      assert.match(await subscribe(lenient.origin), /^Subscription validation request failed\./);
+    } finally {
+      await lenient.stop();
     }
   });
 

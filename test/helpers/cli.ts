@@ -134,7 +134,11 @@ export async function startCliServer(args: string[], opts: CliOptions = {}): Pro
       });
     });
   };
-  const listening = await waitForLog((l) => typeof l.msg === 'string' && l.msg.startsWith('Server listening at '));
+  // A server that never says where it listens (e.g. started with --log-level silent) must not outlive the test.
+  const listening = await waitForLog((l) => typeof l.msg === 'string' && l.msg.startsWith('Server listening at ')).catch((err) => {
+    child.kill('SIGKILL');
+    throw err;
+  });
   const origin = (listening.msg as string).slice('Server listening at '.length);
   return {
     process: child,

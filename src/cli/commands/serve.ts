@@ -53,12 +53,23 @@ Options (environment variable in brackets):
                        (statuses 429, 500, 503, 504; retry-after=N) [CLIENTELE_FAULTS] (default off).
                        With faults on, a request may also ask for one with the header x-clientele-fault: 503
 
+Delta and change notifications:
+  --change-retention <time>
+                       how long changes are kept for delta tokens and notifications, e.g. 7d, 12h, 30m
+                       [CLIENTELE_CHANGE_RETENTION] (default 7d); older delta tokens answer 410
+  --notification-http  accept http:// notification URLs on any host, not only loopback ones
+                       [CLIENTELE_NOTIFICATION_HTTP=1] (Graph requires https)
+  --no-notifications   do not deliver change notifications (nor prune the change log) from this process;
+                       another process on the same database must [CLIENTELE_NOTIFICATIONS=0]
+
 Authentication (every API call needs 'Authorization: Bearer <token>' unless --auth none):
   --auth <mode>        token | none [CLIENTELE_AUTH] (default token). 'none' checks nothing and puts every
                        caller in one tenant: for quick local use only
   --tenant <id>        the tenant of anonymous callers with --auth none [CLIENTELE_TENANT]
                        (default ${DEFAULT_TENANT_ID})
-  --no-dev-issuer      do not trust the built-in dev issuer ('clientele token') [CLIENTELE_DEV_ISSUER=0]
+  --no-dev-issuer      do not trust the built-in dev issuer ('clientele token') [CLIENTELE_DEV_ISSUER=0].
+                       It also answers OAuth client credentials requests from this machine at
+                       /{tenant}/oauth2/v2.0/token (for @azure/identity with authorityHost set here)
   --jwks-url <url>     also trust tokens signed by these keys, e.g. Entra ID's
                        https://login.microsoftonline.com/common/discovery/v2.0/keys [CLIENTELE_JWKS_URL]
   --jwks-file <file>   the same from a local JWKS file [CLIENTELE_JWKS_FILE]
@@ -146,6 +157,9 @@ function parse(argv: string[]): ServeOptions | undefined {
       tls: { type: 'string' },
       throttle: { type: 'string' },
       faults: { type: 'string' },
+      'change-retention': { type: 'string' },
+      'notification-http': { type: 'boolean' },
+      'no-notifications': { type: 'boolean' },
     },
     HELP,
   );
@@ -207,6 +221,9 @@ function parse(argv: string[]): ServeOptions | undefined {
   const statementTimeoutText = values['db-statement-timeout'] ?? env('CLIENTELE_DB_STATEMENT_TIMEOUT');
   const dbPoolSize = poolText === undefined ? undefined : positiveInt('--db-pool', poolText, 1);
   const dbStatementTimeoutMs = statementTimeoutText === undefined ? undefined : positiveInt('--db-statement-timeout', statementTimeoutText, 0);
+
+  const retentionText = values['change-retention'] ?? env('CLIENTELE_CHANGE_RETENTION');
+  const changeRetentionMs = retentionText === undefined ? undefined : duration('--change-retention', retentionText);
 
   const mode = values.auth ?? env('CLIENTELE_AUTH') ?? 'token';
   if (mode !== 'token' && mode !== 'none') throw new UsageError(`--auth: '${mode}' is not one of token, none`);
@@ -271,8 +288,22 @@ function parse(argv: string[]): ServeOptions | undefined {
       tls,
       throttle,
       faults,
+      changeRetentionMs,
+      notifications: {
+        allowHttp: values['notification-http'] ?? flag('CLIENTELE_NOTIFICATION_HTTP') ?? false,
+        deliver: !(values['no-notifications'] ?? flag('CLIENTELE_NOTIFICATIONS') === false),
+      },
     },
   };
+}
+
+const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** `7d`, `12h`, `30m`, `45s`, `500ms` in milliseconds, or a usage error naming the option. */
+function duration(option: string, text: string): number {
+  const m = /^(\d+)(ms|s|m|h|d)$/.exec(text.trim());
+  if (!m || Number(m[1]) === 0) throw new UsageError(`${option}: '${text}' is not a duration such as 7d, 12h, 30m or 45s`);
+  return Number(m[1]) * DURATION_UNITS[m[2]!]!;
 }
 
 function describeStore(config: ClienteleConfig): string {
