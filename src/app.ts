@@ -121,7 +121,11 @@ export async function createClientele(config: ClienteleConfig = {}): Promise<Cli
     discovery: auth.devIssuer ? devIssuerDiscovery(auth.devIssuer) : undefined,
     mintDevToken: auth.devIssuer ? (opts) => auth.devIssuer!.mint(opts) : undefined,
     tokenEndpoint: auth.devIssuer
-      ? { mint: (opts) => auth.devIssuer!.mint(opts), applicationRoles: model.declaredPermissions('application') }
+      ? {
+          issuer: auth.devIssuer,
+          applicationRoles: model.declaredPermissions('application'),
+          delegatedScopes: model.declaredPermissions('delegated'),
+        }
       : undefined,
     tls: config.tls,
     bodyLimit: config.bodyLimit,

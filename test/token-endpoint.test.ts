@@ -47,7 +47,8 @@ describe('the OpenID configuration of a tenant', () => {
     assert.equal(res.json.authorization_endpoint, `${server.origin}/${TENANT}/oauth2/v2.0/authorize`);
     assert.equal(res.json.end_session_endpoint, `${server.origin}/${TENANT}/oauth2/v2.0/logout`);
     assert.equal(res.json.jwks_uri, `${server.origin}/discovery/v2.0/keys`);
-    assert.deepEqual(res.json.grant_types_supported, ['client_credentials']);
+    assert.equal(res.json.device_authorization_endpoint, `${server.origin}/${TENANT}/oauth2/v2.0/devicecode`);
+    assert.deepEqual(res.json.grant_types_supported, ['client_credentials', 'password', 'urn:ietf:params:oauth:grant-type:device_code', 'refresh_token']);
   });
 });
 
@@ -113,7 +114,7 @@ describe('POST /{tenant}/oauth2/v2.0/token, client credentials', () => {
     const { scope: _sc, ...noScope } = clientCredentials();
     const cases: Array<[string, Record<string, string>, string | undefined, number, string, number | undefined]> = [
       ['no grant_type', noGrant, undefined, 400, 'invalid_request', 900144],
-      ['a user grant', clientCredentials({ grant_type: 'password' }), undefined, 400, 'unsupported_grant_type', 70003],
+      ['a browser grant', clientCredentials({ grant_type: 'authorization_code', code: 'x' }), undefined, 400, 'unsupported_grant_type', 70003],
       ['no secret', noSecret, undefined, 401, 'invalid_client', 7000216],
       ['no scope', noScope, undefined, 400, 'invalid_request', 900144],
       ['a delegated scope', clientCredentials({ scope: 'User.Read' }), undefined, 400, 'invalid_scope', 1002012],
@@ -148,6 +149,119 @@ describe('POST /{tenant}/oauth2/v2.0/token, client credentials', () => {
     const authorize = await fetch(`${server.origin}/${TENANT}/oauth2/v2.0/authorize?client_id=${CLIENT}&response_type=code`);
     assert.equal(authorize.status, 400);
     assert.equal(((await authorize.json()) as { error: string }).error, 'unsupported_response_type');
+  });
+});
+
+/** Decodes MSAL's client_info. */
+const clientInfo = (text: string) => JSON.parse(Buffer.from(text, 'base64url').toString());
+
+describe('user sign-in: password, device code, refresh token', () => {
+  const user = (extra: Record<string, string> = {}) => ({
+    grant_type: 'password',
+    client_id: CLIENT,
+    username: 'adele@contoso.example',
+    password: 'whatever',
+    scope: 'https://graph.microsoft.com/Bookings.Manage.All openid profile offline_access',
+    ...extra,
+  });
+
+  it('password: an access token with the asked scopes, an ID token, client_info and a refresh token', async () => {
+    const res = await tokenRequest(user());
+    assert.equal(res.status, 200, JSON.stringify(res.json));
+    const access = decodeJwt(res.json.access_token);
+    assert.equal(access.iss, `${server.origin}/${TENANT}/v2.0`);
+    assert.equal(access.tid, TENANT);
+    assert.equal(access.scp, 'Bookings.Manage.All');
+    assert.equal(access.idtyp, 'user');
+    assert.equal(access.preferred_username, 'adele@contoso.example');
+    assert.equal(access.roles, undefined);
+    const id = decodeJwt(res.json.id_token);
+    assert.equal(id.aud, CLIENT);
+    assert.equal(id.oid, access.oid);
+    assert.deepEqual(clientInfo(res.json.client_info), { uid: access.oid, utid: TENANT });
+    assert.equal(res.json.scope, 'https://graph.microsoft.com/Bookings.Manage.All openid profile offline_access');
+    assert.ok(res.json.refresh_token);
+    // The same user name is the same user; the token works, and can create a business (delegated only).
+    assert.equal(decodeJwt((await tokenRequest(user())).json.access_token).oid, access.oid);
+    const created = await server.request('POST', '/beta/solutions/bookingBusinesses', { token: res.json.access_token, body: { displayName: 'Adele Shop' } });
+    assert.equal(created.status, 201, created.text);
+  });
+
+  it('.default grants every delegated permission of the model; bare names mean Graph; consumers is a personal account', async () => {
+    const all = await tokenRequest(user({ scope: 'https://graph.microsoft.com/.default' }));
+    assert.deepEqual(String(decodeJwt(all.json.access_token).scp).split(' '), loadModel().declaredPermissions('delegated'));
+    assert.equal(all.json.refresh_token, undefined, 'no offline_access, no refresh token');
+    const bare = await tokenRequest(user({ scope: 'Bookings.Read.All User.Read' }));
+    assert.equal(decodeJwt(bare.json.access_token).scp, 'Bookings.Read.All User.Read');
+    const personal = await tokenRequest(user({ scope: 'Bookings.Manage.All' }), { tenant: 'consumers' });
+    assert.equal(personal.status, 200);
+    const token = personal.json.access_token as string;
+    assert.equal(decodeJwt(token).tid, '9188040d-6c67-4c5b-b112-36a304b66dad');
+    // Bookings refuses personal Microsoft accounts, as Graph does.
+    assert.equal((await server.request('GET', '/beta/solutions/bookingBusinesses', { token })).status, 403);
+  });
+
+  it('device code: the code is redeemed at once for the development user', async () => {
+    const res = await fetch(`${server.origin}/${TENANT}/oauth2/v2.0/devicecode`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ client_id: CLIENT, scope: 'Bookings.Read.All offline_access' }).toString(),
+    });
+    assert.equal(res.status, 200);
+    const code = (await res.json()) as Record<string, any>;
+    assert.match(code.user_code, /^[A-Z0-9]{8,9}$/);
+    assert.equal(code.interval, 1);
+    assert.match(code.message, /enter the code/);
+    const redeemed = await tokenRequest({ grant_type: 'urn:ietf:params:oauth:grant-type:device_code', client_id: CLIENT, device_code: code.device_code });
+    assert.equal(redeemed.status, 200, JSON.stringify(redeemed.json));
+    assert.equal(decodeJwt(redeemed.json.access_token).scp, 'Bookings.Read.All');
+    assert.equal(decodeJwt(redeemed.json.access_token).preferred_username, `developer@${TENANT}`);
+    // MSAL sends the short grant name; Entra takes both.
+    const short = await tokenRequest({ grant_type: 'device_code', client_id: CLIENT, device_code: code.device_code });
+    assert.equal(short.status, 200, JSON.stringify(short.json));
+    const otherClient = await tokenRequest({
+      grant_type: 'urn:ietf:params:oauth:grant-type:device_code',
+      client_id: 'b1b2c3d4-0000-4000-8000-00000000c11e',
+      device_code: code.device_code,
+    });
+    assert.equal(otherClient.json.error, 'invalid_grant');
+    const forged = await tokenRequest({ grant_type: 'urn:ietf:params:oauth:grant-type:device_code', client_id: CLIENT, device_code: 'not-a-code' });
+    assert.equal(forged.json.error, 'expired_token');
+  });
+
+  it('refresh: new tokens for the same user, for the granted permissions or fewer, never more', async () => {
+    const first = await tokenRequest(user({ scope: 'Bookings.Read.All Bookings.ReadWrite.All offline_access' }));
+    const refresh = (extra: Record<string, string> = {}) =>
+      tokenRequest({ grant_type: 'refresh_token', client_id: CLIENT, refresh_token: first.json.refresh_token, ...extra });
+    const again = await refresh();
+    assert.equal(again.status, 200, JSON.stringify(again.json));
+    assert.equal(decodeJwt(again.json.access_token).oid, decodeJwt(first.json.access_token).oid);
+    assert.equal(decodeJwt(again.json.access_token).scp, 'Bookings.Read.All Bookings.ReadWrite.All');
+    assert.ok(again.json.refresh_token);
+    assert.equal(decodeJwt((await refresh({ scope: 'Bookings.Read.All offline_access' })).json.access_token).scp, 'Bookings.Read.All');
+    const more = await refresh({ scope: 'Bookings.Manage.All' });
+    assert.equal(more.status, 400);
+    assert.equal(more.json.error, 'invalid_grant');
+    assert.deepEqual(more.json.error_codes, [65001]);
+    const stolen = await tokenRequest({ grant_type: 'refresh_token', client_id: 'b1b2c3d4-0000-4000-8000-00000000c11e', refresh_token: first.json.refresh_token });
+    assert.equal(stolen.json.error, 'invalid_grant');
+    // A refresh token is not an access token.
+    assert.equal((await server.request('GET', '/beta/solutions/bookingBusinesses', { token: first.json.refresh_token })).status, 401);
+  });
+
+  it('refuses missing parameters and scopes of other resources', async () => {
+    const { password: _p, ...noPassword } = user();
+    const cases: Array<[string, Record<string, string>, string, number]> = [
+      ['no password', noPassword, 'invalid_request', 900144],
+      ['another resource', user({ scope: 'https://management.azure.com/user_impersonation' }), 'invalid_resource', 500011],
+      ['.default with more', user({ scope: 'https://graph.microsoft.com/.default Bookings.Read.All' }), 'invalid_scope', 70011],
+    ];
+    for (const [what, fields, error, code] of cases) {
+      const res = await tokenRequest(fields);
+      assert.equal(res.status, 400, what);
+      assert.equal(res.json.error, error, what);
+      assert.deepEqual(res.json.error_codes, [code], what);
+    }
   });
 });
 

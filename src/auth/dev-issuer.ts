@@ -4,7 +4,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
+import { calculateJwkThumbprint, createLocalJWKSet, exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type JWK, type JWTPayload } from 'jose';
 import { CONSUMER_TENANT_ID, DEFAULT_TENANT_ID } from './principal.js';
 
 export const DEV_ISSUER_ALG = 'RS256';
@@ -55,7 +55,7 @@ interface StoredKey {
 }
 
 /** A GUID-shaped id derived from a string, so that the same dev user keeps the same `oid`. */
-function stableGuid(seed: string): string {
+export function stableGuid(seed: string): string {
   const h = createHash('sha256').update(seed).digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
@@ -118,6 +118,23 @@ export class DevIssuer {
     return { keys: [{ ...this.publicJwk }] };
   }
 
+  /**
+   * Signs claims as they are: for what the token endpoint hands out besides access tokens (ID tokens, and the
+   * refresh tokens and device codes it later takes back, each under an audience of its own).
+   */
+  sign(claims: Record<string, unknown>): Promise<string> {
+    return new SignJWT(claims).setProtectedHeader({ alg: DEV_ISSUER_ALG, typ: 'JWT', kid: this.kid }).sign(this.privateKey);
+  }
+
+  /** The claims of a JWT this issuer signed for `audience` and that has not expired; undefined otherwise. */
+  async verify(jwt: string, audience: string): Promise<JWTPayload | undefined> {
+    try {
+      return (await jwtVerify(jwt, createLocalJWKSet(this.jwks()), { audience, algorithms: [DEV_ISSUER_ALG], requiredClaims: ['exp'] })).payload;
+    } catch {
+      return undefined;
+    }
+  }
+
   async mint(opts: MintOptions = {}): Promise<string> {
     const app = opts.app === true || (opts.roles !== undefined && opts.scopes === undefined);
     const tenantId = opts.tenantId ?? (opts.personal ? CONSUMER_TENANT_ID : DEFAULT_TENANT_ID);
@@ -151,6 +168,6 @@ export class DevIssuer {
       if (v === undefined) delete claims[k];
       else claims[k] = v;
     }
-    return new SignJWT(claims).setProtectedHeader({ alg: DEV_ISSUER_ALG, typ: 'JWT', kid: this.kid }).sign(this.privateKey);
+    return this.sign(claims);
   }
 }

@@ -25,13 +25,14 @@ export function devIssuerDiscovery(issuer: DevIssuer): Discovery {
         authorization_endpoint: `${oauth}/authorize`,
         end_session_endpoint: `${oauth}/logout`,
         jwks_uri: `${origin}${JWKS_PATH}`,
-        grant_types_supported: ['client_credentials'],
+        device_authorization_endpoint: `${oauth}/devicecode`,
+        grant_types_supported: ['client_credentials', 'password', 'urn:ietf:params:oauth:grant-type:device_code', 'refresh_token'],
         response_types_supported: ['token'],
         subject_types_supported: ['pairwise'],
         id_token_signing_alg_values_supported: [DEV_ISSUER_ALG],
         token_endpoint_auth_methods_supported: ['client_secret_post', 'client_secret_basic', 'private_key_jwt'],
         claims_supported: ['aud', 'iss', 'iat', 'nbf', 'exp', 'tid', 'oid', 'sub', 'azp', 'appid', 'scp', 'roles', 'idtyp', 'acct', 'ver'],
-        // User (delegated) tokens come from `clientele token` or the admin page, not from an OAuth flow.
+        // Offline, tokens come from `clientele token`.
         clientele_token_command: 'clientele token --tenant <tid> --scopes "<scope> ..."',
       };
     },

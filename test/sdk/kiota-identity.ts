@@ -1,10 +1,11 @@
-// App-only authentication the way Graph's own samples do it: @azure/identity's ClientSecretCredential behind
-// Kiota's AzureIdentityAuthenticationProvider, unmodified. The credential's authority is Clientele (its dev
+// Authentication the way Graph's own samples do it: @azure/identity's credentials (ClientSecretCredential for
+// apps; UsernamePasswordCredential and DeviceCodeCredential for users) behind Kiota's
+// AzureIdentityAuthenticationProvider, unmodified. The credential's authority is Clientele (its dev
 // issuer's OpenID configuration and token endpoint), so the same code runs against Entra and Graph by changing
 // two URLs. Run by test/sdk-clients.test.ts in a process that trusts the development CA.
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { ClientSecretCredential } from '@azure/identity';
+import { ClientSecretCredential, DeviceCodeCredential, UsernamePasswordCredential, type TokenCredential } from '@azure/identity';
 import { AzureIdentityAuthenticationProvider } from '@microsoft/kiota-authentication-azure';
 import { createGraphBetaServiceClient, GraphBetaRequestAdapter } from '@microsoft/msgraph-beta-sdk';
 import '@microsoft/msgraph-beta-sdk-bookingbusinesses';
@@ -23,10 +24,16 @@ const credential = new ClientSecretCredential(tenantId, CLIENT_ID, 'any secret: 
   // Clientele is not a Microsoft cloud that instance discovery knows about.
   disableInstanceDiscovery: true,
 });
-const auth = new AzureIdentityAuthenticationProvider(credential, [GRAPH_SCOPE], undefined, new Set([new URL(env.origin).hostname]));
-const adapter = new GraphBetaRequestAdapter(auth);
-adapter.baseUrl = `${env.origin}/beta`;
-const client = createGraphBetaServiceClient(adapter);
+/** A Kiota beta client that signs in with `credential`. */
+function clientFor(credential: TokenCredential, scopes = [GRAPH_SCOPE]) {
+  // Kiota matches allowed hosts without the port.
+  const auth = new AzureIdentityAuthenticationProvider(credential, scopes, undefined, new Set([new URL(env.origin).hostname]));
+  const adapter = new GraphBetaRequestAdapter(auth);
+  adapter.baseUrl = `${env.origin}/beta`;
+  return createGraphBetaServiceClient(adapter);
+}
+const client = clientFor(credential);
+const authority = { authorityHost: env.origin, disableInstanceDiscovery: true };
 let businessId: string;
 
 before(async () => {
@@ -77,5 +84,44 @@ describe('@azure/identity ClientSecretCredential with Clientele as the authority
     await assert.rejects(credential.getToken('https://management.azure.com/.default'), /invalid_resource: .*AADSTS500011: The resource principal named https:\/\/management\.azure\.com was not found/);
     const noSecret = new ClientSecretCredential(tenantId, 'not-a-guid', 'x', { authorityHost: env.origin, disableInstanceDiscovery: true });
     await assert.rejects(noSecret.getToken(GRAPH_SCOPE), /AADSTS700016/);
+  });
+});
+
+describe('@azure/identity user credentials with Clientele as the authority', () => {
+  it('UsernamePasswordCredential: the user creates a business (a delegated-only operation) and lists it', async () => {
+    const user = new UsernamePasswordCredential(tenantId, CLIENT_ID, 'megan@contoso.example', 'any password', authority);
+    const asUser = clientFor(user);
+    const created = await asUser.bookingBusinesses.post({ displayName: 'Megan Shop' });
+    assert.ok(created?.id);
+    const mine = await asUser.bookingBusinesses.get();
+    assert.ok(mine?.value?.some((b) => b.id === created.id));
+    const token = await user.getToken(GRAPH_SCOPE);
+    const claims = JSON.parse(Buffer.from(token!.token.split('.')[1]!, 'base64url').toString());
+    assert.equal(claims.preferred_username, 'megan@contoso.example');
+    assert.equal(claims.idtyp, 'user');
+  });
+
+  it('DeviceCodeCredential: the prompt names the code, the sign-in completes at once', async () => {
+    const prompts: string[] = [];
+    const device = new DeviceCodeCredential({
+      tenantId,
+      clientId: CLIENT_ID,
+      userPromptCallback: (info) => void prompts.push(info.message),
+      ...authority,
+    });
+    const asDevice = clientFor(device, ['https://graph.microsoft.com/Bookings.Read.All']);
+    const list = await asDevice.bookingBusinesses.byBookingBusinessId(businessId).customers.get();
+    assert.ok(Array.isArray(list?.value));
+    assert.equal(prompts.length, 1);
+    assert.match(prompts[0]!, /enter the code [A-Z0-9]+/);
+    // A read-only user cannot write: Graph's 403 comes through as an ODataError.
+    const refused = await asDevice.bookingBusinesses
+      .byBookingBusinessId(businessId)
+      .customers.post({ displayName: 'Nope' })
+      .then(
+        () => assert.fail('a read-only token wrote'),
+        (e: ODataError) => e,
+      );
+    assert.equal(refused.responseStatusCode, 403);
   });
 });
