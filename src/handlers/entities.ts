@@ -4,11 +4,11 @@ import { randomUUID } from 'node:crypto';
 import type { Principal } from '../auth/principal.js';
 import { badRequest, conflict, methodNotAllowed, notFound, GraphError } from '../http/errors.js';
 import type { Operation, PermissionRule } from '../model/edm.js';
-import type { Model, StructuredType } from '../model/model.js';
+import type { Model, Property, StructuredType } from '../model/model.js';
 import { BodyValidator } from '../model/validate.js';
 import { nowDateTimeOffset } from '../model/values.js';
-import { resolvePath, type PathStep, type ResolvedPath } from '../odata/path.js';
-import { contextUrl, entityUrl, serializeEntity } from '../odata/serialize.js';
+import { canonicalPath, resolvePath, type PathStep, type ResolvedPath } from '../odata/path.js';
+import { contextUrl, entityUrl, serializeEntity, serializeProperty } from '../odata/serialize.js';
 import type { StorageSchema, TableDef } from '../store/schema.js';
 import { DuplicateKeyError, type Scope, type Store, type StoredEntity } from '../store/store.js';
 import type { ListOptions, QueryEngine } from '../odata/query.js';
@@ -203,6 +203,7 @@ export class EntityService {
     const isCollection = step.collection && step.key === undefined;
     const suffix = path.suffix;
 
+    if (path.property) return this.property(method, target, path.property, suffix === '$value', ctx);
     if (suffix === '$count') {
       if (method !== 'GET') throw methodNotAllowed(method, ['GET']);
       return this.count(target, ctx);
@@ -332,6 +333,22 @@ export class EntityService {
       headers: { location: entityUrl(ctx.serviceRoot, steps), etag },
       body: serializeEntity(type, stored.values, { '@odata.context': contextUrl(ctx.serviceRoot, target.steps, 'entity'), '@odata.etag': etag }),
     };
+  }
+
+  /**
+   * One property of one entity (`…/customers/{id}/displayName`): `{"@odata.context", "value"}`, its raw text
+   * with `/$value`, 204 when it is null (OData's individual property request). Read-only: changes go
+   * through PATCH on the entity.
+   */
+  private property(method: string, target: Target, prop: Property, raw: boolean, ctx: RequestContext): HandlerResult {
+    if (method !== 'GET') throw methodNotAllowed(method, ['GET']);
+    const { step, entity } = target;
+    if (!entity) throw step.collection ? this.entityNotFound(step.type, step.key!) : notFound(`The navigation property '${step.name}' has no value.`);
+    const etag = etagOf(entity);
+    const value = serializeProperty(prop, entity.values[prop.name]);
+    if (value === null) return { status: 204, headers: { etag } };
+    if (raw) return { status: 200, text: String(value), headers: { etag } };
+    return { status: 200, headers: { etag }, body: { '@odata.context': `${ctx.serviceRoot}/$metadata#${canonicalPath(target.steps)}/${prop.name}`, value } };
   }
 
   private async get(target: Target, ctx: RequestContext): Promise<HandlerResult> {

@@ -1,9 +1,10 @@
 // Resolves an OData resource path against the model: entity sets, singletons, containment navigation,
-// keys as segments (`/x/{id}`) or in parentheses (`/x('id')`, `/x(id='id')`), the `$ref`, `$count`,
-// `$value` suffixes, and the bound `delta` function on change-tracked collections. Segment names are matched
+// keys as segments (`/x/{id}`) or in parentheses (`/x('id')`, `/x(id='id')`), a property of one entity
+// (`/x/{id}/displayName`), the `$ref`, `$count`, `$value` suffixes, and the bound `delta` function on
+// change-tracked collections. Segment names are matched
 // case-insensitively, as Graph does.
 import type { NavigationDecl } from '../model/edm.js';
-import type { EntitySet, Model, Singleton, StructuredType } from '../model/model.js';
+import type { EntitySet, Model, Property, Singleton, StructuredType } from '../model/model.js';
 import { badRequest } from '../http/errors.js';
 
 export type StepSource =
@@ -27,6 +28,8 @@ export type PathSuffix = '$ref' | '$count' | '$value' | 'delta';
 
 export interface ResolvedPath {
   steps: PathStep[];
+  /** A structural property of the addressed entity (`…/customers/{id}/displayName`): that value alone. */
+  property?: Property;
   suffix?: PathSuffix;
 }
 
@@ -80,6 +83,7 @@ export function resolvePath(model: Model, rawPath: string): ResolvedPath {
   if (rawSegments.length === 0) throw badRequest('The request URI does not address a resource.');
   const steps: PathStep[] = [];
   let suffix: PathSuffix | undefined;
+  let property: Property | undefined;
 
   for (let i = 0; i < rawSegments.length; i++) {
     const raw = rawSegments[i]!;
@@ -88,12 +92,17 @@ export function resolvePath(model: Model, rawPath: string): ResolvedPath {
     const last = steps[steps.length - 1];
     if (maybeSuffix) {
       if (!last) throw unknownSegment(raw);
-      if (maybeSuffix === '$count' && !(last.collection && last.key === undefined)) {
+      if (property) {
+        if (maybeSuffix !== '$value' || property.category === 'complex' || property.collection) {
+          throw badRequest(`The segment '${raw}' cannot follow the property '${property.name}': only '$value' of a primitive property can.`);
+        }
+      } else if (maybeSuffix === '$count' && !(last.collection && last.key === undefined)) {
         throw badRequest("The '$count' segment is only valid after a collection.");
       }
       suffix = maybeSuffix;
       continue;
     }
+    if (property) throw badRequest(`The property '${property.name}' must be the last segment of the request URI (or be followed by '$value').`);
 
     // A change-tracked collection not yet keyed: `delta` is its function, as in Graph's `users/delta`.
     if (last && last.collection && last.key === undefined && isChangeTracked(last) && DELTA_SEGMENT.test(decodeSegment(raw))) {
@@ -121,6 +130,13 @@ export function resolvePath(model: Model, rawPath: string): ResolvedPath {
       const nav = last.type.navigationProperty(lower);
       if (nav) {
         step = { type: model.entityType(nav.type), source: { kind: 'nav', nav }, name: nav.name, collection: nav.collection };
+      } else if (key === undefined && !(last.collection && last.key === undefined)) {
+        // One entity's structural property, named case-insensitively like every segment.
+        const prop = last.type.propertyIgnoringCase(decodeSegment(name));
+        if (prop) {
+          property = prop;
+          continue;
+        }
       }
     }
     if (!step) throw unknownSegment(decodeSegment(name));
@@ -130,7 +146,7 @@ export function resolvePath(model: Model, rawPath: string): ResolvedPath {
     }
     steps.push(step);
   }
-  return { steps, suffix };
+  return { steps, property, suffix };
 }
 
 /** OData key literal as it appears in canonical URLs and context URLs: quoted and percent-encoded. */

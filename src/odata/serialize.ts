@@ -25,6 +25,11 @@ function wireComplex(type: StructuredType, value: Record<string, unknown>): Reco
   return out;
 }
 
+/** One property's value as it goes on the wire (an individual property request: `…/{id}/displayName`). */
+export function serializeProperty(prop: Property, value: unknown): unknown {
+  return wireValue(prop, value);
+}
+
 /**
  * @param select when given, only these properties (plus `id`, which Graph always returns) are written.
  */

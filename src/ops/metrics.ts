@@ -106,6 +106,7 @@ function tableLabel(arg: unknown): string {
  */
 export function routeTemplate(version: string, path: ResolvedPath): string {
   const parts = path.steps.map((s) => (s.key !== undefined ? `${s.name}/{id}` : s.name));
+  if (path.property) parts.push(path.property.name);
   if (path.suffix) parts.push(path.suffix);
   return `/${version}/${parts.join('/')}`;
 }
