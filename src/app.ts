@@ -22,7 +22,7 @@ import type { Store } from './store/store.js';
 
 export type { StoreConfig };
 import { FaultInjector, type FaultOptions } from './http/faults.js';
-import { Throttle, type ThrottleOptions } from './http/throttle.js';
+import { Throttle, type RateLimiter, type ThrottleOptions } from './http/throttle.js';
 
 export interface ClienteleConfig extends StoreConfig {
   maxPageSize?: number;
@@ -36,6 +36,8 @@ export interface ClienteleConfig extends StoreConfig {
   /** Serve https with this certificate and key (PEM). */
   tls?: TlsMaterial;
   throttle?: ThrottleOptions;
+  /** Takes the place of an in-process throttle (`serve --workers` workers ask the primary's). */
+  rateLimiter?: RateLimiter;
   faults?: FaultOptions;
   /** Prometheus metrics at /metrics (default on). */
   metrics?: boolean;
@@ -132,7 +134,7 @@ export async function createClientele(config: ClienteleConfig = {}): Promise<Cli
     publicUrl: config.publicUrl,
     mailboxDomain: config.mailboxDomain,
     logger: config.logger,
-    throttle: config.throttle ? new Throttle(config.throttle) : undefined,
+    throttle: config.rateLimiter ?? (config.throttle ? new Throttle(config.throttle) : undefined),
     faults: config.faults ? new FaultInjector(config.faults) : undefined,
     metrics,
   });

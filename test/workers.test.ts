@@ -102,6 +102,42 @@ describe('serve --workers 2', () => {
   });
 });
 
+describe('serve --workers 2 --throttle: one limit per tenant and app, whatever the worker', () => {
+  it('the workers share the primary\'s buckets', async () => {
+    const throttled = await spawnServe([...store.args, '--workers', '2', '--throttle', '1:3'], store);
+    try {
+      const token = await store.token();
+      const get = () =>
+        new Promise<{ status: number; retryAfter?: string; pid?: number }>((resolve, reject) => {
+          const req = http.get(
+            `${throttled.origin}/beta/solutions/bookingBusinesses`,
+            { agent: false, headers: { connection: 'close', authorization: `Bearer ${token}` } },
+            (res) => {
+              res.resume();
+              res.on('end', () => resolve({ status: res.statusCode!, retryAfter: res.headers['retry-after'] as string | undefined }));
+            },
+          );
+          req.on('error', reject);
+        });
+      const mark = throttled.lines.length;
+      const answers = await Promise.all(Array.from({ length: 10 }, get));
+      const allowed = answers.filter((a) => a.status === 200).length;
+      // A burst of 3, plus at most one token refilled while the requests ran; per-worker buckets would allow 6.
+      assert.ok(allowed >= 3 && allowed <= 4, `allowed ${allowed}: ${JSON.stringify(answers)}`);
+      for (const a of answers.filter((x) => x.status !== 200)) {
+        assert.equal(a.status, 429);
+        assert.match(a.retryAfter ?? '', /^[1-9]\d*$/);
+      }
+      // Both workers took requests (so the limit held across them); their log lines may trail the answers.
+      const pids = () => new Set(throttled.lines.slice(mark).filter((l) => l.includes('"request completed"')).map((l) => JSON.parse(l).pid));
+      for (const until = Date.now() + 10_000; pids().size < 2 && Date.now() < until; ) await new Promise((r) => setTimeout(r, 50));
+      assert.equal(pids().size, 2);
+    } finally {
+      await throttled.stop('SIGTERM');
+    }
+  });
+});
+
 describe('serve refuses flags that cannot work together, before starting anything', () => {
   for (const [args, message] of [
     [['--workers', '2', '--in-memory'], /in-memory/],

@@ -20,7 +20,7 @@ import { StoreUnavailableError, type Store } from '../store/store.js';
 import { registerAdmin, type DevTokenMinter } from './admin.js';
 import { runBatch } from './batch.js';
 import { FAULT_HEADER, type FaultInjector } from './faults.js';
-import type { Throttle } from './throttle.js';
+import type { RateLimiter } from './throttle.js';
 import {
   badRequest,
   GraphError,
@@ -66,7 +66,7 @@ export interface ServerDeps {
   changeRetentionMs?: number;
   bodyLimit?: number;
   /** Graph-like per-tenant/app rate limits (off when absent). */
-  throttle?: Throttle;
+  throttle?: RateLimiter;
   /** Deliberate failures for resilience testing (off when absent). */
   faults?: FaultInjector;
   /** Overrides the scheme://host the server reports in URLs (context URLs, next links, Location). */
@@ -256,7 +256,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
       const principal = req.principal ?? (await authenticate(req));
       const path = resolvePath(deps.model, rest);
       req.metricsRoute = routeTemplate(version, path);
-      deps.throttle?.take(`${principal.tenantId}/${principal.appId ?? principal.objectId ?? 'anonymous'}`);
+      await deps.throttle?.take(`${principal.tenantId}/${principal.appId ?? principal.objectId ?? 'anonymous'}`);
       const result = await service.handle(
         req.method,
         path,

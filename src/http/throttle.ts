@@ -1,7 +1,13 @@
 // Graph-like throttling: a token bucket per tenant and application (or user). Over the limit the request
 // is refused with 429 TooManyRequests and a Retry-After the client can honour (the SDKs' retry handlers do).
-// Buckets live in this process: with several workers each enforces its own share.
+// Buckets live in one process; with `serve --workers N` the workers ask the primary's (cluster-throttle.ts),
+// so a tenant's limit is the same whatever worker its connections land on.
 import { GraphError } from './errors.js';
+
+/** What the server asks before running a request: throws 429 (or rejects with it) when over the limit. */
+export interface RateLimiter {
+  take(key: string): void | Promise<void>;
+}
 
 export interface ThrottleOptions {
   /** Sustained requests per second allowed per key. */
@@ -15,7 +21,7 @@ interface Bucket {
   updated: number;
 }
 
-export class Throttle {
+export class Throttle implements RateLimiter {
   private buckets = new Map<string, Bucket>();
   private sweepAt = 0;
 
@@ -28,6 +34,12 @@ export class Throttle {
 
   /** Takes one request's worth from the key's bucket, or throws 429 saying when one will be available. */
   take(key: string): void {
+    const wait = this.tryTake(key);
+    if (wait > 0) throw tooManyRequests(wait);
+  }
+
+  /** Takes one request's worth if there is one: 0, else the whole seconds until there will be. */
+  tryTake(key: string): number {
     const t = this.now();
     this.sweep(t);
     const b = this.buckets.get(key) ?? { tokens: this.opts.burst, updated: t };
@@ -36,10 +48,9 @@ export class Throttle {
     this.buckets.set(key, b);
     if (b.tokens >= 1) {
       b.tokens -= 1;
-      return;
+      return 0;
     }
-    const waitSeconds = Math.max(1, Math.ceil((1 - b.tokens) / this.opts.requestsPerSecond));
-    throw tooManyRequests(waitSeconds);
+    return Math.max(1, Math.ceil((1 - b.tokens) / this.opts.requestsPerSecond));
   }
 
   /** Forgets buckets that have refilled completely, so idle keys cost no memory. */

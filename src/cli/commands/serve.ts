@@ -48,7 +48,7 @@ Options (environment variable in brackets):
                        [CLIENTELE_MAX_PAGE_SIZE] (default 999)
   --throttle <rps>[:<burst>]
                        Graph-like rate limit per tenant and app: 429 + Retry-After beyond it
-                       [CLIENTELE_THROTTLE] (default off)
+                       [CLIENTELE_THROTTLE] (default off); --workers share one limit
   --faults <spec>      inject Graph errors for resilience testing, e.g. rate=0.05,seed=7,status=429|503
                        (statuses 429, 500, 503, 504; retry-after=N) [CLIENTELE_FAULTS] (default off).
                        With faults on, a request may also ask for one with the header x-clientele-fault: 503
@@ -325,9 +325,11 @@ async function runServer({ host, port, config, mode, devCa, workers, seed, shutd
     import('../../ops/shutdown.js'),
     import('../../transfer/seed.js'),
   ]);
+  // A worker asks the primary's buckets, so that a tenant's limit does not depend on its connections' worker.
+  const rateLimiter = config.throttle && cluster.isWorker ? new (await import('../../http/cluster-throttle.js')).ClusterThrottle() : undefined;
   let clientele;
   try {
-    clientele = await createClientele({ ...config, logger: loggerOptions(logLevel as never) });
+    clientele = await createClientele({ ...config, rateLimiter, logger: loggerOptions(logLevel as never) });
   } catch (err) {
     throw new Error(`cannot start with the store in ${describeStore(config)}: ${(err as Error).message}`);
   }
@@ -385,6 +387,10 @@ async function runPrimary(opts: ServeOptions): Promise<void> {
   const log = (msg: string) => {
     if (opts.logLevel !== 'silent') io.out(JSON.stringify({ level: 30, time: Date.now(), pid: process.pid, msg }) + '\n');
   };
+  if (config.throttle) {
+    const [{ serveThrottleToWorkers }, { Throttle }] = await Promise.all([import('../../http/cluster-throttle.js'), import('../../http/throttle.js')]);
+    serveThrottleToWorkers(new Throttle(config.throttle));
+  }
   let stopping = false;
   let listening = 0;
   const fork = () => {
