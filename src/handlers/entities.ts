@@ -145,9 +145,16 @@ export class EntityService {
         steps.push({ name: step.name });
         return { step, table, scope, steps, permissions };
       }
+      if (step.collection && !last) {
+        // An ancestor: only whether it exists and its stored id matter, not its values.
+        const found = await this.store.locate(table, scope, this.normKey(step.type, step.key!));
+        if (!found) throw this.entityNotFound(step.type, step.key!);
+        steps.push({ name: step.name, key: found.id });
+        parentKey = found.idKey;
+        continue;
+      }
       if (step.collection) {
         entity = await this.store.get(table, scope, this.normKey(step.type, step.key!));
-        if (!entity && !last) throw this.entityNotFound(step.type, step.key!);
       } else {
         // Single-valued containment: at most one row under the parent.
         entity = (await this.store.list(table, scope, { orderBy: [], limit: 1 }))[0];

@@ -220,6 +220,17 @@ export class SqlStore implements Store {
     return row ? this.toEntity(t, row) : undefined;
   }
 
+  async locate(t: TableDef, scope: Scope, idKey: string): Promise<{ idKey: string; id: string } | undefined> {
+    const row = await this.guard(() =>
+      this.db
+        .selectFrom(t.name)
+        .select(['id_key', 'id'])
+        .where((eb) => eb.and([this.scoped(eb, scope), eb('id_key', '=', idKey)]))
+        .executeTakeFirst(),
+    );
+    return row ? { idKey: row.id_key as string, id: String(row.id ?? row.id_key) } : undefined;
+  }
+
   private listQuery(t: TableDef, scope: Scope, q: ListQuery) {
     const order = listOrder(q.orderBy);
     if (q.after && q.after.length !== order.length) throw new Error('keyset position does not match the order');

@@ -108,6 +108,8 @@ export interface Store {
   sharedSetting(name: string, create: () => string): Promise<string>;
   insert(table: TableDef, scope: Scope, idKey: string, values: Record<string, unknown>): Promise<StoredEntity>;
   get(table: TableDef, scope: Scope, idKey: string): Promise<StoredEntity | undefined>;
+  /** Whether the row exists, and its stored `id`: what walking past an ancestor needs (cheaper than get). */
+  locate(table: TableDef, scope: Scope, idKey: string): Promise<{ idKey: string; id: string } | undefined>;
   list(table: TableDef, scope: Scope, query: ListQuery): Promise<StoredEntity[]>;
   count(table: TableDef, scope: Scope, where?: WhereBuilder): Promise<number>;
   /**
