@@ -96,6 +96,9 @@ describe('seed 004: POST /customerCreationOperations/{id}/customer/$ref', () => 
     for (const r of await Promise.all(reads)) assert.equal(r.status, 200, r.text);
     const last = await server.request('GET', url);
     assert.equal(typeof last.json.companyProfile.n, 'number');
+    // Exactly one customer is left: once it is deleted there is none (racing replacements never leave two).
+    assert.equal((await server.request('DELETE', url)).status, 204);
+    assert.equal((await server.request('GET', url)).status, 404);
   });
 
   it('an unknown operation id is 404', async () => {

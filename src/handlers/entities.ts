@@ -44,6 +44,8 @@ export interface Target {
   steps: Array<Pick<PathStep, 'name' | 'key'>>;
   /** Set when the target is one entity (a keyed collection member or a single-valued navigation). */
   entity?: StoredEntity;
+  /** The entity the target is contained in, when there is one. */
+  parent?: { table: TableDef; scope: Scope; idKey: string };
   permissions?: Partial<Record<Operation, PermissionRule>>;
 }
 
@@ -127,6 +129,7 @@ export class EntityService {
   async resolve(path: ResolvedPath, ctx: RequestContext): Promise<Target> {
     const steps: Array<Pick<PathStep, 'name' | 'key'>> = [];
     let parentKey = '';
+    let parent: Target['parent'];
     const tenantId = ctx.principal.tenantId;
     for (let i = 0; i < path.steps.length; i++) {
       const step = path.steps[i]!;
@@ -143,13 +146,14 @@ export class EntityService {
       let entity: StoredEntity | undefined;
       if (step.collection && step.key === undefined) {
         steps.push({ name: step.name });
-        return { step, table, scope, steps, permissions };
+        return { step, table, scope, steps, permissions, parent };
       }
       if (step.collection && !last) {
         // An ancestor: only whether it exists and its stored id matter, not its values.
         const found = await this.store.locate(table, scope, this.normKey(step.type, step.key!));
         if (!found) throw this.entityNotFound(step.type, step.key!);
         steps.push({ name: step.name, key: found.id });
+        parent = { table, scope, idKey: found.idKey };
         parentKey = found.idKey;
         continue;
       }
@@ -162,7 +166,8 @@ export class EntityService {
       }
       if (step.collection) steps.push({ name: step.name, key: entity ? String(entity.values.id) : step.key });
       else steps.push({ name: step.name });
-      if (last) return { step, table, scope, steps, entity, permissions };
+      if (last) return { step, table, scope, steps, entity, permissions, parent };
+      parent = { table, scope, idKey: entity!.idKey };
       parentKey = entity!.idKey;
     }
     throw badRequest('The request URI does not address a resource.');
@@ -245,7 +250,7 @@ export class EntityService {
       // Single-valued containment navigation: POST (or PUT) .../customer/$ref creates or replaces it.
       if ((method === 'POST' || method === 'PUT') && (suffix === '$ref' || method === 'PUT')) {
         // The old value goes only once the new body has been validated: a bad body loses nothing.
-        await this.create(target, ctx, body, 204, target.entity);
+        await this.create(target, ctx, body, 204, true);
         return { status: 204 };
       }
       if (method === 'POST') throw methodNotAllowed(method, ['GET', 'PATCH', 'DELETE']);
@@ -288,7 +293,7 @@ export class EntityService {
     return randomUUID();
   }
 
-  private async create(target: Target, ctx: RequestContext, body: unknown, status: 201 | 204, replacing?: StoredEntity): Promise<HandlerResult> {
+  private async create(target: Target, ctx: RequestContext, body: unknown, status: 201 | 204, replace = false): Promise<HandlerResult> {
     const table = target.table!;
     const type = target.step.type;
     const given = this.validator.entity(type, body, 'create');
@@ -298,14 +303,17 @@ export class EntityService {
     for (const h of hooks) await h.beforeCreate?.(values, hc);
     const clientChosen = typeof values.id === 'string' && values.id !== '';
     let stored: StoredEntity | undefined;
-    if (replacing) {
-      // Replacing a single-valued navigation: the old value goes and the new one comes in one transaction,
-      // so a failed insert leaves the old value in place.
+    if (replace) {
+      // Setting a single-valued navigation: whatever value is there goes and the new one comes in one
+      // transaction, so a failed insert leaves the old value in place. The parent row is locked first, so
+      // that concurrent replacements take turns and each removes the value the one before it left: never two.
       if (!clientChosen) values.id = await this.newKey(type, table, target.scope, values);
       const key = this.normKey(type, values.id as string);
+      const { parent } = target;
       try {
         stored = await this.store.transaction(async (tx) => {
-          await tx.delete(table, target.scope, replacing.idKey);
+          if (parent && !(await tx.lock(parent.table, parent.scope, parent.idKey))) throw notFound('The containing entity no longer exists.');
+          for (const current of await tx.list(table, target.scope, { orderBy: [], limit: 100 })) await tx.delete(table, target.scope, current.idKey);
           return tx.insert(table, target.scope, key, values);
         });
       } catch (err) {

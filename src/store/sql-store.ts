@@ -220,6 +220,15 @@ export class SqlStore implements Store {
     return row ? this.toEntity(t, row) : undefined;
   }
 
+  async lock(t: TableDef, scope: Scope, idKey: string): Promise<boolean> {
+    let query = this.db
+      .selectFrom(t.name)
+      .select('id_key')
+      .where((eb) => eb.and([this.scoped(eb, scope), eb('id_key', '=', idKey)]));
+    if (this.eng.name === 'postgres') query = query.forUpdate();
+    return (await this.guard(() => query.executeTakeFirst())) !== undefined;
+  }
+
   async locate(t: TableDef, scope: Scope, idKey: string): Promise<{ idKey: string; id: string } | undefined> {
     const row = await this.guard(() =>
       this.db

@@ -108,6 +108,12 @@ export interface Store {
   sharedSetting(name: string, create: () => string): Promise<string>;
   insert(table: TableDef, scope: Scope, idKey: string, values: Record<string, unknown>): Promise<StoredEntity>;
   get(table: TableDef, scope: Scope, idKey: string): Promise<StoredEntity | undefined>;
+  /**
+   * In a store bound to a transaction (transaction()): holds the row until the transaction ends, so that
+   * writers depending on it take turns (PostgreSQL `SELECT … FOR UPDATE`; SQLite transactions already take
+   * turns). False when the row does not exist.
+   */
+  lock(table: TableDef, scope: Scope, idKey: string): Promise<boolean>;
   /** Whether the row exists, and its stored `id`: what walking past an ancestor needs (cheaper than get). */
   locate(table: TableDef, scope: Scope, idKey: string): Promise<{ idKey: string; id: string } | undefined>;
   list(table: TableDef, scope: Scope, query: ListQuery): Promise<StoredEntity[]>;
