@@ -214,7 +214,7 @@ export class SqlStore implements Store {
       this.db
         .selectFrom(t.name)
         .select(this.entityColumns(t))
-        .where((eb) => eb.and([this.scoped(eb, scope), eb('id_key', '=', idKey)]))
+        .where((eb) => this.rowAt(eb, scope, idKey))
         .executeTakeFirst(),
     );
     return row ? this.toEntity(t, row) : undefined;
@@ -224,7 +224,7 @@ export class SqlStore implements Store {
     let query = this.db
       .selectFrom(t.name)
       .select('id_key')
-      .where((eb) => eb.and([this.scoped(eb, scope), eb('id_key', '=', idKey)]));
+      .where((eb) => this.rowAt(eb, scope, idKey));
     if (this.eng.name === 'postgres') query = query.forUpdate();
     return (await this.guard(() => query.executeTakeFirst())) !== undefined;
   }
@@ -234,7 +234,7 @@ export class SqlStore implements Store {
       this.db
         .selectFrom(t.name)
         .select(['id_key', 'id'])
-        .where((eb) => eb.and([this.scoped(eb, scope), eb('id_key', '=', idKey)]))
+        .where((eb) => this.rowAt(eb, scope, idKey))
         .executeTakeFirst(),
     );
     return row ? { idKey: row.id_key as string, id: String(row.id ?? row.id_key) } : undefined;
