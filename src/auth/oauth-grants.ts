@@ -27,6 +27,8 @@ const GRAPH_RESOURCES = new Set([GRAPH_AUDIENCE, `${GRAPH_AUDIENCE}/`, '00000003
 /** OpenID Connect scopes: they shape the answer (ID token, refresh token), not the access token. */
 const OIDC_SCOPES = new Set(['openid', 'profile', 'email', 'offline_access']);
 const PERMISSION_NAME = /^[A-Za-z][A-Za-z0-9._-]*$/;
+/** Path segments that name no single tenant. */
+const MULTI_TENANT_SEGMENTS = new Set(['common', 'organizations', 'consumers']);
 
 /** An OAuth error answer, with Entra's AADSTS code when there is one. */
 export class OAuthError extends Error {
@@ -126,7 +128,8 @@ function basicCredentials(header: string | undefined): { id: string; secret: str
   }
 }
 
-function requireClientId(ctx: GrantContext): string {
+/** The client: its id (body or Basic header, a GUID), and the secret it sent in the Basic header, if any. */
+function clientOf(ctx: GrantContext): { clientId: string; basicSecret?: string } {
   const basic = basicCredentials(ctx.authorization);
   const clientId = ctx.form.get('client_id') ?? basic?.id;
   if (!clientId) throw missing('client_id');
@@ -141,27 +144,29 @@ function requireClientId(ctx: GrantContext): string {
   if (basic && ctx.form.get('client_id') && basic.id !== ctx.form.get('client_id')) {
     throw new OAuthError(401, 'invalid_client', 'The client_id of the Authorization header and of the body differ.');
   }
-  return clientId;
+  return { clientId, basicSecret: basic?.secret };
 }
+
+const requireClientId = (ctx: GrantContext): string => clientOf(ctx).clientId;
 
 /** The tenant a user signs in to: the path's, or for the multi-tenant segments a default one (consumers: personal). */
 function userTenant(tenant: string): { tenantId: string; personal: boolean } {
   const t = tenant.toLowerCase();
   if (t === 'consumers') return { tenantId: CONSUMER_TENANT_ID, personal: true };
-  if (t === 'common' || t === 'organizations') return { tenantId: DEFAULT_TENANT_ID, personal: false };
+  if (MULTI_TENANT_SEGMENTS.has(t)) return { tenantId: DEFAULT_TENANT_ID, personal: false };
   return { tenantId: tenant, personal: tenant === CONSUMER_TENANT_ID };
 }
 
 async function clientCredentials(ctx: GrantContext): Promise<TokenAnswer> {
-  if (['common', 'organizations', 'consumers'].includes(ctx.tenant.toLowerCase())) {
+  if (MULTI_TENANT_SEGMENTS.has(ctx.tenant.toLowerCase())) {
     throw new OAuthError(400, 'invalid_request', `The client credentials grant needs one tenant: use /{tenant id}/oauth2/v2.0/token, not /${ctx.tenant}/.`);
   }
-  const clientId = requireClientId(ctx);
+  const { clientId, basicSecret } = clientOf(ctx);
   const assertion = ctx.form.get('client_assertion');
   if (assertion && ctx.form.get('client_assertion_type') !== JWT_BEARER_ASSERTION) {
     throw new OAuthError(400, 'invalid_request', `AADSTS50027: 'client_assertion_type' must be '${JWT_BEARER_ASSERTION}'.`, [50027]);
   }
-  if (!ctx.form.get('client_secret') && !basicCredentials(ctx.authorization)?.secret && !assertion) {
+  if (!ctx.form.get('client_secret') && !basicSecret && !assertion) {
     throw new OAuthError(
       401,
       'invalid_client',
