@@ -27,25 +27,34 @@ export const STORE_HELP =
   `  --db-schema <name>   PostgreSQL schema of Clientele's tables [CLIENTELE_DB_SCHEMA]\n`;
 export const TENANT_HELP = `  --tenant <id>        tenant whose data to use [CLIENTELE_TENANT] (default ${DEFAULT_TENANT_ID})\n`;
 
-/** The same choice as `serve` makes: --db (or its environment variables) selects PostgreSQL, else the data directory. */
 /** The data directory: --location, else CLIENTELE_LOCATION, else the default. */
 export function locationFrom(values: { location?: string }): string {
   return values.location ?? env('CLIENTELE_LOCATION') ?? DEFAULT_LOCATION;
 }
 
-export function storeConfigFrom(values: { location?: string; db?: string; 'db-schema'?: string }): StoreConfig & { location: string } {
+/** The PostgreSQL URL: --db, else CLIENTELE_DB, else DATABASE_URL; undefined for the embedded store. */
+export function dbUrlFrom(values: { db?: string }): string | undefined {
   const db = values.db ?? env('CLIENTELE_DB') ?? env('DATABASE_URL');
   if (db !== undefined && !/^postgres(ql)?:\/\//i.test(db)) throw new UsageError('--db: expected a postgres:// or postgresql:// URL');
+  return db;
+}
+
+/** The same choice as `serve` makes: --db (or its environment variables) selects PostgreSQL, else the data directory. */
+export function storeConfigFrom(values: { location?: string; db?: string; 'db-schema'?: string }): StoreConfig & { location: string } {
+  const db = dbUrlFrom(values);
   if (db !== undefined && values.location !== undefined) throw new UsageError('--db and --location exclude each other');
   const dbSchema = values['db-schema'] ?? env('CLIENTELE_DB_SCHEMA');
   if (dbSchema !== undefined && db === undefined) throw new UsageError('--db-schema needs --db');
   return { location: locationFrom(values), db, dbSchema };
 }
 
-/** Where a command's data lives, for its messages. */
-export function describeStore(config: StoreConfig & { location: string }): string {
-  if (config.db === undefined) return `'${config.location}'`;
-  return `the PostgreSQL database${config.dbSchema ? ` (schema ${config.dbSchema})` : ''}`;
+/** Where the data lives, for messages: never the database URL's credentials. */
+export function describeStore(config: StoreConfig): string {
+  if (config.db) {
+    const u = new URL(config.db);
+    return `PostgreSQL at ${u.hostname}:${u.port || 5432}${u.pathname}${config.dbSchema ? ` (schema ${config.dbSchema})` : ''}`;
+  }
+  return config.inMemory ? 'memory' : `'${config.location}'`;
 }
 
 export function tenantFrom(values: { tenant?: string }): string {

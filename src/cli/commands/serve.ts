@@ -10,7 +10,7 @@ import type { ThrottleOptions } from '../../http/throttle.js';
 import { ensureDevCertificate, loadTls, type TlsMaterial } from '../../http/tls.js';
 import { isLogLevel, LOG_LEVELS } from '../../ops/log-levels.js';
 import type { ClienteleConfig } from '../../app.js';
-import { DEFAULT_LOCATION, ensureDataDir } from '../store-options.js';
+import { dbUrlFrom, DEFAULT_LOCATION, describeStore, ensureDataDir, locationFrom } from '../store-options.js';
 import { env, io, parseCommand, UsageError, type Command } from '../util.js';
 
 const HELP = `Usage: clientele serve [options]
@@ -209,10 +209,9 @@ function parse(argv: string[]): ServeOptions | undefined {
 
   const inMemory = values['in-memory'] ?? flag('CLIENTELE_IN_MEMORY') ?? false;
   if (values['in-memory'] && values.location !== undefined) throw new UsageError('--in-memory and --location cannot be used together');
-  const location = values.location ?? env('CLIENTELE_LOCATION') ?? DEFAULT_LOCATION;
+  const location = locationFrom(values);
   const seed = values.seed ?? flag('CLIENTELE_SEED') ?? false;
-  const db = values.db ?? env('CLIENTELE_DB') ?? env('DATABASE_URL');
-  if (db !== undefined && !/^postgres(ql)?:\/\//i.test(db)) throw new UsageError(`--db: expected a postgres:// or postgresql:// URL`);
+  const db = dbUrlFrom(values);
   if (db !== undefined && inMemory) throw new UsageError('--in-memory and --db exclude each other');
   const workersText = values.workers ?? env('CLIENTELE_WORKERS') ?? '1';
   const workers = workersText === 'auto' ? availableParallelism() : positiveInt('--workers', workersText, 1);
@@ -304,14 +303,6 @@ function duration(option: string, text: string): number {
   const m = /^(\d+)(ms|s|m|h|d)$/.exec(text.trim());
   if (!m || Number(m[1]) === 0) throw new UsageError(`${option}: '${text}' is not a duration such as 7d, 12h, 30m or 45s`);
   return Number(m[1]) * DURATION_UNITS[m[2]!]!;
-}
-
-function describeStore(config: ClienteleConfig): string {
-  if (config.db) {
-    const u = new URL(config.db);
-    return `PostgreSQL at ${u.hostname}:${u.port || 5432}${u.pathname}`;
-  }
-  return config.inMemory ? 'memory' : `'${config.location}'`;
 }
 
 /** One server process: the whole server when --workers is 1, else one of the workers. */
