@@ -13,8 +13,11 @@ COPY src ./src
 RUN npm ci --no-audit --no-fund && npm prune --omit=dev --no-audit --no-fund
 
 FROM node:20-bookworm-slim
+# Listening on 0.0.0.0 turns the dev issuer off unless asked for: a container is an emulator here, so ask
+# (publish the port on 127.0.0.1 only; `docker exec <container> clientele token` mints inside it).
 ENV NODE_ENV=production \
     CLIENTELE_HOST=0.0.0.0 \
+    CLIENTELE_DEV_ISSUER=1 \
     CLIENTELE_PORT=4000 \
     CLIENTELE_LOCATION=/data
 WORKDIR /app

@@ -80,7 +80,6 @@ describe('$batch', () => {
       [{ id: '1', method: 'FETCH', url: customers }],
       [{ id: '1', method: 'GET', url: 'https://graph.microsoft.com/beta/me' }],
       [{ id: '1', method: 'GET', url: customers, dependsOn: ['zz'] }],
-      [{ id: '1', method: 'GET', url: '$batch' }],
       [{ id: '1', method: 'GET', url: customers, dependsOn: ['2'] }, { id: '2', method: 'GET', url: customers, dependsOn: ['1'] }],
     ]) {
       const res = await batch(requests);

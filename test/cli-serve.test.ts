@@ -109,7 +109,7 @@ describe('clientele serve: bad flags, busy port, unusable data directory', () =>
 
   it('a host that is not a local address: exit 1, one line', async () => {
     // 192.0.2.1 (TEST-NET-1) is never assigned to this machine, so binding to it fails; nothing is sent.
-    const r = await spawnCli(['serve', '--in-memory', '--host', '192.0.2.1', '--port', '0', '--log-level', 'silent']);
+    const r = await spawnCli(['serve', '--in-memory', '--host', '192.0.2.1', '--dev-issuer', '--port', '0', '--log-level', 'silent']);
     assert.equal(r.code, 1, r.stderr);
     assert.equal(r.stderr, "clientele: cannot listen on '192.0.2.1': no such local address\n");
   });

@@ -9,7 +9,7 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Model } from '../model/model.js';
 import { badRequest, GraphError, notFound } from './errors.js';
-import { isLoopbackAddress } from './net.js';
+import { isLocalCaller } from './net.js';
 
 /** Where the build puts the page: the same place from src/http (tsx) and from dist/http (compiled). */
 export const DEFAULT_ADMIN_DIR = fileURLToPath(new URL('../../dist/admin/', import.meta.url));
@@ -39,11 +39,12 @@ export async function registerAdmin(
   );
 
   // The page's "get a dev token" button. Anyone who can call this can act as any tenant, so it exists only
-  // with the dev issuer and answers only callers on this machine (loopback), whatever --host says.
+  // with the dev issuer and answers only callers on this machine that connect directly (isLocalCaller),
+  // whatever --host says.
   if (mintDevToken) {
     app.post('/admin/api/dev-token', async (req, reply) => {
-      if (!isLoopbackAddress(req.socket.remoteAddress)) {
-        throw new GraphError(403, 'ErrorAccessDenied', 'Dev tokens are only handed out to callers on the same machine.');
+      if (!isLocalCaller(req)) {
+        throw new GraphError(403, 'ErrorAccessDenied', 'Dev tokens are only handed out to callers on the same machine, connecting directly (not through a proxy).');
       }
       const body = (req.body ?? {}) as { tenant?: unknown; scopes?: unknown };
       if (typeof body !== 'object' || Array.isArray(body)) throw badRequest('The body must be a JSON object {tenant, scopes}.');

@@ -1,13 +1,17 @@
 // JSON batching (`POST /{version}/$batch`): each inner request is replayed through the whole server with
 // Fastify's inject, so it passes the same authentication, permission, tenant and throttling checks as a
-// request of its own. `dependsOn` orders requests; a failed dependency fails its dependents with 424.
+// request of its own. Its URL is resolved under the version root first (batch-url.ts), so a replay reaches
+// Graph resources only, never the server's other routes (token endpoints, admin, ops). `dependsOn` orders requests; a failed dependency fails its dependents with 424.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { resolveInnerUrl } from './batch-url.js';
 import { badRequest, GraphError, renderError } from './errors.js';
 
 export const MAX_BATCH_REQUESTS = 20;
 const METHODS = new Set(['GET', 'POST', 'PATCH', 'PUT', 'DELETE']);
 /** Connection-level headers describe the inner exchange, not the response: they are not reported. */
 const DROPPED_HEADERS = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length', 'date']);
+/** Framing and routing headers are the replay's own business: an inner request cannot set them. */
+const UNSETTABLE_HEADERS = new Set(['host', 'content-length', 'transfer-encoding', 'connection', 'expect', 'upgrade']);
 /** Headers of the outer request that every inner request inherits (unless it sets its own). */
 const INHERITED_HEADERS = ['authorization', 'client-request-id'];
 
@@ -47,13 +51,12 @@ function parseRequests(body: unknown): InnerRequest[] {
     if (!METHODS.has(method)) throw badRequest(`${where}.method must be one of ${[...METHODS].join(', ')}.`);
     if (typeof r.url !== 'string' || r.url === '') throw badRequest(`${where}.url must be a non-empty string.`);
     if (/^[a-z][a-z0-9+.-]*:/i.test(r.url)) throw badRequest(`${where}.url must be relative, such as '/solutions/bookingBusinesses'.`);
-    if (/^\/?\$batch(\?|$)/i.test(r.url)) throw badRequest('A batch request cannot contain another $batch request.');
     const headers: Record<string, string> = {};
     if (r.headers !== undefined) {
       if (!isObject(r.headers)) throw badRequest(`${where}.headers must be a JSON object.`);
       for (const [k, v] of Object.entries(r.headers)) {
         if (typeof v !== 'string') throw badRequest(`${where}.headers['${k}'] must be a string.`);
-        headers[k.toLowerCase()] = v;
+        if (!UNSETTABLE_HEADERS.has(k.toLowerCase())) headers[k.toLowerCase()] = v;
       }
     }
     let dependsOn: string[] = [];
@@ -109,15 +112,21 @@ export async function runBatch(app: FastifyInstance, outer: FastifyRequest, vers
 
 function failedDependency(r: InnerRequest, dependency: string, outer: FastifyRequest): InnerResponse {
   const err = new GraphError(424, 'FailedDependency', `The request '${r.id}' was not run: the request '${dependency}' it depends on failed.`);
+  return errorResponse(r, err, outer);
+}
+
+function errorResponse(r: InnerRequest, err: GraphError, outer: FastifyRequest): InnerResponse {
   return {
     id: r.id,
-    status: 424,
+    status: err.status,
     headers: { 'content-type': 'application/json' },
     body: renderError(err, { requestId: outer.graphRequestId, clientRequestId: outer.graphClientRequestId }),
   };
 }
 
 async function execute(app: FastifyInstance, outer: FastifyRequest, version: string, r: InnerRequest): Promise<InnerResponse> {
+  const target = resolveInnerUrl(r.url);
+  if (target.error) return errorResponse(r, target.error, outer);
   const headers: Record<string, string> = {};
   for (const name of INHERITED_HEADERS) {
     const v = outer.headers[name];
@@ -129,7 +138,7 @@ async function execute(app: FastifyInstance, outer: FastifyRequest, version: str
     payload = typeof r.body === 'string' ? r.body : JSON.stringify(r.body);
     headers['content-type'] ??= 'application/json';
   }
-  const res = await app.inject({ method: r.method as 'GET', url: `/${version}/${r.url.replace(/^\/+/, '')}`, headers, payload });
+  const res = await app.inject({ method: r.method as 'GET', url: `/${version}/${target.path}`, headers, payload });
   const outHeaders: Record<string, string> = {};
   for (const [k, v] of Object.entries(res.headers)) {
     if (!DROPPED_HEADERS.has(k) && v !== undefined) outHeaders[k] = Array.isArray(v) ? v.join(', ') : String(v);

@@ -17,5 +17,10 @@ const PROXY_HEADERS = ['forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-fo
  */
 export function isLocalCaller(req: FastifyRequest): boolean {
   const socket = req.raw.socket;
-  return socket instanceof Socket && isLoopbackAddress(socket.remoteAddress) && !PROXY_HEADERS.some((h) => req.headers[h] !== undefined);
+  return !isInProcessReplay(req) && isLoopbackAddress(socket.remoteAddress) && !PROXY_HEADERS.some((h) => req.headers[h] !== undefined);
+}
+
+/** A request replayed inside the server (an inner `$batch` request), not one that came over a connection. */
+export function isInProcessReplay(req: FastifyRequest): boolean {
+  return !(req.raw.socket instanceof Socket);
 }

@@ -2,12 +2,12 @@
 // or MSAL runs unchanged against Clientele: point `authorityHost` here (with instance discovery off) and the
 // Graph client at the server. The grants themselves are in src/auth/oauth-grants.ts. Secrets and passwords are
 // not checked (the dev issuer is for development), so these endpoints answer only callers on the same
-// machine, as the admin page's dev-token endpoint does.
+// machine that connect directly (isLocalCaller), as the admin page's dev-token endpoint does.
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { DevIssuer } from '../auth/dev-issuer.js';
 import { deviceAuthorization, OAuthError, tokenGrant, type GrantContext, type TokenAnswer } from '../auth/oauth-grants.js';
-import { isLoopbackAddress } from './net.js';
+import { isLocalCaller } from './net.js';
 
 export const TOKEN_PATH = '/:tenant/oauth2/v2.0/token';
 export const DEVICE_CODE_PATH = '/:tenant/oauth2/v2.0/devicecode';
@@ -57,8 +57,9 @@ export async function registerTokenEndpoint(app: FastifyInstance, opts: TokenEnd
     });
 
     const answer = (grant: (ctx: GrantContext) => Promise<TokenAnswer>) => async (req: FastifyRequest, reply: FastifyReply) => {
-      if (!isLoopbackAddress(req.socket.remoteAddress)) {
-        throw new OAuthError(403, 'access_denied', "Clientele's dev issuer hands out tokens only to callers on the same machine.");
+      // Not through a proxy, not replayed from $batch: only a process on this machine talking to us directly.
+      if (!isLocalCaller(req)) {
+        throw new OAuthError(403, 'access_denied', "Clientele's dev issuer hands out tokens only to callers on the same machine, connecting directly (not through a proxy).");
       }
       if (!(req.body instanceof URLSearchParams)) {
         throw new OAuthError(400, 'invalid_request', 'The request must be application/x-www-form-urlencoded.');

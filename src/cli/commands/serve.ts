@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import type { AuthConfig } from '../../auth/index.js';
 import { DEFAULT_TENANT_ID } from '../../auth/principal.js';
 import { parseFaultSpec, type FaultOptions } from '../../http/faults.js';
+import { isLoopbackAddress } from '../../http/net.js';
 import type { ThrottleOptions } from '../../http/throttle.js';
 import { ensureDevCertificate, loadTls, type TlsMaterial } from '../../http/tls.js';
 import { isLogLevel, LOG_LEVELS } from '../../ops/log-levels.js';
@@ -68,8 +69,12 @@ Authentication (every API call needs 'Authorization: Bearer <token>' unless --au
   --tenant <id>        the tenant of anonymous callers with --auth none [CLIENTELE_TENANT]
                        (default ${DEFAULT_TENANT_ID})
   --no-dev-issuer      do not trust the built-in dev issuer ('clientele token') [CLIENTELE_DEV_ISSUER=0].
-                       It also answers OAuth client credentials requests from this machine at
-                       /{tenant}/oauth2/v2.0/token (for @azure/identity with authorityHost set here)
+                       It also answers OAuth token requests from this machine at
+                       /{tenant}/oauth2/v2.0/token (for @azure/identity with authorityHost set here).
+                       On by default only while nothing else is trusted and --host is a loopback address
+  --dev-issuer         trust it also with --jwks-url/--jwks-file or a non-loopback --host
+                       [CLIENTELE_DEV_ISSUER=1]: its tokens then pass from anywhere, though it still
+                       mints them only for callers on this machine that connect directly
   --jwks-url <url>     also trust tokens signed by these keys, e.g. Entra ID's
                        https://login.microsoftonline.com/common/discovery/v2.0/keys [CLIENTELE_JWKS_URL]
   --jwks-file <file>   the same from a local JWKS file [CLIENTELE_JWKS_FILE]
@@ -113,6 +118,21 @@ interface ServeOptions {
   config: ClienteleConfig;
 }
 
+/**
+ * Whether to trust the built-in dev issuer. Anyone who reaches its token endpoint can act as any tenant, so
+ * it is on by default only on a private setup: nothing else trusted, and a loopback --host. A flag (or
+ * CLIENTELE_DEV_ISSUER) says otherwise either way.
+ */
+function devIssuerWanted(on: boolean | undefined, off: boolean | undefined, setup: { host: string; externalIssuer: boolean }): boolean {
+  if (on && off) throw new UsageError('--dev-issuer and --no-dev-issuer exclude each other');
+  const explicit = on ? true : off ? false : flag('CLIENTELE_DEV_ISSUER');
+  return explicit ?? (!setup.externalIssuer && isLoopbackHost(setup.host));
+}
+
+function isLoopbackHost(host: string): boolean {
+  return host.toLowerCase() === 'localhost' || isLoopbackAddress(host);
+}
+
 function positiveInt(flag: string, text: string, min: number): number {
   const n = Number(text);
   if (!/^\d+$/.test(text) || n < min) throw new UsageError(`${flag}: '${text}' is not a whole number of at least ${min}`);
@@ -148,6 +168,7 @@ function parse(argv: string[]): ServeOptions | undefined {
       auth: { type: 'string' },
       tenant: { type: 'string' },
       'no-dev-issuer': { type: 'boolean' },
+      'dev-issuer': { type: 'boolean' },
       'jwks-url': { type: 'string' },
       'jwks-file': { type: 'string' },
       issuer: { type: 'string', multiple: true },
@@ -226,12 +247,14 @@ function parse(argv: string[]): ServeOptions | undefined {
 
   const mode = values.auth ?? env('CLIENTELE_AUTH') ?? 'token';
   if (mode !== 'token' && mode !== 'none') throw new UsageError(`--auth: '${mode}' is not one of token, none`);
+  const jwksUrl = values['jwks-url'] ?? env('CLIENTELE_JWKS_URL');
+  const jwksFile = values['jwks-file'] ?? env('CLIENTELE_JWKS_FILE');
   const auth: AuthConfig = {
     mode,
     anonymousTenantId: values.tenant ?? env('CLIENTELE_TENANT'),
-    devIssuer: !(values['no-dev-issuer'] ?? env('CLIENTELE_DEV_ISSUER') === '0'),
-    jwksUrl: values['jwks-url'] ?? env('CLIENTELE_JWKS_URL'),
-    jwksFile: values['jwks-file'] ?? env('CLIENTELE_JWKS_FILE'),
+    devIssuer: devIssuerWanted(values['dev-issuer'], values['no-dev-issuer'], { host, externalIssuer: !!(jwksUrl || jwksFile) }),
+    jwksUrl,
+    jwksFile,
     issuers: values.issuer ?? csv(env('CLIENTELE_ISSUER')),
     audiences: values.audience?.flatMap((a) => csv(a) ?? []) ?? csv(env('CLIENTELE_AUDIENCE')),
   };
@@ -244,7 +267,12 @@ function parse(argv: string[]): ServeOptions | undefined {
     }
   }
   if (mode === 'token' && !auth.devIssuer && !auth.jwksUrl && !auth.jwksFile) {
-    throw new UsageError('--no-dev-issuer needs --jwks-url or --jwks-file: otherwise no token could ever be accepted');
+    throw new UsageError(
+      values['no-dev-issuer'] || flag('CLIENTELE_DEV_ISSUER') === false
+        ? '--no-dev-issuer needs --jwks-url or --jwks-file: otherwise no token could ever be accepted'
+        : `--host ${host} listens beyond this machine, which turns the dev issuer off: give --jwks-url or --jwks-file, ` +
+            'or --dev-issuer to trust dev tokens anyway (they are then accepted from anywhere)',
+    );
   }
 
   const tlsMode = values.tls ?? env('CLIENTELE_TLS');
@@ -348,6 +376,7 @@ async function runServer({ host, port, config, mode, devCa, workers, seed, shutd
   if (cluster.isWorker && cluster.worker?.id !== 1) return exitGracefullyOnSignals(close, { timeoutMs: shutdownSeconds * 1000, log });
   log.info({ store: describeStore(config), engine: clientele.store.engine }, 'store open');
   if (mode === 'none') log.warn({ tenant: auth.anonymousTenantId ?? DEFAULT_TENANT_ID }, 'authentication is off (--auth none): every caller is anonymous, in one tenant');
+  else if (!clientele.devIssuer) log.info('the built-in dev issuer is off: only tokens of the configured issuer are accepted (--dev-issuer turns it on)');
   else if (clientele.devIssuer && !inMemory) log.info(`get a token with: clientele token --location ${location} --tenant <tid> --scopes <scopes>`);
   else if (clientele.devIssuer) {
     // In memory the dev issuer's key dies with the process, so `clientele token` cannot sign for it: hand
