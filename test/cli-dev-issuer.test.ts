@@ -29,6 +29,10 @@ describe('the dev issuer is off by default beyond a private setup', () => {
       assert.equal(r.code, 2, `--host ${host}: usage error: ${r.stderr}`);
       assert.match(r.stderr, /turns the dev issuer off.*--dev-issuer/, `--host ${host}: the message says how to keep it`);
     }
+    // Behind a proxy: the server listens on loopback, but its public URL is elsewhere.
+    const proxied = await runCli(['serve', '--in-memory', '--public-url', 'https://bookings.example.com', '--port', '0']);
+    assert.equal(proxied.code, 2, `a remote --public-url: usage error: ${proxied.stderr}`);
+    assert.match(proxied.stderr, /--public-url https:\/\/bookings\.example\.com reaches beyond/, 'the message names the public URL');
   });
 
   it('--dev-issuer and --no-dev-issuer exclude each other; a bad CLIENTELE_DEV_ISSUER is a usage error', async () => {

@@ -120,13 +120,19 @@ interface ServeOptions {
 
 /**
  * Whether to trust the built-in dev issuer. Anyone who reaches its token endpoint can act as any tenant, so
- * it is on by default only on a private setup: nothing else trusted, and a loopback --host. A flag (or
- * CLIENTELE_DEV_ISSUER) says otherwise either way.
+ * it is on by default only on a private setup: nothing else trusted, a loopback --host, and no --public-url
+ * naming another host (a proxy in front would make remote callers local). A flag (or CLIENTELE_DEV_ISSUER)
+ * says otherwise either way.
  */
-function devIssuerWanted(on: boolean | undefined, off: boolean | undefined, setup: { host: string; externalIssuer: boolean }): boolean {
+function devIssuerWanted(
+  on: boolean | undefined,
+  off: boolean | undefined,
+  setup: { host: string; publicUrl?: string; externalIssuer: boolean },
+): boolean {
   if (on && off) throw new UsageError('--dev-issuer and --no-dev-issuer exclude each other');
   const explicit = on ? true : off ? false : flag('CLIENTELE_DEV_ISSUER');
-  return explicit ?? (!setup.externalIssuer && isLoopbackHost(setup.host));
+  const publicHost = setup.publicUrl === undefined ? undefined : new URL(setup.publicUrl).hostname.replace(/^\[(.*)\]$/, '$1');
+  return explicit ?? (!setup.externalIssuer && isLoopbackHost(setup.host) && (publicHost === undefined || isLoopbackHost(publicHost)));
 }
 
 function isLoopbackHost(host: string): boolean {
@@ -252,7 +258,7 @@ function parse(argv: string[]): ServeOptions | undefined {
   const auth: AuthConfig = {
     mode,
     anonymousTenantId: values.tenant ?? env('CLIENTELE_TENANT'),
-    devIssuer: devIssuerWanted(values['dev-issuer'], values['no-dev-issuer'], { host, externalIssuer: !!(jwksUrl || jwksFile) }),
+    devIssuer: devIssuerWanted(values['dev-issuer'], values['no-dev-issuer'], { host, publicUrl, externalIssuer: !!(jwksUrl || jwksFile) }),
     jwksUrl,
     jwksFile,
     issuers: values.issuer ?? csv(env('CLIENTELE_ISSUER')),
@@ -270,8 +276,8 @@ function parse(argv: string[]): ServeOptions | undefined {
     throw new UsageError(
       values['no-dev-issuer'] || flag('CLIENTELE_DEV_ISSUER') === false
         ? '--no-dev-issuer needs --jwks-url or --jwks-file: otherwise no token could ever be accepted'
-        : `--host ${host} listens beyond this machine, which turns the dev issuer off: give --jwks-url or --jwks-file, ` +
-            'or --dev-issuer to trust dev tokens anyway (they are then accepted from anywhere)',
+        : `${isLoopbackHost(host) ? `--public-url ${publicUrl}` : `--host ${host}`} reaches beyond this machine, which turns the dev issuer off: ` +
+            'give --jwks-url or --jwks-file, or --dev-issuer to trust dev tokens anyway (they are then accepted from anywhere)',
     );
   }
 
