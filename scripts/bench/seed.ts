@@ -86,6 +86,8 @@ export async function seedCustomers(config: ClienteleConfig, businessId: string,
       for (let i = start; i < Math.min(rows, start + PER_TRANSACTION); i++) batch.push(rowOf(i));
       await store.insertMany(customers, batch);
     }
+    // As `clientele import` and `restore` do: the planner needs statistics of what was just loaded.
+    await store.analyze([customers]);
     return { rows, inserted: true, ms: performance.now() - started, samples: await samplesOf(5) };
   } finally {
     await clientele.close();

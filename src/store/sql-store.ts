@@ -9,7 +9,7 @@ import {
   type SqlBool,
   type ExpressionBuilder,
 } from 'kysely';
-import { appendChanges, SqlChangeFeed, type ChangeRecord } from './change-log.js';
+import { appendChanges, CHANGE_LOG_TABLE, SqlChangeFeed, type ChangeRecord } from './change-log.js';
 import { CURSOR_TABLE, SqlDeliveryState } from './deliveries.js';
 import { migrate, SETTINGS_TABLE, type ExistingColumns } from './migrations.js';
 import {
@@ -429,6 +429,13 @@ export class SqlStore implements Store {
       for (const r of rows) found.add(r.id_key as string);
     }
     return found;
+  }
+
+  async analyze(tables: TableDef[]): Promise<void> {
+    // Both engines take `ANALYZE <table>`; run after the load has committed, so the statistics see its rows.
+    for (const name of new Set([...tables.map((t) => t.name), CHANGE_LOG_TABLE])) {
+      await this.guard(() => sql`analyze ${sql.table(name)}`.execute(this.db));
+    }
   }
 
   async wipe(tenantId?: string): Promise<number> {

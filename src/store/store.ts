@@ -141,6 +141,12 @@ export interface Store {
   scan(table: TableDef, opts?: ScanOptions): AsyncIterable<StoredRow>;
   /** Inserts rows as given (version included); DuplicateKeyError if any key exists. */
   insertMany(table: TableDef, rows: StoredRow[]): Promise<void>;
+  /**
+   * Refreshes the query planner's statistics of these tables (and the change log) after a bulk load. A
+   * PostgreSQL table filled by bulk INSERTs has none until autovacuum gets to it, and the planner, guessing a
+   * handful of rows, sorts the whole table for every page; with them it walks the index.
+   */
+  analyze(tables: TableDef[]): Promise<void>;
   /** Which of the given keys already exist in the scope. */
   existingKeys(table: TableDef, scope: Scope, idKeys: string[]): Promise<Set<string>>;
   /** Deletes every row of one tenant (or of all tenants) in every table; returns how many. */

@@ -109,6 +109,7 @@ export async function importRecords(
       if (!writing()) throw new RolledBack();
     });
     result.committed = true;
+    await store.analyze([table]);
   } catch (err) {
     if (!(err instanceof RolledBack)) throw err;
     result.imported = 0;

@@ -57,7 +57,7 @@ export async function restoreSnapshot(
   // Take the iterator now: it buffers from here on. Lines read while the wipe awaits the database would
   // otherwise be emitted with nobody listening (and on a slow store the whole file would be lost that way).
   const iterator = lines[Symbol.asyncIterator]();
-  return store.transaction(async (tx) => {
+  const restored = await store.transaction(async (tx) => {
     await tx.wipe();
     let n = 0;
     let rows = 0;
@@ -109,4 +109,6 @@ export async function restoreSnapshot(
     onProgress?.(rows);
     return rows;
   });
+  await store.analyze(schema.tables);
+  return restored;
 }
