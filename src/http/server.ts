@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type RouteOptions } from 'fastify';
 import type { Discovery } from '../auth/discovery.js';
 import { JWKS_PATH } from '../auth/discovery.js';
 import { registerTokenEndpoint, type TokenEndpointOptions } from './token-endpoint.js';
@@ -212,70 +212,72 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   }
   if (deps.tokenEndpoint) await registerTokenEndpoint(app, { ...deps.tokenEndpoint, origin });
 
-  const graphHandler = async (req: FastifyRequest, reply: FastifyReply) => {
-    const rawUrl = req.raw.url ?? '/';
-    const api = splitApiUrl(rawUrl);
-    if (!api) {
-      const m = /^\/([^/?]+)/.exec(rawUrl);
-      throw m ? badRequest(`Invalid version: ${decodeURIComponentSafe(m[1]!)}`) : notFound('No resource at the root; use /beta or /v1.0.', 'NotFound');
-    }
-    const { version, rest, rawQuery } = api;
-    // Metrics label until the path resolves: the version and, for the fixed documents, their name.
-    const fixed = rest.toLowerCase();
-    req.metricsRoute = ['$batch', '$metadata', 'openapi.json', ''].includes(fixed) ? `/${version}/${fixed}` : `/${version}/*`;
-    const serviceRoot = `${origin(req)}/${version}`;
+  const graphRoute = {
+    method: ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'],
+    url: '/*',
+    handler: async (req: FastifyRequest, reply: FastifyReply) => {
+      const rawUrl = req.raw.url ?? '/';
+      const api = splitApiUrl(rawUrl);
+      if (!api) {
+        const m = /^\/([^/?]+)/.exec(rawUrl);
+        throw m ? badRequest(`Invalid version: ${decodeURIComponentSafe(m[1]!)}`) : notFound('No resource at the root; use /beta or /v1.0.', 'NotFound');
+      }
+      const { version, rest, rawQuery } = api;
+      // Metrics label until the path resolves: the version and, for the fixed documents, their name.
+      const fixed = rest.toLowerCase();
+      req.metricsRoute = ['$batch', '$metadata', 'openapi.json', ''].includes(fixed) ? `/${version}/${fixed}` : `/${version}/*`;
+      const serviceRoot = `${origin(req)}/${version}`;
 
-    // A batch is not throttled or failed as a whole: each of its requests is, on its own.
-    if (rest.toLowerCase() === '$batch') {
-      if (req.method !== 'POST') throw methodNotAllowed(req.method, ['POST']);
-      // batch-url.ts keeps inner URLs off $batch; this holds should another route ever replay requests.
-      if (isInProcessReplay(req)) throw badRequest('A batch request cannot contain another $batch request.');
-      req.principal ?? (await authenticate(req));
-      return send(reply, { status: 200, body: await runBatch(app, req, version) });
-    }
-    if (deps.faults) {
-      const forced = req.headers[FAULT_HEADER];
-      deps.faults.maybeFail(Array.isArray(forced) ? forced[0] : forced);
-    }
-    if (rest.toLowerCase() === '$metadata') {
-      if (req.method !== 'GET') throw badRequest('$metadata only supports GET.');
-      csdl ??= buildCsdl(deps.model);
-      return reply.code(200).header('content-type', 'application/xml').send(csdl);
-    }
-    if (rest.toLowerCase() === 'openapi.json') {
-      if (req.method !== 'GET') throw methodNotAllowed(req.method, ['GET']);
-      openApi ??= buildOpenApi(deps.model, { title: 'Clientele - Microsoft Graph customer APIs' });
-      const doc = { ...openApi, servers: [{ url: serviceRoot }] };
-      return reply.code(200).header('content-type', 'application/json; charset=utf-8').send(jsonBytes(doc));
-    }
-    if (rest === '') {
-      if (req.method !== 'GET') throw badRequest('The service document only supports GET.');
-      return send(reply, { status: 200, body: serviceDocument(deps.model, serviceRoot) });
-    }
+      // A batch is not throttled or failed as a whole: each of its requests is, on its own.
+      if (rest.toLowerCase() === '$batch') {
+        if (req.method !== 'POST') throw methodNotAllowed(req.method, ['POST']);
+        // batch-url.ts keeps inner URLs off $batch; this holds should another route ever replay requests.
+        if (isInProcessReplay(req)) throw badRequest('A batch request cannot contain another $batch request.');
+        req.principal ?? (await authenticate(req));
+        return send(reply, { status: 200, body: await runBatch(app, req, version) });
+      }
+      if (deps.faults) {
+        const forced = req.headers[FAULT_HEADER];
+        deps.faults.maybeFail(Array.isArray(forced) ? forced[0] : forced);
+      }
+      if (rest.toLowerCase() === '$metadata') {
+        if (req.method !== 'GET') throw badRequest('$metadata only supports GET.');
+        csdl ??= buildCsdl(deps.model);
+        return reply.code(200).header('content-type', 'application/xml').send(csdl);
+      }
+      if (rest.toLowerCase() === 'openapi.json') {
+        if (req.method !== 'GET') throw methodNotAllowed(req.method, ['GET']);
+        openApi ??= buildOpenApi(deps.model, { title: 'Clientele - Microsoft Graph customer APIs' });
+        const doc = { ...openApi, servers: [{ url: serviceRoot }] };
+        return reply.code(200).header('content-type', 'application/json; charset=utf-8').send(jsonBytes(doc));
+      }
+      if (rest === '') {
+        if (req.method !== 'GET') throw badRequest('The service document only supports GET.');
+        return send(reply, { status: 200, body: serviceDocument(deps.model, serviceRoot) });
+      }
 
-    const principal = req.principal ?? (await authenticate(req));
-    const path = resolvePath(deps.model, rest);
-    req.metricsRoute = routeTemplate(version, path);
-    await deps.throttle?.take(`${principal.tenantId}/${principal.appId ?? principal.objectId ?? 'anonymous'}`);
-    const result = await service.handle(
-      req.method,
-      path,
-      {
-        principal,
-        serviceRoot,
-        requestUrl: `${origin(req)}${rawUrl}`,
-        rawQuery,
-        headers: req.headers,
-      },
-      req.body,
-    );
-    return send(reply, result);
-  };
+      const principal = req.principal ?? (await authenticate(req));
+      const path = resolvePath(deps.model, rest);
+      req.metricsRoute = routeTemplate(version, path);
+      await deps.throttle?.take(`${principal.tenantId}/${principal.appId ?? principal.objectId ?? 'anonymous'}`);
+      const result = await service.handle(
+        req.method,
+        path,
+        {
+          principal,
+          serviceRoot,
+          requestUrl: `${origin(req)}${rawUrl}`,
+          rawQuery,
+          headers: req.headers,
+        },
+        req.body,
+      );
+      return send(reply, result);
+    },
+  } satisfies RouteOptions;
   // Every path is Graph's unless another route claims it; the versions' own prefixes are registered too, so
   // that no parametric route (the token endpoint's `/:tenant/...`) can claim `/beta/...` or `/v1.0/...`.
-  for (const url of ['/*', ...[...VERSIONS.keys()].map((v) => `/${v}/*`)]) {
-    app.route({ method: ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'], url, handler: graphHandler });
-  }
+  for (const url of ['/*', ...[...VERSIONS.keys()].map((v) => `/${v}/*`)]) app.route({ ...graphRoute, url });
 
   return app;
 }
