@@ -4,12 +4,15 @@
 //  - `changeType` is a comma-separated subset of created, updated, deleted;
 //  - `expirationDateTime` lies in the future, at most `maxExpirationMinutes` ahead (Graph's 4230 by default);
 //  - `notificationUrl` (and `lifecycleNotificationUrl`) pass Graph's validation handshake;
+//  - a subscription belongs to the app that created it (and, for a delegated caller, to the signed-in user):
+//    nobody else in the tenant lists, reads, renews or deletes it (404, as if missing);
 //  - the delivery cursor starts at the change log's end when the subscription is created, follows renewals,
 //    and goes with the subscription.
 import { badRequest, GraphError } from '../http/errors.js';
-import type { EntityHooks, HookContext } from '../handlers/hooks.js';
+import type { EntityHooks, HookContext, Visibility } from '../handlers/hooks.js';
 import { dateTimeOffsetMs } from '../model/values.js';
 import { canonicalPath, isChangeTracked } from '../odata/path.js';
+import type { Principal } from '../auth/principal.js';
 import type { Store } from '../store/store.js';
 import { checkEndpointUrl, validateEndpoint, type EndpointPolicy } from './endpoint.js';
 
@@ -53,6 +56,8 @@ export function subscriptionHooks(store: Store, policy: SubscriptionPolicy): Ent
   };
 
   return {
+    visibleTo: ownedBy,
+
     async beforeCreate(values, hc) {
       values.changeType = parseChangeType(values.changeType);
       const watched = await resolveResource(values.resource, hc);
@@ -115,6 +120,26 @@ export function subscriptionHooks(store: Store, policy: SubscriptionPolicy): Ent
     async afterDelete(entity, hc) {
       await store.deliveries.remove(hc.request.principal.tenantId, entity.idKey);
     },
+  };
+}
+
+/**
+ * Graph's rule for GET /subscriptions (subscription-list.md, "basic scenarios"): an app calling for itself sees
+ * the subscriptions this app created (for itself or any user); an app calling for a signed-in user sees those
+ * this app created for that user. The owner is what the create recorded: `applicationId` and `creatorId`.
+ * Without token checks (`--auth none`) there is one caller, who sees everything.
+ */
+function ownedBy(principal: Principal): Visibility | undefined {
+  if (principal.unrestricted) return undefined;
+  const app = principal.appId ?? null;
+  const user = principal.kind === 'delegated' ? (principal.objectId ?? null) : undefined;
+  const matches = (value: unknown, expected: string | null) => (value ?? null) === expected;
+  return {
+    where: (eb) => {
+      const is = (column: string, expected: string | null) => (expected === null ? eb(column, 'is', null) : eb(column, '=', expected));
+      return user === undefined ? is('applicationId', app) : eb.and([is('applicationId', app), is('creatorId', user)]);
+    },
+    allows: (e) => matches(e.values.applicationId, app) && (user === undefined || matches(e.values.creatorId, user)),
   };
 }
 
