@@ -73,6 +73,8 @@ describe('clientele serve: bad flags, busy port, unusable data directory', () =>
       [['--port'], /--port/],
       [['--change-retention', 'forever'], /--change-retention: 'forever' is not a duration/],
       [['--change-retention', '0d'], /--change-retention: '0d' is not a duration/],
+      [['--notification-allow', '10.0.0.0/40'], /--notification-allow: not a valid prefix length in '10\.0\.0\.0\/40'/],
+      [['--notification-allow', 'receiver.internal,not a host'], /--notification-allow: not a host, address or address range: 'not a host'/],
     ];
     await Promise.all(
       cases.map(async ([args, pattern]) => {
@@ -139,8 +141,8 @@ describe('clientele serve: environment, logs, shutdown', () => {
     }
   });
 
-  it('--notification-http lets subscriptions name plain-http receivers on other hosts', async () => {
-    // 0.0.0.0 is not a loopback name, but connecting to it reaches this machine, where port 1 refuses at once.
+  it('--notification-http lets subscriptions name plain-http receivers on this machine', async () => {
+    // 0.0.0.0 reaches this machine (so it counts as loopback), where port 1 refuses at once.
     const subscribe = (origin: string) =>
       fetch(`${origin}/beta/subscriptions`, {
         method: 'POST',

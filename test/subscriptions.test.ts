@@ -17,7 +17,7 @@ import { startReceiver, type Receiver } from './helpers/receiver.js';
 
 const USER = '11111111-2222-4333-8444-555555555555';
 const APP = '99999999-8888-4777-8666-555555555555';
-const FAST: NotificationsConfig = { pollIntervalMs: 25, retryBaseMs: 30, retryMaxMs: 200, maxAttempts: 4, validationTimeoutMs: 400 };
+const FAST: NotificationsConfig = { pollIntervalMs: 25, retryBaseMs: 30, retryMaxMs: 200, maxAttempts: 4, validationTimeoutMs: 400, allowHttp: true };
 
 let server: TestServer;
 let receiver: Receiver;
@@ -146,7 +146,8 @@ describe('POST /subscriptions', () => {
     await refuse({ clientState: 'x'.repeat(129) }, 400, 'InvalidRequest', /clientState/);
     await refuse({ includeResourceData: true }, 400, 'InvalidRequest', /includeResourceData/);
     await refuse({ latestSupportedTlsVersion: 'v2_0' }, 400, 'InvalidRequest', /latestSupportedTlsVersion/);
-    await refuse({ notificationUrl: 'http://example.com/hook' }, 400, 'InvalidRequest', /HTTPS/);
+    // (The https rule and the address policy have their own tests, in notification-destinations.test.ts.)
+    await refuse({ notificationUrl: 'http://10.0.0.1/hook' }, 400, 'InvalidRequest', /private/);
     await refuse({ notificationUrl: 'ftp://127.0.0.1/hook' }, 400, 'InvalidRequest', /HTTPS/);
     await refuse({ notificationUrl: 'not a url' }, 400, 'InvalidRequest', /absolute URL/);
     await refuse({ notificationUrl: undefined }, 400, 'BadRequest', /notificationUrl/);
@@ -396,7 +397,7 @@ describe('notifications', () => {
     const biz = await business();
     await subscribe(biz.resource, '/shared', { changeType: 'created' });
     const model = loadModel();
-    const second = new NotificationDispatcher(server.clientele.store, model, new StorageSchema(model), { pollIntervalMs: 5 });
+    const second = new NotificationDispatcher(server.clientele.store, model, new StorageSchema(model), { pollIntervalMs: 5, destinations: { allowHttp: true } });
     second.start();
     try {
       const ids: string[] = [];

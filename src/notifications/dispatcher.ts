@@ -17,6 +17,8 @@ import type { DeliveryCursor } from '../store/deliveries.js';
 import type { StorageSchema, TableDef } from '../store/schema.js';
 import type { Store, StoredEntity } from '../store/store.js';
 import { SUBSCRIPTION_TYPE } from '../model/schemas/subscriptions.js';
+import { DestinationRefused, type DestinationPolicy } from './destination.js';
+import { OutboundTimeout, postBounded } from './outbound.js';
 
 export interface DispatcherOptions {
   /** How often to look for work when no write in this process signals it (other processes' writes, retries). */
@@ -38,6 +40,8 @@ export interface DispatcherOptions {
   changeRetentionMs: number;
   /** How often old change-log rows are pruned. */
   pruneIntervalMs: number;
+  /** Where notifications may go (checked again at every delivery, after DNS). */
+  destinations: DestinationPolicy;
 }
 
 export const DEFAULT_DISPATCHER_OPTIONS: DispatcherOptions = {
@@ -51,6 +55,7 @@ export const DEFAULT_DISPATCHER_OPTIONS: DispatcherOptions = {
   giveUpAfterMs: 4 * 3600_000,
   changeRetentionMs: 7 * 24 * 3600_000,
   pruneIntervalMs: 3600_000,
+  destinations: { allowHttp: false },
 };
 
 export interface DispatcherLogger {
@@ -290,35 +295,26 @@ export class NotificationDispatcher {
     const abort = new AbortController();
     this.inflight.add(abort);
     try {
-      const res = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json; charset=utf-8' },
-        body: JSON.stringify(payload),
-        redirect: 'manual',
-        signal: anySignal(abort.signal, AbortSignal.timeout(this.opts.deliveryTimeoutMs)),
+      // Only the status and Retry-After matter: a few bytes of the body are read, then the connection goes.
+      const res = await postBounded(new URL(url), 'application/json; charset=utf-8', JSON.stringify(payload), {
+        policy: this.opts.destinations,
+        timeoutMs: this.opts.deliveryTimeoutMs,
+        maxBytes: 4096,
+        signal: abort.signal,
       });
-      await res.arrayBuffer().catch(() => undefined);
       if (res.status >= 200 && res.status < 300) return { ok: true };
-      return { ok: false, error: `HTTP ${res.status}`, retryAfterMs: retryAfter(res.headers.get('retry-after')) };
+      const ra = res.headers['retry-after'];
+      return { ok: false, error: `HTTP ${res.status}`, retryAfterMs: retryAfter(Array.isArray(ra) ? ra[0] ?? null : ra ?? null) };
     } catch (err) {
-      const e = err as Error & { cause?: { code?: string } };
-      return { ok: false, error: e.name === 'TimeoutError' ? `no answer within ${this.opts.deliveryTimeoutMs} ms` : (e.cause?.code ?? e.message) };
+      const e = err as NodeJS.ErrnoException;
+      if (err instanceof DestinationRefused || err instanceof OutboundTimeout) return { ok: false, error: e.message };
+      return { ok: false, error: e.code ?? e.message };
     } finally {
       this.inflight.delete(abort);
     }
   }
 }
 
-/** Aborts when either signal does (AbortSignal.any arrived in Node 20.3). */
-function anySignal(a: AbortSignal, b: AbortSignal): AbortSignal {
-  if (typeof AbortSignal.any === 'function') return AbortSignal.any([a, b]);
-  const c = new AbortController();
-  for (const s of [a, b]) {
-    if (s.aborted) c.abort(s.reason);
-    else s.addEventListener('abort', () => c.abort(s.reason), { once: true });
-  }
-  return c.signal;
-}
 
 /** Retry-After in seconds or as an HTTP date, in milliseconds from now. */
 function retryAfter(header: string | null): number | undefined {

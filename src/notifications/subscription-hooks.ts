@@ -46,7 +46,7 @@ export function subscriptionHooks(store: Store, policy: SubscriptionPolicy): Ent
 
   const checkEndpoint = async (property: string, value: unknown) => {
     if (typeof value !== 'string' || value === '') throw badRequest(`The property '${property}' is required.`, 'InvalidRequest');
-    await validateEndpoint(checkEndpointUrl(property, value, policy), policy.validationTimeoutMs);
+    await validateEndpoint(checkEndpointUrl(property, value, policy), policy, property);
   };
 
   const checkTls = (value: unknown) => {

@@ -9,6 +9,7 @@ import { parseFaultSpec, type FaultOptions } from '../../http/faults.js';
 import type { ThrottleOptions } from '../../http/throttle.js';
 import { ensureDevCertificate, loadTls, type TlsMaterial } from '../../http/tls.js';
 import { isLogLevel, LOG_LEVELS } from '../../ops/log-levels.js';
+import { AllowList } from '../../notifications/destination.js';
 import type { ClienteleConfig } from '../../app.js';
 import { dbUrlFrom, DEFAULT_LOCATION, describeStore, ensureDataDir, locationFrom } from '../store-options.js';
 import { env, io, parseCommand, UsageError, type Command } from '../util.js';
@@ -57,8 +58,12 @@ Delta and change notifications:
   --change-retention <time>
                        how long changes are kept for delta tokens and notifications, e.g. 7d, 12h, 30m
                        [CLIENTELE_CHANGE_RETENTION] (default 7d); older delta tokens answer 410
-  --notification-http  accept http:// notification URLs on any host, not only loopback ones
-                       [CLIENTELE_NOTIFICATION_HTTP=1] (Graph requires https)
+  --notification-http  accept plain http:// notification URLs, and receivers on this machine (loopback)
+                       [CLIENTELE_NOTIFICATION_HTTP=1] (default: https to public addresses only, as Graph)
+  --notification-allow <hosts>
+                       hosts, addresses or ranges notifications may also go to, although private,
+                       e.g. receiver.internal,172.17.0.0/16; repeatable [CLIENTELE_NOTIFICATION_ALLOW,
+                       comma-separated]. Names are resolved and checked again at every delivery
   --no-notifications   do not deliver change notifications (nor prune the change log) from this process;
                        another process on the same database must [CLIENTELE_NOTIFICATIONS=0]
 
@@ -159,6 +164,7 @@ function parse(argv: string[]): ServeOptions | undefined {
       faults: { type: 'string' },
       'change-retention': { type: 'string' },
       'notification-http': { type: 'boolean' },
+      'notification-allow': { type: 'string', multiple: true },
       'no-notifications': { type: 'boolean' },
     },
     HELP,
@@ -223,6 +229,13 @@ function parse(argv: string[]): ServeOptions | undefined {
 
   const retentionText = values['change-retention'] ?? env('CLIENTELE_CHANGE_RETENTION');
   const changeRetentionMs = retentionText === undefined ? undefined : duration('--change-retention', retentionText);
+
+  const notificationAllow = values['notification-allow']?.flatMap((a) => csv(a) ?? []) ?? csv(env('CLIENTELE_NOTIFICATION_ALLOW')) ?? [];
+  try {
+    new AllowList(notificationAllow);
+  } catch (err) {
+    throw new UsageError(`--notification-allow: ${(err as Error).message}`);
+  }
 
   const mode = values.auth ?? env('CLIENTELE_AUTH') ?? 'token';
   if (mode !== 'token' && mode !== 'none') throw new UsageError(`--auth: '${mode}' is not one of token, none`);
@@ -290,6 +303,7 @@ function parse(argv: string[]): ServeOptions | undefined {
       changeRetentionMs,
       notifications: {
         allowHttp: values['notification-http'] ?? flag('CLIENTELE_NOTIFICATION_HTTP') ?? false,
+        allow: notificationAllow,
         deliver: !(values['no-notifications'] ?? flag('CLIENTELE_NOTIFICATIONS') === false),
       },
     },
