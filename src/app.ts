@@ -59,6 +59,10 @@ export interface NotificationsConfig extends Partial<Omit<DispatcherOptions, 'ch
   deliver?: boolean;
   /** Longest subscription lifetime, in minutes from now (default 4230, Graph's for most resources). */
   maxExpirationMinutes?: number;
+  /** Live subscriptions per tenant, across its apps (default 1000, Graph's quota); past it, 403. */
+  maxSubscriptionsPerTenant?: number;
+  /** Live subscriptions per app in a tenant (default 100, Graph's quota); past it, 403. */
+  maxSubscriptionsPerApp?: number;
   /** How long a notification URL has to answer the validation request (default 10 000 ms, as Graph). */
   validationTimeoutMs?: number;
   /**
@@ -116,6 +120,8 @@ export async function createClientele(config: ClienteleConfig = {}): Promise<Cli
     SUBSCRIPTION_TYPE,
     subscriptionHooks(store, {
       maxExpirationMinutes: n.maxExpirationMinutes ?? 4230,
+      maxPerTenant: n.maxSubscriptionsPerTenant ?? 1000,
+      maxPerApp: n.maxSubscriptionsPerApp ?? 100,
       validationTimeoutMs: n.validationTimeoutMs ?? 10_000,
       ...destinations,
     }),

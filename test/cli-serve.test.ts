@@ -73,6 +73,8 @@ describe('clientele serve: bad flags, busy port, unusable data directory', () =>
       [['--port'], /--port/],
       [['--change-retention', 'forever'], /--change-retention: 'forever' is not a duration/],
       [['--change-retention', '0d'], /--change-retention: '0d' is not a duration/],
+      [['--max-subscriptions-per-tenant', '0'], /--max-subscriptions-per-tenant: '0' is not a whole number of at least 1/],
+      [['--max-subscriptions-per-app', 'many'], /--max-subscriptions-per-app: 'many' is not a whole number/],
       [['--notification-allow', '10.0.0.0/40'], /--notification-allow: not a valid prefix length in '10\.0\.0\.0\/40'/],
       [['--notification-allow', 'receiver.internal,not a host'], /--notification-allow: not a host, address or address range: 'not a host'/],
     ];

@@ -7,6 +7,9 @@
 //  - a failed delivery is retried with exponential backoff (honouring Retry-After), up to a bound; then the
 //    batch is recorded as dropped, the cursor moves on, and a `missed` lifecycle notification goes to the
 //    subscription's lifecycleNotificationUrl, as Graph does;
+//  - fair between tenants: at most `perTenantConcurrency` deliveries of one tenant run at once, and a pass
+//    does not wait for slow receivers (each delivery runs on its own, bounded by deliveryTimeoutMs), so one
+//    tenant's hanging receivers hold only its own share of the slots, never the others' notifications;
 //  - expired subscriptions are deleted, as Graph does; old change-log rows are pruned.
 import { randomUUID } from 'node:crypto';
 import { dateTimeOffsetMs, formatDateTimeOffset } from '../model/values.js';
@@ -25,8 +28,10 @@ export interface DispatcherOptions {
   pollIntervalMs: number;
   /** Changes per notification POST. */
   batchSize: number;
-  /** Subscriptions delivered to at once. */
+  /** Subscriptions delivered to at once, in all. */
   concurrency: number;
+  /** Subscriptions of one tenant delivered to at once. */
+  perTenantConcurrency: number;
   /** A receiver must answer within this time (Graph: 3 s). */
   deliveryTimeoutMs: number;
   /** First retry delay; it doubles with each failed attempt, up to retryMaxMs. */
@@ -47,7 +52,8 @@ export interface DispatcherOptions {
 export const DEFAULT_DISPATCHER_OPTIONS: DispatcherOptions = {
   pollIntervalMs: 1000,
   batchSize: 100,
-  concurrency: 4,
+  concurrency: 16,
+  perTenantConcurrency: 2,
   deliveryTimeoutMs: 3000,
   retryBaseMs: 1000,
   retryMaxMs: 10 * 60_000,
@@ -81,6 +87,11 @@ export class NotificationDispatcher {
   private unsubscribe: (() => void) | undefined;
   private inflight = new Set<AbortController>();
   private nextPruneAt = 0;
+  /** Deliveries running now: in all, per tenant, and which cursors. */
+  private activeTotal = 0;
+  private readonly activePerTenant = new Map<string, number>();
+  private readonly activeKeys = new Set<string>();
+  private readonly tasks = new Set<Promise<void>>();
   private readonly typeOfTable: Map<string, string>;
 
   constructor(
@@ -110,6 +121,7 @@ export class NotificationDispatcher {
     clearTimeout(this.timer);
     for (const c of this.inflight) c.abort();
     await this.running;
+    await Promise.all([...this.tasks]);
     await this.store.deliveries.release(this.owner).catch(() => {});
   }
 
@@ -146,14 +158,52 @@ export class NotificationDispatcher {
       if (this.stopped) return;
       await this.expire(c, now);
     }
-    const limit = this.opts.concurrency * 4;
-    const due = await this.store.deliveries.due(now, limit);
-    let next = 0;
-    const worker = async () => {
-      while (next < due.length && !this.stopped) await this.deliver(due[next++]!);
-    };
-    await Promise.all(Array.from({ length: Math.min(this.opts.concurrency, due.length) }, worker));
-    if (due.length === limit) this.again = true;
+    await this.fill(now);
+  }
+
+  /**
+   * Starts deliveries into the free slots, without waiting for them (each wakes the dispatcher when done).
+   * Tenants at their share are left out of the query, so a tenant with many due cursors cannot fill the
+   * list and starve the others.
+   */
+  private async fill(now: number): Promise<void> {
+    const perTenant = this.opts.perTenantConcurrency;
+    const full = new Set([...this.activePerTenant].filter(([, n]) => n >= perTenant).map(([t]) => t));
+    for (let round = 0; round < 4 && !this.stopped; round++) {
+      const room = this.opts.concurrency - this.activeTotal;
+      if (room <= 0) return;
+      const want = room * 2;
+      const due = await this.store.deliveries.due(now, want, [...full]);
+      let launched = 0;
+      for (const c of due) {
+        if (this.activeTotal >= this.opts.concurrency || this.stopped) return;
+        const key = `${c.tenantId}\u0000${c.subscriptionKey}`;
+        const running = this.activePerTenant.get(c.tenantId) ?? 0;
+        if (this.activeKeys.has(key) || running >= perTenant) continue;
+        this.launch(c, key);
+        launched++;
+        if (running + 1 >= perTenant) full.add(c.tenantId);
+      }
+      if (due.length < want || launched === 0) return;
+    }
+  }
+
+  private launch(c: DeliveryCursor, key: string): void {
+    this.activeTotal++;
+    this.activePerTenant.set(c.tenantId, (this.activePerTenant.get(c.tenantId) ?? 0) + 1);
+    this.activeKeys.add(key);
+    const task: Promise<void> = this.deliver(c)
+      .catch((err) => this.log?.error({ err, subscriptionKey: c.subscriptionKey }, 'change notification delivery failed'))
+      .finally(() => {
+        this.activeTotal--;
+        const n = (this.activePerTenant.get(c.tenantId) ?? 1) - 1;
+        if (n > 0) this.activePerTenant.set(c.tenantId, n);
+        else this.activePerTenant.delete(c.tenantId);
+        this.activeKeys.delete(key);
+        this.tasks.delete(task);
+        this.wake();
+      });
+    this.tasks.add(task);
   }
 
   private leaseMs(): number {

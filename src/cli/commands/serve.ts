@@ -64,6 +64,12 @@ Delta and change notifications:
                        hosts, addresses or ranges notifications may also go to, although private,
                        e.g. receiver.internal,172.17.0.0/16; repeatable [CLIENTELE_NOTIFICATION_ALLOW,
                        comma-separated]. Names are resolved and checked again at every delivery
+  --max-subscriptions-per-tenant <n>
+                       live subscriptions a tenant may have, across its apps; past it, 403
+                       [CLIENTELE_MAX_SUBSCRIPTIONS_PER_TENANT] (default 1000, as Graph)
+  --max-subscriptions-per-app <n>
+                       live subscriptions an app may have in a tenant [CLIENTELE_MAX_SUBSCRIPTIONS_PER_APP]
+                       (default 100, as Graph)
   --no-notifications   do not deliver change notifications (nor prune the change log) from this process;
                        another process on the same database must [CLIENTELE_NOTIFICATIONS=0]
 
@@ -165,6 +171,8 @@ function parse(argv: string[]): ServeOptions | undefined {
       'change-retention': { type: 'string' },
       'notification-http': { type: 'boolean' },
       'notification-allow': { type: 'string', multiple: true },
+      'max-subscriptions-per-tenant': { type: 'string' },
+      'max-subscriptions-per-app': { type: 'string' },
       'no-notifications': { type: 'boolean' },
     },
     HELP,
@@ -237,6 +245,13 @@ function parse(argv: string[]): ServeOptions | undefined {
     throw new UsageError(`--notification-allow: ${(err as Error).message}`);
   }
 
+  const quota = (name: 'max-subscriptions-per-tenant' | 'max-subscriptions-per-app', variable: string) => {
+    const text = values[name] ?? env(variable);
+    return text === undefined ? undefined : positiveInt(`--${name}`, text, 1);
+  };
+  const maxSubscriptionsPerTenant = quota('max-subscriptions-per-tenant', 'CLIENTELE_MAX_SUBSCRIPTIONS_PER_TENANT');
+  const maxSubscriptionsPerApp = quota('max-subscriptions-per-app', 'CLIENTELE_MAX_SUBSCRIPTIONS_PER_APP');
+
   const mode = values.auth ?? env('CLIENTELE_AUTH') ?? 'token';
   if (mode !== 'token' && mode !== 'none') throw new UsageError(`--auth: '${mode}' is not one of token, none`);
   const auth: AuthConfig = {
@@ -304,6 +319,8 @@ function parse(argv: string[]): ServeOptions | undefined {
       notifications: {
         allowHttp: values['notification-http'] ?? flag('CLIENTELE_NOTIFICATION_HTTP') ?? false,
         allow: notificationAllow,
+        maxSubscriptionsPerTenant,
+        maxSubscriptionsPerApp,
         deliver: !(values['no-notifications'] ?? flag('CLIENTELE_NOTIFICATIONS') === false),
       },
     },
