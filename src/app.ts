@@ -12,6 +12,7 @@ import { SUBSCRIPTION_TYPE } from './model/schemas/subscriptions.js';
 import { NotificationDispatcher, type DispatcherOptions } from './notifications/dispatcher.js';
 import { subscriptionHooks } from './notifications/subscription-hooks.js';
 import { AllowList, type DestinationPolicy } from './notifications/destination.js';
+import type { HttpTimeouts } from './http/timeouts.js';
 import { QueryEngine } from './odata/query.js';
 import { createFilterCompiler, createSearchCompiler } from './odata/filter/index.js';
 import { buildServer, type ServerDeps } from './http/server.js';
@@ -29,6 +30,8 @@ export interface ClienteleConfig extends StoreConfig {
   maxPageSize?: number;
   defaultPageSize?: number;
   bodyLimit?: number;
+  /** Client deadlines in ms (headersMs, requestMs, idleMs, keepAliveMs; 0 = none); defaults in src/http/timeouts.ts. */
+  httpTimeouts?: Partial<HttpTimeouts>;
   publicUrl?: string;
   mailboxDomain?: string;
   logger?: ServerDeps['logger'];
@@ -146,6 +149,7 @@ export async function createClientele(config: ClienteleConfig = {}): Promise<Cli
       : undefined,
     tls: config.tls,
     bodyLimit: config.bodyLimit,
+    timeouts: config.httpTimeouts,
     publicUrl: config.publicUrl,
     mailboxDomain: config.mailboxDomain,
     logger: config.logger,

@@ -36,6 +36,7 @@ import { routeTemplate, type Metrics } from '../ops/metrics.js';
 import { registerOpsRoutes } from '../ops/routes.js';
 import { requestLogController } from '../ops/logging.js';
 import { closeConnectionsWhenDraining } from '../ops/shutdown.js';
+import { DEFAULT_HTTP_TIMEOUTS, serverTimeoutOptions, type HttpTimeouts } from './timeouts.js';
 
 export const JSON_CONTENT_TYPE = 'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false';
 const VERSIONS = new Map([
@@ -76,6 +77,8 @@ export interface ServerDeps {
   metrics?: Metrics;
   /** Folder of the prebuilt admin page served at /admin (default dist/admin); false serves none. */
   adminDir?: string | false;
+  /** Deadlines for clients (headers, request, idle socket, keep-alive); DEFAULT_HTTP_TIMEOUTS when absent. */
+  timeouts?: Partial<HttpTimeouts>;
 }
 
 declare module 'fastify' {
@@ -91,9 +94,11 @@ declare module 'fastify' {
 
 export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const bodyLimit = deps.bodyLimit ?? 1024 * 1024;
+  const timeouts = serverTimeoutOptions({ ...DEFAULT_HTTP_TIMEOUTS, ...deps.timeouts });
   // Fastify types an https server differently; the routes and hooks used here are the same for both.
   const app = Fastify({
-    ...(deps.tls ? { https: { cert: deps.tls.cert, key: deps.tls.key } } : {}),
+    ...(deps.tls ? { https: { cert: deps.tls.cert, key: deps.tls.key, ...timeouts.node } } : { http: timeouts.node }),
+    ...timeouts.fastify,
     logger: deps.logger ?? false,
     bodyLimit,
     // Graph keys contain characters such as '@' and '%40'; we parse the raw URL ourselves.

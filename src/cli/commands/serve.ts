@@ -44,6 +44,17 @@ Options (environment variable in brackets):
   --log-level <level>  ${LOG_LEVELS.join('|')} [CLIENTELE_LOG_LEVEL] (default info)
   --shutdown-timeout <s>
                        seconds in-flight requests get on shutdown [CLIENTELE_SHUTDOWN_TIMEOUT] (default 10)
+  --headers-timeout <s>
+                       a request's line and headers must arrive within this [CLIENTELE_HEADERS_TIMEOUT]
+                       (default 10; 0 = none); slower clients get 408 and are disconnected
+  --request-timeout <s>
+                       a whole request, body included, must arrive within this [CLIENTELE_REQUEST_TIMEOUT]
+                       (default 30; 0 = none)
+  --idle-timeout <s>   a connection with no traffic for this long is closed [CLIENTELE_IDLE_TIMEOUT]
+                       (default 60; 0 = none)
+  --keep-alive-timeout <s>
+                       a keep-alive connection waits this long for its next request
+                       [CLIENTELE_KEEP_ALIVE_TIMEOUT] (default 5)
   --page-size <n>      page size of lists when the client asks for none [CLIENTELE_PAGE_SIZE] (default 100)
   --max-page-size <n>  largest page a client may ask for with $top or Prefer: odata.maxpagesize
                        [CLIENTELE_MAX_PAGE_SIZE] (default 999)
@@ -155,6 +166,10 @@ function parse(argv: string[]): ServeOptions | undefined {
       'public-url': { type: 'string' },
       'log-level': { type: 'string' },
       'page-size': { type: 'string' },
+      'headers-timeout': { type: 'string' },
+      'request-timeout': { type: 'string' },
+      'idle-timeout': { type: 'string' },
+      'keep-alive-timeout': { type: 'string' },
       'max-page-size': { type: 'string' },
       auth: { type: 'string' },
       tenant: { type: 'string' },
@@ -193,6 +208,20 @@ function parse(argv: string[]): ServeOptions | undefined {
   const timeoutText = values['shutdown-timeout'] ?? env('CLIENTELE_SHUTDOWN_TIMEOUT') ?? '10';
   const shutdownSeconds = Number(timeoutText);
   if (!/^\d+(\.\d+)?$/.test(timeoutText)) throw new UsageError(`--shutdown-timeout: '${timeoutText}' is not a number of seconds`);
+
+  const seconds = (name: 'headers-timeout' | 'request-timeout' | 'idle-timeout' | 'keep-alive-timeout', variable: string) => {
+    const text = values[name] ?? env(variable);
+    if (text === undefined) return undefined;
+    if (!/^\d+(\.\d+)?$/.test(text)) throw new UsageError(`--${name}: '${text}' is not a number of seconds`);
+    return Math.round(Number(text) * 1000);
+  };
+  const httpTimeouts = {
+    headersMs: seconds('headers-timeout', 'CLIENTELE_HEADERS_TIMEOUT'),
+    requestMs: seconds('request-timeout', 'CLIENTELE_REQUEST_TIMEOUT'),
+    idleMs: seconds('idle-timeout', 'CLIENTELE_IDLE_TIMEOUT'),
+    keepAliveMs: seconds('keep-alive-timeout', 'CLIENTELE_KEEP_ALIVE_TIMEOUT'),
+  };
+  for (const k of Object.keys(httpTimeouts) as Array<keyof typeof httpTimeouts>) if (httpTimeouts[k] === undefined) delete httpTimeouts[k];
 
   const pageSizeOption = (flag: string, text: string | undefined, fallback: number) => {
     if (text === undefined) return fallback;
@@ -309,6 +338,7 @@ function parse(argv: string[]): ServeOptions | undefined {
       location,
       inMemory,
       publicUrl,
+      httpTimeouts,
       defaultPageSize,
       maxPageSize,
       auth,
