@@ -6,13 +6,17 @@ export interface HttpTimeouts {
   headersMs: number;
   /** The whole request, body included, must arrive within this (default 30 s). */
   requestMs: number;
-  /** A socket with no traffic either way for this long is closed (default 60 s). */
+  /** A socket with no traffic either way for this long is closed (default 120 s). */
   idleMs: number;
-  /** A keep-alive connection waits this long for its next request (default 5 s). */
+  /**
+   * A keep-alive connection waits this long for its next request (default 65 s: longer than the 60 s idle
+   * timeout of common load balancers and client pools, so the server is not the side that closes first and
+   * races a request already on its way).
+   */
   keepAliveMs: number;
 }
 
-export const DEFAULT_HTTP_TIMEOUTS: HttpTimeouts = { headersMs: 10_000, requestMs: 30_000, idleMs: 60_000, keepAliveMs: 5_000 };
+export const DEFAULT_HTTP_TIMEOUTS: HttpTimeouts = { headersMs: 10_000, requestMs: 30_000, idleMs: 120_000, keepAliveMs: 65_000 };
 
 /** Options for Node's http(s).createServer and Fastify that apply `t`. */
 export function serverTimeoutOptions(t: HttpTimeouts) {

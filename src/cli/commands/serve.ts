@@ -51,10 +51,10 @@ Options (environment variable in brackets):
                        a whole request, body included, must arrive within this [CLIENTELE_REQUEST_TIMEOUT]
                        (default 30; 0 = none)
   --idle-timeout <s>   a connection with no traffic for this long is closed [CLIENTELE_IDLE_TIMEOUT]
-                       (default 60; 0 = none)
+                       (default 120; 0 = none)
   --keep-alive-timeout <s>
                        a keep-alive connection waits this long for its next request
-                       [CLIENTELE_KEEP_ALIVE_TIMEOUT] (default 5)
+                       [CLIENTELE_KEEP_ALIVE_TIMEOUT] (default 65)
   --page-size <n>      page size of lists when the client asks for none [CLIENTELE_PAGE_SIZE] (default 100)
   --max-page-size <n>  largest page a client may ask for with $top or Prefer: odata.maxpagesize
                        [CLIENTELE_MAX_PAGE_SIZE] (default 999)
