@@ -17,6 +17,7 @@ import { resolvePath } from '../odata/path.js';
 import type { QueryEngine } from '../odata/query.js';
 import type { StorageSchema } from '../store/schema.js';
 import { StoreUnavailableError, type Store } from '../store/store.js';
+import { isStorageFull } from '../store/storage-full.js';
 import { registerAdmin, type DevTokenMinter } from './admin.js';
 import { runBatch } from './batch.js';
 import { FAULT_HEADER, type FaultInjector } from './faults.js';
@@ -24,6 +25,7 @@ import type { RateLimiter } from './throttle.js';
 import {
   badRequest,
   GraphError,
+  insufficientStorage,
   internalError,
   methodNotAllowed,
   notFound,
@@ -172,6 +174,10 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
 
   app.setErrorHandler((error: Error & { code?: string; statusCode?: number }, req, reply) => {
     if (error instanceof GraphError) return sendError(req, reply, error);
+    if (isStorageFull(error)) {
+      req.log.error({ err: error }, 'storage full: a write was refused');
+      return sendError(req, reply, insufficientStorage());
+    }
     if (error instanceof StoreUnavailableError) {
       req.log.warn({ err: error.cause ?? error }, 'database unavailable');
       return sendError(req, reply, serviceUnavailable(error.message, error.retryAfterSeconds));
