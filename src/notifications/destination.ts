@@ -56,7 +56,9 @@ function embeddedIpv4(address: string): string | undefined {
   return mapped || nat64 ? v4 : undefined;
 }
 
-export function classifyAddress(address: string): AddressClass {
+export function classifyAddress(raw: string): AddressClass {
+  // A zone (fe80::1%eth0) says which interface, not which address.
+  const address = raw.replace(/%.*$/, '');
   const family = isIP(address);
   if (family === 6) {
     const v4 = embeddedIpv4(address);
@@ -100,7 +102,8 @@ export class AllowList {
     return this.hosts.has(hostname.toLowerCase().replace(/\.$/, ''));
   }
 
-  allowsAddress(address: string): boolean {
+  allowsAddress(raw: string): boolean {
+    const address = raw.replace(/%.*$/, '');
     const family = isIP(address);
     if (!family) return false;
     if (this.ranges.check(address, family === 6 ? 'ipv6' : 'ipv4')) return true;
