@@ -11,6 +11,8 @@ import type { Model } from './model/model.js';
 import { SUBSCRIPTION_TYPE } from './model/schemas/subscriptions.js';
 import { NotificationDispatcher, type DispatcherOptions } from './notifications/dispatcher.js';
 import { subscriptionHooks } from './notifications/subscription-hooks.js';
+import { AllowList, type DestinationPolicy } from './notifications/destination.js';
+import type { HttpTimeouts } from './http/timeouts.js';
 import { QueryEngine } from './odata/query.js';
 import { createFilterCompiler, createSearchCompiler } from './odata/filter/index.js';
 import { buildServer, type ServerDeps } from './http/server.js';
@@ -28,6 +30,8 @@ export interface ClienteleConfig extends StoreConfig {
   maxPageSize?: number;
   defaultPageSize?: number;
   bodyLimit?: number;
+  /** Client deadlines in ms (headersMs, requestMs, idleMs, keepAliveMs; 0 = none); defaults in src/http/timeouts.ts. */
+  httpTimeouts?: Partial<HttpTimeouts>;
   publicUrl?: string;
   mailboxDomain?: string;
   logger?: ServerDeps['logger'];
@@ -50,7 +54,7 @@ export interface ClienteleConfig extends StoreConfig {
 }
 
 /** Change notifications (subscriptions): the delivery schedule and what a subscription may ask for. */
-export interface NotificationsConfig extends Partial<Omit<DispatcherOptions, 'changeRetentionMs'>> {
+export interface NotificationsConfig extends Partial<Omit<DispatcherOptions, 'changeRetentionMs' | 'destinations'>> {
   /**
    * Run the dispatcher in this process (default true). Subscriptions are accepted either way; the dispatcher also
    * removes expired subscriptions and prunes the change log, so at least one process sharing a database runs it.
@@ -58,10 +62,21 @@ export interface NotificationsConfig extends Partial<Omit<DispatcherOptions, 'ch
   deliver?: boolean;
   /** Longest subscription lifetime, in minutes from now (default 4230, Graph's for most resources). */
   maxExpirationMinutes?: number;
+  /** Live subscriptions per tenant, across its apps (default 1000, Graph's quota); past it, 403. */
+  maxSubscriptionsPerTenant?: number;
+  /** Live subscriptions per app in a tenant (default 100, Graph's quota); past it, 403. */
+  maxSubscriptionsPerApp?: number;
   /** How long a notification URL has to answer the validation request (default 10 000 ms, as Graph). */
   validationTimeoutMs?: number;
-  /** Accept http:// notification URLs on any host (loopback hosts are always accepted). */
+  /**
+   * Accept plain http:// notification URLs, and receivers on this machine (loopback addresses); by default only
+   * https to public addresses (see src/notifications/destination.ts).
+   */
   allowHttp?: boolean;
+  /** Hosts, addresses and ranges (`receiver.internal`, `10.1.2.3`, `172.17.0.0/16`) allowed whatever their address. */
+  allow?: string[];
+  /** Resolves host names for the address check (default: the system resolver; tests replace it). */
+  resolve?: (hostname: string) => Promise<string[]>;
 }
 
 export interface Clientele {
@@ -103,12 +118,15 @@ export async function createClientele(config: ClienteleConfig = {}): Promise<Cli
   );
   const changeRetentionMs = config.changeRetentionMs ?? DEFAULT_CHANGE_RETENTION_MS;
   const n = config.notifications ?? {};
+  const destinations: DestinationPolicy = { allowHttp: n.allowHttp ?? false, allow: new AllowList(n.allow ?? []), resolve: n.resolve };
   const hooks = new EntityHookRegistry().register(
     SUBSCRIPTION_TYPE,
     subscriptionHooks(store, {
       maxExpirationMinutes: n.maxExpirationMinutes ?? 4230,
+      maxPerTenant: n.maxSubscriptionsPerTenant ?? 1000,
+      maxPerApp: n.maxSubscriptionsPerApp ?? 100,
       validationTimeoutMs: n.validationTimeoutMs ?? 10_000,
-      allowHttp: n.allowHttp ?? false,
+      ...destinations,
     }),
   );
   app = await buildServer({
@@ -131,6 +149,7 @@ export async function createClientele(config: ClienteleConfig = {}): Promise<Cli
       : undefined,
     tls: config.tls,
     bodyLimit: config.bodyLimit,
+    timeouts: config.httpTimeouts,
     publicUrl: config.publicUrl,
     mailboxDomain: config.mailboxDomain,
     logger: config.logger,
@@ -140,7 +159,7 @@ export async function createClientele(config: ClienteleConfig = {}): Promise<Cli
   });
   let dispatcher: NotificationDispatcher | undefined;
   if (n.deliver !== false) {
-    dispatcher = new NotificationDispatcher(store, model, schema, { ...n, changeRetentionMs }, app.log);
+    dispatcher = new NotificationDispatcher(store, model, schema, { ...n, changeRetentionMs, destinations }, app.log);
     dispatcher.start();
   }
   return {

@@ -73,6 +73,12 @@ describe('clientele serve: bad flags, busy port, unusable data directory', () =>
       [['--port'], /--port/],
       [['--change-retention', 'forever'], /--change-retention: 'forever' is not a duration/],
       [['--change-retention', '0d'], /--change-retention: '0d' is not a duration/],
+      [['--request-timeout', 'soon'], /--request-timeout: 'soon' is not a number of seconds/],
+      [['--headers-timeout', '1e3'], /--headers-timeout: '1e3' is not a number of seconds/],
+      [['--max-subscriptions-per-tenant', '0'], /--max-subscriptions-per-tenant: '0' is not a whole number of at least 1/],
+      [['--max-subscriptions-per-app', 'many'], /--max-subscriptions-per-app: 'many' is not a whole number/],
+      [['--notification-allow', '10.0.0.0/40'], /--notification-allow: not a valid prefix length in '10\.0\.0\.0\/40'/],
+      [['--notification-allow', 'receiver.internal,not a host'], /--notification-allow: not a host, address or address range: 'not a host'/],
     ];
     await Promise.all(
       cases.map(async ([args, pattern]) => {
@@ -139,8 +145,8 @@ describe('clientele serve: environment, logs, shutdown', () => {
     }
   });
 
-  it('--notification-http lets subscriptions name plain-http receivers on other hosts', async () => {
-    // 0.0.0.0 is not a loopback name, but connecting to it reaches this machine, where port 1 refuses at once.
+  it('--notification-http lets subscriptions name plain-http receivers on this machine', async () => {
+    // 0.0.0.0 reaches this machine (so it counts as loopback), where port 1 refuses at once.
     const subscribe = (origin: string) =>
       fetch(`${origin}/beta/subscriptions`, {
         method: 'POST',
@@ -164,6 +170,27 @@ describe('clientele serve: environment, logs, shutdown', () => {
       assert.match(await subscribe(lenient.origin), /^Subscription validation request failed\./);
     } finally {
       await lenient.stop();
+    }
+  });
+
+  it('--headers-timeout (and CLIENTELE_REQUEST_TIMEOUT) reach the server: a silent connection is closed', async () => {
+    const server = await startCliServer(['--in-memory', '--auth', 'none', '--headers-timeout', '0.3'], { env: { CLIENTELE_REQUEST_TIMEOUT: '1' } });
+    try {
+      const { port } = new URL(server.origin);
+      const socket = connect(Number(port), '127.0.0.1');
+      socket.on('error', () => {});
+      socket.resume(); // reads, so that the server's close is seen
+      let timer: NodeJS.Timeout | undefined;
+      const closed = await Promise.race([
+        new Promise<boolean>((r) => socket.once('close', () => r(true))),
+        new Promise<boolean>((r) => (timer = setTimeout(() => r(false), 10_000))),
+      ]);
+      clearTimeout(timer);
+      socket.destroy();
+      assert.ok(closed, 'the server closed a connection that sent nothing');
+      assert.equal((await fetch(`${server.origin}/healthz`)).status, 200, 'ordinary requests still work');
+    } finally {
+      await server.stop();
     }
   });
 

@@ -17,7 +17,7 @@ import { startReceiver, type Receiver } from './helpers/receiver.js';
 
 const USER = '11111111-2222-4333-8444-555555555555';
 const APP = '99999999-8888-4777-8666-555555555555';
-const FAST: NotificationsConfig = { pollIntervalMs: 25, retryBaseMs: 30, retryMaxMs: 200, maxAttempts: 4, validationTimeoutMs: 400 };
+const FAST: NotificationsConfig = { pollIntervalMs: 25, retryBaseMs: 30, retryMaxMs: 200, maxAttempts: 4, validationTimeoutMs: 400, allowHttp: true };
 
 let server: TestServer;
 let receiver: Receiver;
@@ -89,11 +89,12 @@ describe('POST /subscriptions', () => {
     assert.equal(sub.applicationId, APP);
     assert.equal(sub.creatorId, USER);
     assert.match(sub.expirationDateTime, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);
-    const got = await server.request('GET', `/beta/subscriptions/${sub.id}`);
-    assert.equal(got.status, 200);
-    assert.equal(got.json.resource, biz.resource);
-    const list = await server.request('GET', '/v1.0/subscriptions');
-    assert.ok(list.json.value.some((s: { id: string }) => s.id === sub.id));
+    // Its creator (this app, for this user) reads and lists it.
+    const got = await server.request('GET', `/beta/subscriptions/${sub.id}`, { token });
+    assert.equal(got.status, 200, got.text);
+    assert.equal(got.json.resource, biz.resource, 'the resource reads back');
+    const list = await server.request('GET', '/v1.0/subscriptions', { token });
+    assert.ok(list.json.value.some((s: { id: string }) => s.id === sub.id), 'the creator lists it');
   });
 
   it('refuses the subscription when the endpoint fails the handshake, and creates nothing', async () => {
@@ -145,7 +146,8 @@ describe('POST /subscriptions', () => {
     await refuse({ clientState: 'x'.repeat(129) }, 400, 'InvalidRequest', /clientState/);
     await refuse({ includeResourceData: true }, 400, 'InvalidRequest', /includeResourceData/);
     await refuse({ latestSupportedTlsVersion: 'v2_0' }, 400, 'InvalidRequest', /latestSupportedTlsVersion/);
-    await refuse({ notificationUrl: 'http://example.com/hook' }, 400, 'InvalidRequest', /HTTPS/);
+    // (The https rule and the address policy have their own tests, in notification-destinations.test.ts.)
+    await refuse({ notificationUrl: 'http://10.0.0.1/hook' }, 400, 'InvalidRequest', /private/);
     await refuse({ notificationUrl: 'ftp://127.0.0.1/hook' }, 400, 'InvalidRequest', /HTTPS/);
     await refuse({ notificationUrl: 'not a url' }, 400, 'InvalidRequest', /absolute URL/);
     await refuse({ notificationUrl: undefined }, 400, 'BadRequest', /notificationUrl/);
@@ -203,6 +205,55 @@ describe('subscriptions, tenants and permissions', () => {
     await receiver.waitFor(() => receiver.accepted('/tenant-b-own').length >= 1, 5000, "tenant B's notification");
     await sleep(150);
     assert.deepEqual(receiver.accepted('/tenant-b-own').map((n) => [n.tenantId, n.resourceData.id]), [[OTHER, mine.json.id]]);
+  });
+
+  it('belong to the app that created them (and to the user, when delegated): nobody else lists, reads, renews or deletes them', async () => {
+    const biz = await business();
+    const OWNER_APP = 'aaaaaaaa-1111-4111-8111-000000000001';
+    const OTHER_APP = 'aaaaaaaa-1111-4111-8111-000000000002';
+    const ALICE = 'aaaaaaaa-2222-4222-8222-000000000001';
+    const BOB = 'aaaaaaaa-2222-4222-8222-000000000002';
+    const appToken = await server.token({ app: true, roles: ['Bookings.Read.All'], clientId: OWNER_APP });
+    const aliceToken = await server.token({ scopes: ['Bookings.Read.All'], clientId: OWNER_APP, objectId: ALICE });
+    const appSub = await subscribe(biz.resource, '/owned-app', {}, server, appToken);
+    const aliceSub = await subscribe(biz.resource, '/owned-alice', {}, server, aliceToken);
+    const listed = async (token: string) => {
+      const res = await server.request('GET', '/beta/subscriptions', { token });
+      assert.equal(res.status, 200, res.text);
+      return res.json.value.map((s: { id: string }) => s.id).sort();
+    };
+    // The app for itself sees what it created for itself and for any user; the user sees only theirs.
+    assert.deepEqual(await listed(appToken), [appSub.id, aliceSub.id].sort(), 'the app sees all its subscriptions');
+    assert.deepEqual(await listed(aliceToken), [aliceSub.id], 'a delegated caller sees only its own');
+    const strangers = {
+      'another app (app-only)': await server.token({ app: true, roles: ['Bookings.Manage.All'], clientId: OTHER_APP }),
+      'another app for the same user': await server.token({ scopes: ['Bookings.Manage.All'], clientId: OTHER_APP, objectId: ALICE }),
+      'another user of the same app': await server.token({ scopes: ['Bookings.Manage.All'], clientId: OWNER_APP, objectId: BOB }),
+    };
+    for (const [who, token] of Object.entries(strangers)) {
+      const theirs = who === 'another user of the same app' ? [aliceSub] : [appSub, aliceSub];
+      const visible = await listed(token);
+      for (const sub of theirs) {
+        assert.ok(!visible.includes(sub.id), `${who} does not list ${sub.id}`);
+        for (const [method, body] of [['GET'], ['PATCH', { notificationUrl: `${receiver.origin}/hijacked` }], ['PATCH', { expirationDateTime: inMinutes(10) }], ['DELETE']] as const) {
+          const res = await server.request(method, `/beta/subscriptions/${sub.id}`, { token, body });
+          assert.equal(res.status, 404, `${who}: ${method} ${JSON.stringify(body ?? {})} is a 404: ${res.text}`);
+          assert.equal(res.json.error.code, 'ResourceNotFound', 'as if it did not exist');
+        }
+        const prop = await server.request('GET', `/beta/subscriptions/${sub.id}/clientState`, { token });
+        assert.equal(prop.status, 404, `${who}: a property of it is a 404 too`);
+      }
+      const count = await server.request('GET', '/beta/subscriptions/$count', { token });
+      if (count.status === 200) assert.equal(Number(count.text), visible.length, `${who}: $count agrees with the list`);
+    }
+    // Nothing was changed by the strangers.
+    for (const [sub, token] of [[appSub, appToken], [aliceSub, aliceToken]] as const) {
+      const res = await server.request('GET', `/beta/subscriptions/${sub.id}`, { token });
+      assert.equal(res.status, 200, `the owner still reads it: ${res.text}`);
+      assert.equal(res.json.notificationUrl, sub.notificationUrl, 'its notificationUrl is unchanged');
+      assert.equal(res.json.expirationDateTime, sub.expirationDateTime, 'its expiration is unchanged');
+    }
+    assert.equal((await server.request('DELETE', `/beta/subscriptions/${aliceSub.id}`, { token: aliceToken })).status, 204, 'the owner deletes it');
   });
 
   it('need the permission to read the subscribed resource', async () => {
@@ -346,7 +397,7 @@ describe('notifications', () => {
     const biz = await business();
     await subscribe(biz.resource, '/shared', { changeType: 'created' });
     const model = loadModel();
-    const second = new NotificationDispatcher(server.clientele.store, model, new StorageSchema(model), { pollIntervalMs: 5 });
+    const second = new NotificationDispatcher(server.clientele.store, model, new StorageSchema(model), { pollIntervalMs: 5, destinations: { allowHttp: true } });
     second.start();
     try {
       const ids: string[] = [];

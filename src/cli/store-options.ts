@@ -1,7 +1,8 @@
 // The options every command that works on the store directly shares (import, export, seed, reset,
 // snapshot, restore): where the data lives and which tenant. The server does not have to run.
 // The store's modules are loaded only when a command opens it, so that --help and usage errors are instant.
-import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
+import { accessSync, constants, statSync } from 'node:fs';
+import { ensurePrivateDir } from '../store/private-files.js';
 import type { StoreConfig } from '../store/open.js';
 import { DEFAULT_TENANT_ID } from '../auth/principal.js';
 import type { Model } from '../model/model.js';
@@ -81,7 +82,7 @@ function reason(err: NodeJS.ErrnoException): string {
 /** Creates the data directory when missing and checks it can be written: one readable line when not. */
 export function ensureDataDir(dir: string): void {
   try {
-    mkdirSync(dir, { recursive: true });
+    ensurePrivateDir(dir);
     if (!statSync(dir).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
     accessSync(dir, constants.W_OK);
   } catch (err) {

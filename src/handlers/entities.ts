@@ -10,11 +10,11 @@ import { nowDateTimeOffset } from '../model/values.js';
 import { canonicalPath, resolvePath, type PathStep, type ResolvedPath } from '../odata/path.js';
 import { contextUrl, entityUrl, serializeEntity, serializeProperty } from '../odata/serialize.js';
 import type { StorageSchema, TableDef } from '../store/schema.js';
-import { DuplicateKeyError, type Scope, type Store, type StoredEntity } from '../store/store.js';
+import { DuplicateKeyError, type Scope, type Store, type StoredEntity, type WhereBuilder } from '../store/store.js';
 import type { ListOptions, QueryEngine } from '../odata/query.js';
 import { checkIfMatch, etagOf, notModified, preconditionFailed } from '../odata/etag.js';
 import { DeltaService } from './delta.js';
-import { EntityHookRegistry, type HookContext } from './hooks.js';
+import { EntityHookRegistry, type HookContext, type Visibility } from './hooks.js';
 
 export interface RequestContext {
   principal: Principal;
@@ -121,6 +121,25 @@ export class EntityService {
     };
   }
 
+  /** What of `type` the caller may see, from the type's hooks (undefined: all of it). */
+  private visibility(type: StructuredType, principal: Principal): Visibility | undefined {
+    const rules = this.hooks
+      .for(type)
+      .map((h) => h.visibleTo?.(principal))
+      .filter((v): v is Visibility => v !== undefined);
+    if (rules.length === 0) return undefined;
+    if (rules.length === 1) return rules[0];
+    return { where: (eb) => eb.and(rules.map((r) => r.where(eb))), allows: (e) => rules.every((r) => r.allows(e)) };
+  }
+
+  /** Combines a list's own condition with what the caller may see. */
+  private visibleWhere(type: StructuredType, principal: Principal, where: WhereBuilder | undefined): WhereBuilder | undefined {
+    const vis = this.visibility(type, principal);
+    if (!vis) return where;
+    if (!where) return vis.where;
+    return (eb) => eb.and([where(eb), vis.where(eb)]);
+  }
+
   private normKey(type: StructuredType, key: string): string {
     return normalisedKey(type, key);
   }
@@ -148,9 +167,12 @@ export class EntityService {
         steps.push({ name: step.name });
         return { step, table, scope, steps, permissions, parent };
       }
+      const visibility = this.visibility(step.type, ctx.principal);
       if (step.collection && !last) {
-        // An ancestor: only whether it exists and its stored id matter, not its values.
-        const found = await this.store.locate(table, scope, this.normKey(step.type, step.key!));
+        // An ancestor: only whether it exists (for this caller) and its stored id matter, not its values.
+        const found = visibility
+          ? await this.store.get(table, scope, this.normKey(step.type, step.key!)).then((e) => (e && visibility.allows(e) ? { idKey: e.idKey, id: String(e.values.id) } : undefined))
+          : await this.store.locate(table, scope, this.normKey(step.type, step.key!));
         if (!found) throw this.entityNotFound(step.type, step.key!);
         steps.push({ name: step.name, key: found.id });
         parent = { table, scope, idKey: found.idKey };
@@ -163,6 +185,11 @@ export class EntityService {
         // Single-valued containment: at most one row under the parent.
         entity = (await this.store.list(table, scope, { orderBy: [], limit: 1 }))[0];
         if (!entity && !last) throw notFound(`The navigation property '${step.name}' has no value.`);
+      }
+      // Another owner's row is missing, as far as this caller can tell.
+      if (entity && visibility && !visibility.allows(entity)) {
+        if (!last) throw step.collection ? this.entityNotFound(step.type, step.key!) : notFound(`The navigation property '${step.name}' has no value.`);
+        entity = undefined;
       }
       if (step.collection) steps.push({ name: step.name, key: entity ? String(entity.values.id) : step.key });
       else steps.push({ name: step.name });
@@ -410,6 +437,7 @@ export class EntityService {
   private async list(target: Target, ctx: RequestContext): Promise<HandlerResult> {
     const type = target.step.type;
     const opts: ListOptions = this.query.listOptions(type, target.table!, ctx.rawQuery, ctx.headers, target.scope);
+    opts.where = this.visibleWhere(type, ctx.principal, opts.where);
     const page = await this.query.page(this.store, target.table!, target.scope, opts);
     const body: Record<string, unknown> = {
       '@odata.context': contextUrl(ctx.serviceRoot, target.steps, 'collection', opts.select),
@@ -425,7 +453,7 @@ export class EntityService {
 
   private async count(target: Target, ctx: RequestContext): Promise<HandlerResult> {
     const opts = this.query.listOptions(target.step.type, target.table!, ctx.rawQuery, ctx.headers, target.scope);
-    const n = await this.store.count(target.table!, target.scope, opts.where);
+    const n = await this.store.count(target.table!, target.scope, this.visibleWhere(target.step.type, ctx.principal, opts.where));
     return { status: 200, text: String(n) };
   }
 }

@@ -2,9 +2,10 @@
 // The entity service stays type-agnostic: it calls whatever hooks the model's types have. A before-hook may
 // adjust what is written or refuse the operation with a GraphError; an after-hook runs once the write has
 // committed, and if it fails the write is undone (a created entity is deleted again) and the error reported.
+import type { Principal } from '../auth/principal.js';
 import type { Operation } from '../model/edm.js';
 import type { StructuredType } from '../model/model.js';
-import type { StoredEntity } from '../store/store.js';
+import type { StoredEntity, WhereBuilder } from '../store/store.js';
 import type { RequestContext, Target } from './entities.js';
 
 export interface HookContext {
@@ -17,7 +18,17 @@ export interface HookContext {
   state: Map<string, unknown>;
 }
 
+/** The rows of a type one caller may see: the rest answer 404 by every route and are left out of lists. */
+export interface Visibility {
+  /** Added to every list and count. */
+  where: WhereBuilder;
+  /** The same rule for one row (get, update, delete, a property). */
+  allows(entity: StoredEntity): boolean;
+}
+
 export interface EntityHooks {
+  /** Narrows what the caller sees within its tenant (undefined: everything). */
+  visibleTo?(principal: Principal): Visibility | undefined;
   /** Before the insert; `values` holds every declared property and may be changed. */
   beforeCreate?(values: Record<string, unknown>, hc: HookContext): Promise<void> | void;
   afterCreate?(entity: StoredEntity, hc: HookContext): Promise<void> | void;

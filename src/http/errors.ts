@@ -29,6 +29,9 @@ export const payloadTooLarge = (limit: number) =>
   new GraphError(413, 'RequestEntityTooLarge', `The request body exceeds the limit of ${limit} bytes.`);
 export const internalError = () =>
   new GraphError(500, 'InternalServerError', 'The server encountered an unexpected error while processing the request.');
+/** The store is out of space (disk full): Graph answers a full store with 507 Insufficient Storage. */
+export const insufficientStorage = () =>
+  new GraphError(507, 'InsufficientStorage', 'The server is out of storage space, so the change was not saved. Try again later.');
 export const serviceUnavailable = (message: string, retryAfterSeconds: number) =>
   new GraphError(503, 'ServiceUnavailable', message, { 'retry-after': String(retryAfterSeconds) });
 

@@ -17,6 +17,7 @@ import { resolvePath } from '../odata/path.js';
 import type { QueryEngine } from '../odata/query.js';
 import type { StorageSchema } from '../store/schema.js';
 import { StoreUnavailableError, type Store } from '../store/store.js';
+import { isStorageFull } from '../store/storage-full.js';
 import { registerAdmin, type DevTokenMinter } from './admin.js';
 import { runBatch } from './batch.js';
 import { isInProcessReplay } from './net.js';
@@ -25,6 +26,7 @@ import type { RateLimiter } from './throttle.js';
 import {
   badRequest,
   GraphError,
+  insufficientStorage,
   internalError,
   methodNotAllowed,
   notFound,
@@ -37,6 +39,7 @@ import { routeTemplate, type Metrics } from '../ops/metrics.js';
 import { registerOpsRoutes } from '../ops/routes.js';
 import { requestLogController } from '../ops/logging.js';
 import { closeConnectionsWhenDraining } from '../ops/shutdown.js';
+import { DEFAULT_HTTP_TIMEOUTS, serverTimeoutOptions, type HttpTimeouts } from './timeouts.js';
 
 export const JSON_CONTENT_TYPE = 'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false';
 const VERSIONS = new Map([
@@ -77,6 +80,8 @@ export interface ServerDeps {
   metrics?: Metrics;
   /** Folder of the prebuilt admin page served at /admin (default dist/admin); false serves none. */
   adminDir?: string | false;
+  /** Deadlines for clients (headers, request, idle socket, keep-alive); DEFAULT_HTTP_TIMEOUTS when absent. */
+  timeouts?: Partial<HttpTimeouts>;
 }
 
 declare module 'fastify' {
@@ -92,9 +97,11 @@ declare module 'fastify' {
 
 export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const bodyLimit = deps.bodyLimit ?? 1024 * 1024;
+  const timeouts = serverTimeoutOptions({ ...DEFAULT_HTTP_TIMEOUTS, ...deps.timeouts });
   // Fastify types an https server differently; the routes and hooks used here are the same for both.
   const app = Fastify({
-    ...(deps.tls ? { https: { cert: deps.tls.cert, key: deps.tls.key } } : {}),
+    ...(deps.tls ? { https: { cert: deps.tls.cert, key: deps.tls.key, ...timeouts.node } } : { http: timeouts.node }),
+    ...timeouts.fastify,
     logger: deps.logger ?? false,
     bodyLimit,
     // Graph keys contain characters such as '@' and '%40'; we parse the raw URL ourselves.
@@ -168,6 +175,10 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
 
   app.setErrorHandler((error: Error & { code?: string; statusCode?: number }, req, reply) => {
     if (error instanceof GraphError) return sendError(req, reply, error);
+    if (isStorageFull(error)) {
+      req.log.error({ err: error }, 'storage full: a write was refused');
+      return sendError(req, reply, insufficientStorage());
+    }
     if (error instanceof StoreUnavailableError) {
       req.log.warn({ err: error.cause ?? error }, 'database unavailable');
       return sendError(req, reply, serviceUnavailable(error.message, error.retryAfterSeconds));

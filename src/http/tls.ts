@@ -128,7 +128,8 @@ export function ensureDevCertificate(dir: string, opts: { hosts?: string[]; forc
   const result = { dir, caFile, certFile, keyFile, hosts };
   if (!opts.force && existsSync(keyFile) && existsSync(caFile) && covers(certFile, hosts)) return { ...result, created: false };
 
-  mkdirSync(dir, { recursive: true });
+  // Private: it holds the CA's key.
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
   let ca: { certPem: string; keyPem: string };
   if (!opts.force && existsSync(caFile) && existsSync(caKeyFile) && covers(caFile, [])) {
     ca = { certPem: readFileSync(caFile, 'utf8'), keyPem: readFileSync(caKeyFile, 'utf8') };

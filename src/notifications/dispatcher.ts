@@ -7,6 +7,9 @@
 //  - a failed delivery is retried with exponential backoff (honouring Retry-After), up to a bound; then the
 //    batch is recorded as dropped, the cursor moves on, and a `missed` lifecycle notification goes to the
 //    subscription's lifecycleNotificationUrl, as Graph does;
+//  - fair between tenants: at most `perTenantConcurrency` deliveries of one tenant run at once, and a pass
+//    does not wait for slow receivers (each delivery runs on its own, bounded by deliveryTimeoutMs), so one
+//    tenant's hanging receivers hold only its own share of the slots, never the others' notifications;
 //  - expired subscriptions are deleted, as Graph does; old change-log rows are pruned.
 import { randomUUID } from 'node:crypto';
 import { dateTimeOffsetMs, formatDateTimeOffset } from '../model/values.js';
@@ -17,14 +20,18 @@ import type { DeliveryCursor } from '../store/deliveries.js';
 import type { StorageSchema, TableDef } from '../store/schema.js';
 import type { Store, StoredEntity } from '../store/store.js';
 import { SUBSCRIPTION_TYPE } from '../model/schemas/subscriptions.js';
+import { DestinationRefused, type DestinationPolicy } from './destination.js';
+import { OutboundTimeout, postBounded } from './outbound.js';
 
 export interface DispatcherOptions {
   /** How often to look for work when no write in this process signals it (other processes' writes, retries). */
   pollIntervalMs: number;
   /** Changes per notification POST. */
   batchSize: number;
-  /** Subscriptions delivered to at once. */
+  /** Subscriptions delivered to at once, in all. */
   concurrency: number;
+  /** Subscriptions of one tenant delivered to at once. */
+  perTenantConcurrency: number;
   /** A receiver must answer within this time (Graph: 3 s). */
   deliveryTimeoutMs: number;
   /** First retry delay; it doubles with each failed attempt, up to retryMaxMs. */
@@ -38,12 +45,15 @@ export interface DispatcherOptions {
   changeRetentionMs: number;
   /** How often old change-log rows are pruned. */
   pruneIntervalMs: number;
+  /** Where notifications may go (checked again at every delivery, after DNS). */
+  destinations: DestinationPolicy;
 }
 
 export const DEFAULT_DISPATCHER_OPTIONS: DispatcherOptions = {
   pollIntervalMs: 1000,
   batchSize: 100,
-  concurrency: 4,
+  concurrency: 16,
+  perTenantConcurrency: 2,
   deliveryTimeoutMs: 3000,
   retryBaseMs: 1000,
   retryMaxMs: 10 * 60_000,
@@ -51,6 +61,7 @@ export const DEFAULT_DISPATCHER_OPTIONS: DispatcherOptions = {
   giveUpAfterMs: 4 * 3600_000,
   changeRetentionMs: 7 * 24 * 3600_000,
   pruneIntervalMs: 3600_000,
+  destinations: { allowHttp: false },
 };
 
 export interface DispatcherLogger {
@@ -76,6 +87,11 @@ export class NotificationDispatcher {
   private unsubscribe: (() => void) | undefined;
   private inflight = new Set<AbortController>();
   private nextPruneAt = 0;
+  /** Deliveries running now: in all, per tenant, and which cursors. */
+  private activeTotal = 0;
+  private readonly activePerTenant = new Map<string, number>();
+  private readonly activeKeys = new Set<string>();
+  private readonly tasks = new Set<Promise<void>>();
   private readonly typeOfTable: Map<string, string>;
 
   constructor(
@@ -105,6 +121,7 @@ export class NotificationDispatcher {
     clearTimeout(this.timer);
     for (const c of this.inflight) c.abort();
     await this.running;
+    await Promise.all([...this.tasks]);
     await this.store.deliveries.release(this.owner).catch(() => {});
   }
 
@@ -141,14 +158,52 @@ export class NotificationDispatcher {
       if (this.stopped) return;
       await this.expire(c, now);
     }
-    const limit = this.opts.concurrency * 4;
-    const due = await this.store.deliveries.due(now, limit);
-    let next = 0;
-    const worker = async () => {
-      while (next < due.length && !this.stopped) await this.deliver(due[next++]!);
-    };
-    await Promise.all(Array.from({ length: Math.min(this.opts.concurrency, due.length) }, worker));
-    if (due.length === limit) this.again = true;
+    await this.fill(now);
+  }
+
+  /**
+   * Starts deliveries into the free slots, without waiting for them (each wakes the dispatcher when done).
+   * Tenants at their share are left out of the query, so a tenant with many due cursors cannot fill the
+   * list and starve the others.
+   */
+  private async fill(now: number): Promise<void> {
+    const perTenant = this.opts.perTenantConcurrency;
+    const full = new Set([...this.activePerTenant].filter(([, n]) => n >= perTenant).map(([t]) => t));
+    for (let round = 0; round < 4 && !this.stopped; round++) {
+      const room = this.opts.concurrency - this.activeTotal;
+      if (room <= 0) return;
+      const want = room * 2;
+      const due = await this.store.deliveries.due(now, want, [...full]);
+      let launched = 0;
+      for (const c of due) {
+        if (this.activeTotal >= this.opts.concurrency || this.stopped) return;
+        const key = `${c.tenantId}\u0000${c.subscriptionKey}`;
+        const running = this.activePerTenant.get(c.tenantId) ?? 0;
+        if (this.activeKeys.has(key) || running >= perTenant) continue;
+        this.launch(c, key);
+        launched++;
+        if (running + 1 >= perTenant) full.add(c.tenantId);
+      }
+      if (due.length < want || launched === 0) return;
+    }
+  }
+
+  private launch(c: DeliveryCursor, key: string): void {
+    this.activeTotal++;
+    this.activePerTenant.set(c.tenantId, (this.activePerTenant.get(c.tenantId) ?? 0) + 1);
+    this.activeKeys.add(key);
+    const task: Promise<void> = this.deliver(c)
+      .catch((err) => this.log?.error({ err, subscriptionKey: c.subscriptionKey }, 'change notification delivery failed'))
+      .finally(() => {
+        this.activeTotal--;
+        const n = (this.activePerTenant.get(c.tenantId) ?? 1) - 1;
+        if (n > 0) this.activePerTenant.set(c.tenantId, n);
+        else this.activePerTenant.delete(c.tenantId);
+        this.activeKeys.delete(key);
+        this.tasks.delete(task);
+        this.wake();
+      });
+    this.tasks.add(task);
   }
 
   private leaseMs(): number {
@@ -290,35 +345,26 @@ export class NotificationDispatcher {
     const abort = new AbortController();
     this.inflight.add(abort);
     try {
-      const res = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json; charset=utf-8' },
-        body: JSON.stringify(payload),
-        redirect: 'manual',
-        signal: anySignal(abort.signal, AbortSignal.timeout(this.opts.deliveryTimeoutMs)),
+      // Only the status and Retry-After matter: a few bytes of the body are read, then the connection goes.
+      const res = await postBounded(new URL(url), 'application/json; charset=utf-8', JSON.stringify(payload), {
+        policy: this.opts.destinations,
+        timeoutMs: this.opts.deliveryTimeoutMs,
+        maxBytes: 4096,
+        signal: abort.signal,
       });
-      await res.arrayBuffer().catch(() => undefined);
       if (res.status >= 200 && res.status < 300) return { ok: true };
-      return { ok: false, error: `HTTP ${res.status}`, retryAfterMs: retryAfter(res.headers.get('retry-after')) };
+      const ra = res.headers['retry-after'];
+      return { ok: false, error: `HTTP ${res.status}`, retryAfterMs: retryAfter(Array.isArray(ra) ? ra[0] ?? null : ra ?? null) };
     } catch (err) {
-      const e = err as Error & { cause?: { code?: string } };
-      return { ok: false, error: e.name === 'TimeoutError' ? `no answer within ${this.opts.deliveryTimeoutMs} ms` : (e.cause?.code ?? e.message) };
+      const e = err as NodeJS.ErrnoException;
+      if (err instanceof DestinationRefused || err instanceof OutboundTimeout) return { ok: false, error: e.message };
+      return { ok: false, error: e.code ?? e.message };
     } finally {
       this.inflight.delete(abort);
     }
   }
 }
 
-/** Aborts when either signal does (AbortSignal.any arrived in Node 20.3). */
-function anySignal(a: AbortSignal, b: AbortSignal): AbortSignal {
-  if (typeof AbortSignal.any === 'function') return AbortSignal.any([a, b]);
-  const c = new AbortController();
-  for (const s of [a, b]) {
-    if (s.aborted) c.abort(s.reason);
-    else s.addEventListener('abort', () => c.abort(s.reason), { once: true });
-  }
-  return c.signal;
-}
 
 /** Retry-After in seconds or as an HTTP date, in milliseconds from now. */
 function retryAfter(header: string | null): number | undefined {

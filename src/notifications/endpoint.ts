@@ -4,23 +4,27 @@
 import { randomUUID } from 'node:crypto';
 import { isIP } from 'node:net';
 import { badRequest, GraphError } from '../http/errors.js';
+import { checkAddress, DestinationRefused, hostOf, type DestinationPolicy } from './destination.js';
+import { OutboundTimeout, postBounded } from './outbound.js';
 
-export interface EndpointPolicy {
-  /** Accept http:// notification URLs on any host (always accepted on loopback hosts). */
-  allowHttp: boolean;
+export interface EndpointPolicy extends DestinationPolicy {
   /** How long the endpoint has to answer the validation request. */
   validationTimeoutMs: number;
 }
 
-const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '::1', '[::1]']);
-
-function isLoopback(hostname: string): boolean {
-  const h = hostname.toLowerCase();
-  if (LOOPBACK_NAMES.has(h) || h.endsWith('.localhost')) return true;
-  return isIP(h) === 4 && h.startsWith('127.');
+/** Names that always mean this machine, whatever a resolver says. */
+function isLoopbackName(hostname: string): boolean {
+  const h = hostname.toLowerCase().replace(/\.$/, '');
+  return h === 'localhost' || h.endsWith('.localhost');
 }
 
-/** Graph requires HTTPS; a local emulator's subscribers usually listen on plain http on this machine. */
+const refused = (property: string, why: string) => badRequest(`The ${property} is not allowed: ${why}`, 'InvalidRequest');
+
+/**
+ * Graph requires HTTPS; plain http only when the server allows it (`--notification-http`). An address in the
+ * URL (in any spelling: the URL parser normalises 127.1 or 0x7f000001) is checked here against the destination
+ * policy; a name is checked once resolved, by the handshake and by every delivery.
+ */
 export function checkEndpointUrl(property: string, value: string, policy: EndpointPolicy): URL {
   let url: URL;
   try {
@@ -31,50 +35,45 @@ export function checkEndpointUrl(property: string, value: string, policy: Endpoi
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw badRequest(`The ${property} must use the HTTPS protocol.`, 'InvalidRequest');
   }
-  if (url.protocol === 'http:' && !policy.allowHttp && !isLoopback(url.hostname)) {
-    throw badRequest(
-      `The ${property} must use the HTTPS protocol (plain http is accepted only for loopback hosts unless the server allows it).`,
-      'InvalidRequest',
-    );
+  if (url.protocol === 'http:' && !policy.allowHttp) {
+    throw badRequest(`The ${property} must use the HTTPS protocol (plain http only when the server runs with --notification-http).`, 'InvalidRequest');
   }
   if (url.hash) throw badRequest(`The ${property} must not contain a fragment.`, 'InvalidRequest');
+  if (url.username || url.password) throw badRequest(`The ${property} must not contain credentials.`, 'InvalidRequest');
+  const host = hostOf(url);
+  try {
+    if (isIP(host)) checkAddress(host, host, policy);
+    else if (isLoopbackName(host) && !policy.allow?.allowsHost(host)) checkAddress(host, '127.0.0.1', policy);
+  } catch (err) {
+    if (err instanceof DestinationRefused) throw refused(property, err.message);
+    throw err;
+  }
   return url;
 }
 
 const VALIDATION_FAILED = 'Subscription validation request failed.';
 
 /** Runs the handshake; resolves when the endpoint echoed the token, else throws Graph's 400. */
-export async function validateEndpoint(url: URL, timeoutMs: number): Promise<void> {
+export async function validateEndpoint(url: URL, policy: EndpointPolicy, property = 'notificationUrl'): Promise<void> {
   // Graph's tokens read like this one; its spaces and colons test that the endpoint URL-decodes the token.
   const token = `Validation: Testing client application reachability for subscription Request-Id: ${randomUUID()}`;
   const href = url.href.replace(/\?$/, '');
-  const target = `${href}${url.search ? '&' : '?'}validationToken=${encodeURIComponent(token)}`;
-  let res: Response;
+  const target = new URL(`${href}${url.search ? '&' : '?'}validationToken=${encodeURIComponent(token)}`);
+  let answer;
   try {
-    res = await fetch(target, {
-      method: 'POST',
-      headers: { 'content-type': 'text/plain; charset=utf-8' },
-      body: '',
-      redirect: 'manual',
-      signal: AbortSignal.timeout(timeoutMs),
-    });
+    answer = await postBounded(target, 'text/plain; charset=utf-8', '', { policy, timeoutMs: policy.validationTimeoutMs, maxBytes: 4096 });
   } catch (err) {
-    if ((err as Error).name === 'TimeoutError') throw badRequest('Subscription validation request timed out.', 'InvalidRequest');
+    if (err instanceof DestinationRefused) throw refused(property, err.message);
+    if (err instanceof OutboundTimeout) throw badRequest('Subscription validation request timed out.', 'InvalidRequest');
     throw new GraphError(400, 'ValidationError', `${VALIDATION_FAILED} Notification endpoint must respond with 200 OK to validation request.`);
   }
-  let body: string;
-  try {
-    body = await res.text();
-  } catch {
-    throw badRequest('Subscription validation request timed out.', 'InvalidRequest');
-  }
-  if (res.status !== 200) {
+  if (answer.status !== 200) {
     throw new GraphError(400, 'ValidationError', `${VALIDATION_FAILED} Notification endpoint must respond with 200 OK to validation request.`);
   }
-  if (!/^text\/plain\b/i.test(res.headers.get('content-type') ?? '')) {
+  if (!/^text\/plain\b/i.test(answer.headers['content-type'] ?? '')) {
     throw new GraphError(400, 'ValidationError', `${VALIDATION_FAILED} Response content type must be text/plain.`);
   }
-  if (body !== token) {
+  if (answer.truncated || answer.body !== token) {
     throw new GraphError(400, 'ValidationError', `${VALIDATION_FAILED} Response must exactly match validationToken query parameter.`);
   }
 }

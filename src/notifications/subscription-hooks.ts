@@ -4,12 +4,17 @@
 //  - `changeType` is a comma-separated subset of created, updated, deleted;
 //  - `expirationDateTime` lies in the future, at most `maxExpirationMinutes` ahead (Graph's 4230 by default);
 //  - `notificationUrl` (and `lifecycleNotificationUrl`) pass Graph's validation handshake;
+//  - a subscription belongs to the app that created it (and, for a delegated caller, to the signed-in user):
+//    nobody else in the tenant lists, reads, renews or deletes it (404, as if missing);
+//  - a tenant has at most `maxPerTenant` live subscriptions, and an app at most `maxPerApp` in a tenant (Graph's
+//    quotas for directory resources); past them, 403 naming the limit;
 //  - the delivery cursor starts at the change log's end when the subscription is created, follows renewals,
 //    and goes with the subscription.
 import { badRequest, GraphError } from '../http/errors.js';
-import type { EntityHooks, HookContext } from '../handlers/hooks.js';
-import { dateTimeOffsetMs } from '../model/values.js';
+import type { EntityHooks, HookContext, Visibility } from '../handlers/hooks.js';
+import { dateTimeOffsetMs, nowDateTimeOffset } from '../model/values.js';
 import { canonicalPath, isChangeTracked } from '../odata/path.js';
+import type { Principal } from '../auth/principal.js';
 import type { Store } from '../store/store.js';
 import { checkEndpointUrl, validateEndpoint, type EndpointPolicy } from './endpoint.js';
 
@@ -20,6 +25,10 @@ const MAX_CLIENT_STATE = 128;
 export interface SubscriptionPolicy extends EndpointPolicy {
   /** Longest a subscription may live, from now (created or renewed). */
   maxExpirationMinutes: number;
+  /** Live subscriptions one tenant may have, across its apps (Graph: 1000). */
+  maxPerTenant: number;
+  /** Live subscriptions one app may have in a tenant (Graph: 100). */
+  maxPerApp: number;
 }
 
 /** The collection a subscription watches, found when it is created. */
@@ -43,7 +52,25 @@ export function subscriptionHooks(store: Store, policy: SubscriptionPolicy): Ent
 
   const checkEndpoint = async (property: string, value: unknown) => {
     if (typeof value !== 'string' || value === '') throw badRequest(`The property '${property}' is required.`, 'InvalidRequest');
-    await validateEndpoint(checkEndpointUrl(property, value, policy), policy.validationTimeoutMs);
+    await validateEndpoint(checkEndpointUrl(property, value, policy), policy, property);
+  };
+
+  /** Refuses a new subscription past a quota; `extra` is 1 when the new one is already stored (the re-check). */
+  const checkQuota = async (hc: HookContext, extra: 0 | 1) => {
+    const { target } = await hc.resolve('subscriptions');
+    const table = target.table!;
+    const live = store.encodeColumn(table, 'expirationDateTime', nowDateTimeOffset());
+    const appId = hc.request.principal.appId ?? null;
+    const tenantCount = await store.count(table, target.scope, (eb) => eb('expirationDateTime', '>', live));
+    if (tenantCount - extra >= policy.maxPerTenant) {
+      throw new GraphError(403, 'ExtensionError', `Subscription quota exceeded: this tenant has ${policy.maxPerTenant} subscriptions, the most it may have (across all applications).`);
+    }
+    const appCount = await store.count(table, target.scope, (eb) =>
+      eb.and([eb('expirationDateTime', '>', live), appId === null ? eb('applicationId', 'is', null) : eb('applicationId', '=', appId)]),
+    );
+    if (appCount - extra >= policy.maxPerApp) {
+      throw new GraphError(403, 'ExtensionError', `Subscription quota exceeded: this application has ${policy.maxPerApp} subscriptions in this tenant, the most it may have.`);
+    }
   };
 
   const checkTls = (value: unknown) => {
@@ -53,6 +80,8 @@ export function subscriptionHooks(store: Store, policy: SubscriptionPolicy): Ent
   };
 
   return {
+    visibleTo: ownedBy,
+
     async beforeCreate(values, hc) {
       values.changeType = parseChangeType(values.changeType);
       const watched = await resolveResource(values.resource, hc);
@@ -68,6 +97,7 @@ export function subscriptionHooks(store: Store, policy: SubscriptionPolicy): Ent
       const principal = hc.request.principal;
       values.applicationId = principal.appId ?? null;
       values.creatorId = principal.objectId ?? null;
+      await checkQuota(hc, 0);
       // The handshakes come last: they are the slow part, and Graph runs them only for a request it would accept.
       await checkEndpoint('notificationUrl', values.notificationUrl);
       if (values.lifecycleNotificationUrl) await checkEndpoint('lifecycleNotificationUrl', values.lifecycleNotificationUrl);
@@ -77,6 +107,9 @@ export function subscriptionHooks(store: Store, policy: SubscriptionPolicy): Ent
     },
 
     async afterCreate(entity, hc) {
+      // Creates racing through their handshakes all passed the first check: counted again with this one stored
+      // (a refusal here deletes it again), so the quota holds whatever the concurrency.
+      await checkQuota(hc, 1);
       const w = hc.state.get('watched') as Watched;
       await store.deliveries.create({
         tenantId: hc.request.principal.tenantId,
@@ -115,6 +148,26 @@ export function subscriptionHooks(store: Store, policy: SubscriptionPolicy): Ent
     async afterDelete(entity, hc) {
       await store.deliveries.remove(hc.request.principal.tenantId, entity.idKey);
     },
+  };
+}
+
+/**
+ * Graph's rule for GET /subscriptions (subscription-list.md, "basic scenarios"): an app calling for itself sees
+ * the subscriptions this app created (for itself or any user); an app calling for a signed-in user sees those
+ * this app created for that user. The owner is what the create recorded: `applicationId` and `creatorId`.
+ * Without token checks (`--auth none`) there is one caller, who sees everything.
+ */
+function ownedBy(principal: Principal): Visibility | undefined {
+  if (principal.unrestricted) return undefined;
+  const app = principal.appId ?? null;
+  const user = principal.kind === 'delegated' ? (principal.objectId ?? null) : undefined;
+  const matches = (value: unknown, expected: string | null) => (value ?? null) === expected;
+  return {
+    where: (eb) => {
+      const is = (column: string, expected: string | null) => (expected === null ? eb(column, 'is', null) : eb(column, '=', expected));
+      return user === undefined ? is('applicationId', app) : eb.and([is('applicationId', app), is('creatorId', user)]);
+    },
+    allows: (e) => matches(e.values.applicationId, app) && (user === undefined || matches(e.values.creatorId, user)),
   };
 }
 

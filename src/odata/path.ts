@@ -56,11 +56,16 @@ function splitParenKey(raw: string): { name: string; key?: string } {
 }
 
 function decodeSegment(raw: string): string {
+  let decoded: string;
   try {
-    return decodeURIComponent(raw);
+    decoded = decodeURIComponent(raw);
   } catch {
     throw badRequest(`The path segment '${raw}' is not valid percent-encoding.`);
   }
+  // No key can hold U+0000 (none can be stored), and PostgreSQL refuses it even in a lookup: refused here, on
+  // every engine alike, as it is in bodies.
+  if (decoded.includes('\u0000')) throw badRequest(`The path segment '${raw}' contains the character U+0000 (NUL), which is not allowed.`);
+  return decoded;
 }
 
 const unknownSegment = (segment: string) => badRequest(`Resource not found for the segment '${segment}'.`);

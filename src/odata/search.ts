@@ -7,14 +7,15 @@ import type { TableDef } from '../store/schema.js';
 import type { WhereBuilder } from '../store/store.js';
 import type { FilterDialect } from './filter/dialect.js';
 import { filterError } from './filter/errors.js';
+import { balanced, MAX_DEPTH, MAX_NODES, refuseNul, tooComplex, tooDeep } from './filter/limits.js';
 import { badRequest } from '../http/errors.js';
 
 const OPTION = '$search';
 
 type SearchNode =
   | { kind: 'term'; text: string; property?: Property; pos: number }
-  | { kind: 'and' | 'or'; left: SearchNode; right: SearchNode }
-  | { kind: 'not'; operand: SearchNode };
+  | { kind: 'and' | 'or'; left: SearchNode; right: SearchNode; height?: number }
+  | { kind: 'not'; operand: SearchNode; height?: number };
 
 interface Tok {
   kind: 'word' | 'phrase' | '(' | ')' | 'end';
@@ -61,8 +62,14 @@ function tokenize(text: string): Tok[] {
   return out;
 }
 
+/** Node heights: bounded by MAX_DEPTH so that neither the SQL builder's recursion nor the engines' depth limits are reached. */
+const heightOf = (n: SearchNode): number => (n.kind === 'term' ? 1 : n.height ?? 1);
+
 class SearchParser {
   private i = 0;
+  /** Levels of recursion (parentheses, NOT): bounded before recursing. */
+  private depth = 0;
+  private nodes = 0;
   constructor(
     private readonly toks: Tok[],
     private readonly searchable: Property[],
@@ -78,34 +85,65 @@ class SearchParser {
     if (this.tok.kind !== 'end') throw filterError('syntax', this.tok.pos, OPTION, `unexpected '${this.tok.text}'`);
     return n;
   }
+  /** Counts a node against MAX_NODES and checks the height of the tree it tops. */
+  private made<T extends SearchNode>(node: T, pos: number, ...children: SearchNode[]): T {
+    if (++this.nodes > MAX_NODES) throw tooComplex(pos, OPTION);
+    const height = 1 + Math.max(0, ...children.map(heightOf));
+    if (height > MAX_DEPTH) throw tooDeep(pos, OPTION);
+    if (node.kind !== 'term') node.height = height;
+    return node;
+  }
+  private enter(pos: number): void {
+    if (++this.depth > MAX_DEPTH) throw tooDeep(pos, OPTION);
+  }
+  /** Terms joined by one operator, as a balanced tree (see filter/limits.ts). */
+  private chain(kind: 'and' | 'or', operands: SearchNode[], positions: number[]): SearchNode {
+    return balanced(operands, (left, right, i) => this.made({ kind, left, right }, positions[i]!, left, right));
+  }
   private or(): SearchNode {
-    let left = this.and();
+    const operands = [this.and()];
+    const positions: number[] = [];
     while (this.isKeyword('OR')) {
+      positions.push(this.tok.pos);
       this.i++;
-      left = { kind: 'or', left, right: this.and() };
+      operands.push(this.and());
     }
-    return left;
+    return this.chain('or', operands, positions);
   }
   private and(): SearchNode {
-    let left = this.not();
+    const operands = [this.not()];
+    const positions: number[] = [];
     for (;;) {
+      positions.push(this.tok.pos);
       if (this.isKeyword('AND')) this.i++;
-      else if (this.tok.kind === 'end' || this.tok.kind === ')' || this.isKeyword('OR')) return left;
-      left = { kind: 'and', left, right: this.not() };
+      else if (this.tok.kind === 'end' || this.tok.kind === ')' || this.isKeyword('OR')) break;
+      operands.push(this.not());
     }
+    return this.chain('and', operands, positions);
   }
+  /** `NOT NOT ... x` in a loop: depth, but no recursion. */
   private not(): SearchNode {
-    if (this.isKeyword('NOT')) {
+    const nots: number[] = [];
+    while (this.isKeyword('NOT')) {
+      this.enter(this.tok.pos);
+      nots.push(this.tok.pos);
       this.i++;
-      return { kind: 'not', operand: this.not() };
     }
-    return this.primary();
+    try {
+      let node = this.primary();
+      for (let k = nots.length - 1; k >= 0; k--) node = this.made({ kind: 'not', operand: node }, nots[k]!, node);
+      return node;
+    } finally {
+      this.depth -= nots.length;
+    }
   }
   private primary(): SearchNode {
     const t = this.tok;
     if (t.kind === '(') {
+      this.enter(t.pos);
       this.i++;
       const inner = this.or();
+      this.depth--;
       if (this.tok.kind !== ')') throw filterError('syntax', this.tok.pos, OPTION, "expected ')'");
       this.i++;
       return inner;
@@ -127,7 +165,7 @@ class SearchParser {
       if (property) text = text.slice(colon + 1);
     }
     if (text.trim() === '') throw filterError('syntax', t.pos, OPTION, 'the search term is empty');
-    return { kind: 'term', text, property, pos: t.pos };
+    return this.made({ kind: 'term', text, property, pos: t.pos }, t.pos);
   }
 }
 
@@ -139,6 +177,7 @@ export function compileSearch(type: StructuredType, table: TableDef, text: strin
   const searchable = searchableProperties(type);
   if (!searchable.length) throw badRequest(`The query option '$search' is not supported on '${type.qualifiedName}'.`);
   if (text.trim() === '') throw filterError('syntax', 0, OPTION, 'the search expression is empty');
+  refuseNul(text, OPTION);
   const tree = new SearchParser(tokenize(text), searchable).parse();
   return (eb) => {
     const build = (n: SearchNode): Expression<SqlBool> => {

@@ -61,8 +61,11 @@ export interface DeliveryState {
   get(tenantId: string, subscriptionKey: string): Promise<DeliveryCursor | undefined>;
   remove(tenantId: string, subscriptionKey: string): Promise<void>;
   setExpiry(tenantId: string, subscriptionKey: string, expiresAt: number): Promise<void>;
-  /** Unexpired, unleased cursors whose next attempt is due and that have changes after them. */
-  due(now: number, limit: number): Promise<DeliveryCursor[]>;
+  /**
+   * Unexpired, unleased cursors whose next attempt is due and that have changes after them, leaving out the
+   * tenants in `skipTenants` (those already at their share of the dispatcher, so that others get a turn).
+   */
+  due(now: number, limit: number, skipTenants?: string[]): Promise<DeliveryCursor[]>;
   /** Unleased cursors whose subscription has expired. */
   expired(now: number, limit: number): Promise<DeliveryCursor[]>;
   /** Takes the cursor's lease until `now + leaseMs`; false when another owner holds it. */
@@ -157,12 +160,13 @@ export class SqlDeliveryState implements DeliveryState {
     await this.db.updateTable(CURSOR_TABLE).set({ expires_at: expiresAt }).where(this.key(tenantId, subscriptionKey)).execute();
   }
 
-  async due(now: number, limit: number): Promise<DeliveryCursor[]> {
+  async due(now: number, limit: number, skipTenants: string[] = []): Promise<DeliveryCursor[]> {
     const rows = await this.db
       .selectFrom(`${CURSOR_TABLE} as c`)
       .selectAll('c')
       .where((eb) =>
         eb.and([
+          ...(skipTenants.length ? [eb('c.tenant_id', 'not in', skipTenants)] : []),
           eb('c.next_attempt_at', '<=', now),
           eb('c.lease_until', '<', now),
           eb('c.expires_at', '>', now),

@@ -1,5 +1,5 @@
 // The embedded default engine: one SQLite file (WAL) in the data directory, or memory for tests.
-import { mkdirSync } from 'node:fs';
+import { ensurePrivateDir, makePrivate } from './private-files.js';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import {
@@ -87,6 +87,11 @@ export interface SqliteOptions {
   inMemory?: boolean;
 }
 
+/** The database file and the files SQLite keeps beside it. */
+function sqliteCompanions(file: string): string[] {
+  return [file, `${file}-wal`, `${file}-shm`, `${file}-journal`];
+}
+
 /** The database file inside a data directory. */
 export function sqliteFile(location: string): string {
   return join(location, 'clientele.db');
@@ -96,12 +101,15 @@ export function openSqliteStore(model: Model, opts: SqliteOptions): SqlStore {
   let file = ':memory:';
   if (!opts.inMemory) {
     const dir = opts.location ?? './.clientele';
-    mkdirSync(dir, { recursive: true });
+    ensurePrivateDir(dir);
     file = sqliteFile(dir);
+    // Created 0600 before SQLite opens it: SQLite gives the -wal and -shm files the database file's mode.
+    makePrivate(sqliteCompanions(file), file);
   }
   const database = new Database(file);
   // WAL with synchronous=NORMAL: durable across process crashes, fast enough for thousands of writes/s.
   database.pragma('journal_mode = WAL');
+  if (!opts.inMemory) makePrivate(sqliteCompanions(file));
   database.pragma('synchronous = NORMAL');
   // Several processes (--workers, or servers sharing a data directory) wait for each other's writes.
   database.pragma('busy_timeout = 5000');

@@ -40,7 +40,7 @@ async function run(argv: string[]): Promise<void> {
     const total = await store.count(target.table, target.scope);
     const progress = new Progress('export', { unit: 'customers', total, quiet: values.quiet });
     const partial = file ? `${file}.partial` : undefined;
-    const out = partial ? createWriteStream(partial) : process.stdout;
+    const out = partial ? createWriteStream(partial, { mode: 0o600 }) : process.stdout; // tenant data: the owner's only
     let result;
     try {
       result = await exportRecords(store, target, out, { format, delimiter, onProgress: (n) => progress.update(n) });

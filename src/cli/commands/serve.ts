@@ -10,6 +10,7 @@ import { isLoopbackAddress } from '../../http/net.js';
 import type { ThrottleOptions } from '../../http/throttle.js';
 import { ensureDevCertificate, loadTls, type TlsMaterial } from '../../http/tls.js';
 import { isLogLevel, LOG_LEVELS } from '../../ops/log-levels.js';
+import { AllowList } from '../../notifications/destination.js';
 import type { ClienteleConfig } from '../../app.js';
 import { dbUrlFrom, DEFAULT_LOCATION, describeStore, ensureDataDir, locationFrom } from '../store-options.js';
 import { env, io, parseCommand, UsageError, type Command } from '../util.js';
@@ -44,6 +45,17 @@ Options (environment variable in brackets):
   --log-level <level>  ${LOG_LEVELS.join('|')} [CLIENTELE_LOG_LEVEL] (default info)
   --shutdown-timeout <s>
                        seconds in-flight requests get on shutdown [CLIENTELE_SHUTDOWN_TIMEOUT] (default 10)
+  --headers-timeout <s>
+                       a request's line and headers must arrive within this [CLIENTELE_HEADERS_TIMEOUT]
+                       (default 10; 0 = none); slower clients get 408 and are disconnected
+  --request-timeout <s>
+                       a whole request, body included, must arrive within this [CLIENTELE_REQUEST_TIMEOUT]
+                       (default 30; 0 = none)
+  --idle-timeout <s>   a connection with no traffic for this long is closed [CLIENTELE_IDLE_TIMEOUT]
+                       (default 120; 0 = none)
+  --keep-alive-timeout <s>
+                       a keep-alive connection waits this long for its next request
+                       [CLIENTELE_KEEP_ALIVE_TIMEOUT] (default 65)
   --page-size <n>      page size of lists when the client asks for none [CLIENTELE_PAGE_SIZE] (default 100)
   --max-page-size <n>  largest page a client may ask for with $top or Prefer: odata.maxpagesize
                        [CLIENTELE_MAX_PAGE_SIZE] (default 999)
@@ -58,8 +70,18 @@ Delta and change notifications:
   --change-retention <time>
                        how long changes are kept for delta tokens and notifications, e.g. 7d, 12h, 30m
                        [CLIENTELE_CHANGE_RETENTION] (default 7d); older delta tokens answer 410
-  --notification-http  accept http:// notification URLs on any host, not only loopback ones
-                       [CLIENTELE_NOTIFICATION_HTTP=1] (Graph requires https)
+  --notification-http  accept plain http:// notification URLs, and receivers on this machine (loopback)
+                       [CLIENTELE_NOTIFICATION_HTTP=1] (default: https to public addresses only, as Graph)
+  --notification-allow <hosts>
+                       hosts, addresses or ranges notifications may also go to, although private,
+                       e.g. receiver.internal,172.17.0.0/16; repeatable [CLIENTELE_NOTIFICATION_ALLOW,
+                       comma-separated]. Names are resolved and checked again at every delivery
+  --max-subscriptions-per-tenant <n>
+                       live subscriptions a tenant may have, across its apps; past it, 403
+                       [CLIENTELE_MAX_SUBSCRIPTIONS_PER_TENANT] (default 1000, as Graph)
+  --max-subscriptions-per-app <n>
+                       live subscriptions an app may have in a tenant [CLIENTELE_MAX_SUBSCRIPTIONS_PER_APP]
+                       (default 100, as Graph)
   --no-notifications   do not deliver change notifications (nor prune the change log) from this process;
                        another process on the same database must [CLIENTELE_NOTIFICATIONS=0]
 
@@ -170,6 +192,10 @@ function parse(argv: string[]): ServeOptions | undefined {
       'public-url': { type: 'string' },
       'log-level': { type: 'string' },
       'page-size': { type: 'string' },
+      'headers-timeout': { type: 'string' },
+      'request-timeout': { type: 'string' },
+      'idle-timeout': { type: 'string' },
+      'keep-alive-timeout': { type: 'string' },
       'max-page-size': { type: 'string' },
       auth: { type: 'string' },
       tenant: { type: 'string' },
@@ -186,6 +212,9 @@ function parse(argv: string[]): ServeOptions | undefined {
       faults: { type: 'string' },
       'change-retention': { type: 'string' },
       'notification-http': { type: 'boolean' },
+      'notification-allow': { type: 'string', multiple: true },
+      'max-subscriptions-per-tenant': { type: 'string' },
+      'max-subscriptions-per-app': { type: 'string' },
       'no-notifications': { type: 'boolean' },
     },
     HELP,
@@ -206,6 +235,20 @@ function parse(argv: string[]): ServeOptions | undefined {
   const timeoutText = values['shutdown-timeout'] ?? env('CLIENTELE_SHUTDOWN_TIMEOUT') ?? '10';
   const shutdownSeconds = Number(timeoutText);
   if (!/^\d+(\.\d+)?$/.test(timeoutText)) throw new UsageError(`--shutdown-timeout: '${timeoutText}' is not a number of seconds`);
+
+  const seconds = (name: 'headers-timeout' | 'request-timeout' | 'idle-timeout' | 'keep-alive-timeout', variable: string) => {
+    const text = values[name] ?? env(variable);
+    if (text === undefined) return undefined;
+    if (!/^\d+(\.\d+)?$/.test(text)) throw new UsageError(`--${name}: '${text}' is not a number of seconds`);
+    return Math.round(Number(text) * 1000);
+  };
+  const httpTimeouts = {
+    headersMs: seconds('headers-timeout', 'CLIENTELE_HEADERS_TIMEOUT'),
+    requestMs: seconds('request-timeout', 'CLIENTELE_REQUEST_TIMEOUT'),
+    idleMs: seconds('idle-timeout', 'CLIENTELE_IDLE_TIMEOUT'),
+    keepAliveMs: seconds('keep-alive-timeout', 'CLIENTELE_KEEP_ALIVE_TIMEOUT'),
+  };
+  for (const k of Object.keys(httpTimeouts) as Array<keyof typeof httpTimeouts>) if (httpTimeouts[k] === undefined) delete httpTimeouts[k];
 
   const pageSizeOption = (flag: string, text: string | undefined, fallback: number) => {
     if (text === undefined) return fallback;
@@ -250,6 +293,20 @@ function parse(argv: string[]): ServeOptions | undefined {
 
   const retentionText = values['change-retention'] ?? env('CLIENTELE_CHANGE_RETENTION');
   const changeRetentionMs = retentionText === undefined ? undefined : duration('--change-retention', retentionText);
+
+  const notificationAllow = values['notification-allow']?.flatMap((a) => csv(a) ?? []) ?? csv(env('CLIENTELE_NOTIFICATION_ALLOW')) ?? [];
+  try {
+    new AllowList(notificationAllow);
+  } catch (err) {
+    throw new UsageError(`--notification-allow: ${(err as Error).message}`);
+  }
+
+  const quota = (name: 'max-subscriptions-per-tenant' | 'max-subscriptions-per-app', variable: string) => {
+    const text = values[name] ?? env(variable);
+    return text === undefined ? undefined : positiveInt(`--${name}`, text, 1);
+  };
+  const maxSubscriptionsPerTenant = quota('max-subscriptions-per-tenant', 'CLIENTELE_MAX_SUBSCRIPTIONS_PER_TENANT');
+  const maxSubscriptionsPerApp = quota('max-subscriptions-per-app', 'CLIENTELE_MAX_SUBSCRIPTIONS_PER_APP');
 
   const mode = values.auth ?? env('CLIENTELE_AUTH') ?? 'token';
   if (mode !== 'token' && mode !== 'none') throw new UsageError(`--auth: '${mode}' is not one of token, none`);
@@ -315,6 +372,7 @@ function parse(argv: string[]): ServeOptions | undefined {
       location,
       inMemory,
       publicUrl,
+      httpTimeouts,
       defaultPageSize,
       maxPageSize,
       auth,
@@ -324,6 +382,9 @@ function parse(argv: string[]): ServeOptions | undefined {
       changeRetentionMs,
       notifications: {
         allowHttp: values['notification-http'] ?? flag('CLIENTELE_NOTIFICATION_HTTP') ?? false,
+        allow: notificationAllow,
+        maxSubscriptionsPerTenant,
+        maxSubscriptionsPerApp,
         deliver: !(values['no-notifications'] ?? flag('CLIENTELE_NOTIFICATIONS') === false),
       },
     },

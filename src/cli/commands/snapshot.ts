@@ -29,7 +29,7 @@ async function run(argv: string[]): Promise<void> {
     const partial = file ? `${file}.partial` : undefined;
     let rows: number;
     try {
-      rows = await saveSnapshot(store, schema, partial ? createWriteStream(partial) : process.stdout, (n) => progress.update(n));
+      rows = await saveSnapshot(store, schema, partial ? createWriteStream(partial, { mode: 0o600 }) : process.stdout, (n) => progress.update(n));
       if (partial) renameSync(partial, file!);
     } catch (err) {
       if (partial) rmSync(partial, { force: true });

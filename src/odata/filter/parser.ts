@@ -4,6 +4,7 @@
 import type { ComparisonOp, LiteralNode, Node, PathNode, Segment } from './ast.js';
 import { filterError } from './errors.js';
 import { tokenize, type Token } from './lexer.js';
+import { balanced, MAX_DEPTH, MAX_IN_VALUES, MAX_NODES, refuseNul, tooComplex, tooDeep, tooManyValues } from './limits.js';
 
 const COMPARISON = new Set<string>(['eq', 'ne', 'gt', 'ge', 'lt', 'le']);
 /** Words that can only be operators where an operand is expected: an early, clearer error. */
@@ -11,6 +12,7 @@ const RESERVED_OPERANDS = new Set(['and', 'or', 'eq', 'ne', 'gt', 'ge', 'lt', 'l
 
 export function parseFilter(text: string, option = '$filter'): Node {
   if (text.trim() === '') throw filterError('syntax', 0, option, 'the expression is empty');
+  refuseNul(text, option);
   const p = new Parser(tokenize(text, option), option);
   const node = p.expression();
   p.expectEnd();
@@ -19,6 +21,11 @@ export function parseFilter(text: string, option = '$filter'): Node {
 
 class Parser {
   private i = 0;
+  /** Levels of recursion the parser is in: bounded before it recurses, so the JS stack never overflows. */
+  private depth = 0;
+  private nodes = 0;
+  /** Height of every node made, so that no tree deeper than MAX_DEPTH reaches the binder or SQL. */
+  private readonly heights = new WeakMap<Node, number>();
   constructor(
     private readonly tokens: Token[],
     private readonly option: string,
@@ -51,26 +58,49 @@ class Parser {
     if (!this.at('end')) this.fail(this.tok, "'and', 'or' or the end of the expression");
   }
 
+  /** Counts a new node against MAX_NODES and records its height (1 + its highest child). */
+  private made<T extends Node>(node: T, children: Node[], pos = node.pos, extra = 0): T {
+    this.nodes += 1 + extra;
+    if (this.nodes > MAX_NODES) throw tooComplex(pos, this.option);
+    let height = 0;
+    for (const c of children) height = Math.max(height, this.heights.get(c) ?? 1);
+    if (height + 1 > MAX_DEPTH) throw tooDeep(pos, this.option);
+    this.heights.set(node, height + 1);
+    return node;
+  }
+
+  private enter(pos: number): void {
+    if (++this.depth > MAX_DEPTH) throw tooDeep(pos, this.option);
+  }
+
   expression(): Node {
-    return this.or();
+    this.enter(this.tok.pos);
+    try {
+      return this.or();
+    } finally {
+      this.depth--;
+    }
   }
 
   private or(): Node {
-    let left = this.and();
-    while (this.isWord('or')) {
-      const opPos = this.next().pos;
-      left = { kind: 'logical', op: 'or', pos: left.pos, opPos, left, right: this.and() };
-    }
-    return left;
+    return this.chain('or', () => this.and());
   }
 
   private and(): Node {
-    let left = this.comparison();
-    while (this.isWord('and')) {
-      const opPos = this.next().pos;
-      left = { kind: 'logical', op: 'and', pos: left.pos, opPos, left, right: this.comparison() };
+    return this.chain('and', () => this.comparison());
+  }
+
+  /** `x op y op z ...` as a balanced tree (see limits.ts). */
+  private chain(op: 'and' | 'or', operand: () => Node): Node {
+    const operands = [operand()];
+    const opPositions: number[] = [];
+    while (this.isWord(op)) {
+      opPositions.push(this.next().pos);
+      operands.push(operand());
     }
-    return left;
+    return balanced(operands, (left, right, i) =>
+      this.made({ kind: 'logical', op, pos: left.pos, opPos: opPositions[i]!, left, right }, [left, right], opPositions[i]),
+    );
   }
 
   private comparison(): Node {
@@ -81,10 +111,12 @@ class Parser {
       const word = t.text.toLowerCase();
       if (COMPARISON.has(word)) {
         this.next();
-        left = { kind: 'compare', op: word as ComparisonOp, pos: left.pos, opPos: t.pos, left, right: this.unary() };
+        const right = this.unary();
+        left = this.made({ kind: 'compare', op: word as ComparisonOp, pos: left.pos, opPos: t.pos, left, right }, [left, right], t.pos);
       } else if (word === 'in') {
         this.next();
-        left = { kind: 'in', pos: left.pos, opPos: t.pos, left, items: this.list() };
+        const items = this.list(t.pos);
+        left = this.made({ kind: 'in', pos: left.pos, opPos: t.pos, left, items }, [left], t.pos, items.length);
       } else if (word === 'has' || ['add', 'sub', 'mul', 'div', 'divby', 'mod'].includes(word)) {
         throw filterError('syntax', t.pos, this.option, `the operator '${t.text}' is not supported`);
       } else {
@@ -94,7 +126,7 @@ class Parser {
   }
 
   /** `('a', 'b')`: the right-hand side of `in`. */
-  private list(): LiteralNode[] {
+  private list(inPos: number): LiteralNode[] {
     this.expect('(', "'(' to start the list after 'in'");
     const items: LiteralNode[] = [];
     for (;;) {
@@ -106,17 +138,25 @@ class Parser {
         continue;
       }
       this.expect(')', "',' or ')'");
+      if (items.length > MAX_IN_VALUES) throw tooManyValues(inPos, this.option, items.length);
       return items;
     }
   }
 
+  /** `not not ... x`, read in a loop: each `not` is a level of depth, but not a level of recursion. */
   private unary(): Node {
-    const t = this.tok;
-    if (this.isWord('not')) {
-      this.next();
-      return { kind: 'not', pos: t.pos, operand: this.unary() };
+    const nots: Token[] = [];
+    while (this.isWord('not')) {
+      this.enter(this.tok.pos);
+      nots.push(this.next());
     }
-    return this.primary();
+    try {
+      let node = this.primary();
+      for (let k = nots.length - 1; k >= 0; k--) node = this.made({ kind: 'not', pos: nots[k]!.pos, operand: node }, [node]);
+      return node;
+    } finally {
+      this.depth -= nots.length;
+    }
   }
 
   private literal(): LiteralNode | undefined {
@@ -152,7 +192,7 @@ class Parser {
   private primary(): Node {
     const t = this.tok;
     const lit = this.literal();
-    if (lit) return lit;
+    if (lit) return this.made(lit, []);
     if (t.kind === '(') {
       this.next();
       const inner = this.expression();
@@ -179,7 +219,7 @@ class Parser {
       }
     }
     this.expect(')', args.length ? "',' or ')'" : "')'");
-    return { kind: 'call', pos: name.pos, name: name.text.toLowerCase(), args };
+    return this.made({ kind: 'call', pos: name.pos, name: name.text.toLowerCase(), args }, args);
   }
 
   /** A property path; its last step may be `any(...)` / `all(...)` over a collection. */
@@ -195,19 +235,19 @@ class Parser {
       }
       segments.push({ name: seg.text, pos: seg.pos });
     }
-    return { kind: 'path', pos: first.pos, segments };
+    return this.made({ kind: 'path', pos: first.pos, segments }, []);
   }
 
   private lambda(collection: PathNode, op: 'any' | 'all', opPos: number): Node {
     this.expect('(');
     if (this.at(')')) {
       this.next();
-      return { kind: 'lambda', pos: collection.pos, opPos, op, collection };
+      return this.made({ kind: 'lambda', pos: collection.pos, opPos, op, collection }, []);
     }
     const v = this.expect('identifier', 'a lambda variable name');
     this.expect(':', "':' after the lambda variable");
     const body = this.expression();
     this.expect(')', "')'");
-    return { kind: 'lambda', pos: collection.pos, opPos, op, collection, variable: { name: v.text, pos: v.pos }, body };
+    return this.made({ kind: 'lambda', pos: collection.pos, opPos, op, collection, variable: { name: v.text, pos: v.pos }, body }, [body]);
   }
 }
