@@ -7,6 +7,7 @@ import type { Operation, PermissionRule } from '../model/edm.js';
 import type { Model, Property, StructuredType } from '../model/model.js';
 import { BodyValidator } from '../model/validate.js';
 import { nowDateTimeOffset } from '../model/values.js';
+import { carryHiddenFields } from '../model/versions.js';
 import { canonicalPath, resolvePath, type PathStep, type ResolvedPath } from '../odata/path.js';
 import { contextUrl, entityUrl, serializeEntity, serializeProperty } from '../odata/serialize.js';
 import type { StorageSchema, TableDef } from '../store/schema.js';
@@ -25,6 +26,8 @@ export interface RequestContext {
   /** The request's query string, undecoded, without '?'. */
   rawQuery: string;
   headers: Record<string, string | string[] | undefined>;
+  /** The singleton under which this version's context URLs name the metadata (see SingletonDecl.ownsMetadata). */
+  metadataOwner?: string;
 }
 
 export interface HandlerResult {
@@ -91,10 +94,17 @@ function header(ctx: RequestContext, name: string): string | undefined {
   return Array.isArray(v) ? v.join(',') : v;
 }
 
+/** The `Prefer: return=minimal|representation` of a write, if it has one (OData 4.01 section 8.2.8.7). */
+function preferredReturn(ctx: RequestContext): 'minimal' | 'representation' | undefined {
+  const m = /(?:^|[,;\s])return\s*=\s*"?(minimal|representation)"?\s*(?:[,;]|$)/i.exec(header(ctx, 'prefer') ?? '');
+  return m ? (m[1]!.toLowerCase() as 'minimal' | 'representation') : undefined;
+}
+
 export class EntityService {
   private validator: BodyValidator;
   private delta: DeltaService;
   private hooks: EntityHookRegistry;
+  private metadataOwner: string | undefined;
 
   constructor(
     private readonly model: Model,
@@ -107,6 +117,11 @@ export class EntityService {
     this.validator = new BodyValidator(model);
     this.delta = new DeltaService(store, query, { changeRetentionMs: opts.changeRetentionMs ?? DEFAULT_CHANGE_RETENTION_MS });
     this.hooks = opts.hooks ?? new EntityHookRegistry();
+    this.metadataOwner = model.singletons.find((s) => s.ownsMetadata)?.name;
+  }
+
+  private context(ctx: RequestContext, steps: Array<Pick<PathStep, 'name' | 'key'>>, kind: 'collection' | 'entity', select?: readonly string[]): string {
+    return contextUrl(ctx.serviceRoot, steps, kind, select, this.metadataOwner);
   }
 
   private hookContext(ctx: RequestContext): HookContext {
@@ -204,6 +219,7 @@ export class EntityService {
   }
 
   async handle(method: string, path: ResolvedPath, ctx: RequestContext, body: unknown): Promise<HandlerResult> {
+    ctx = { ...ctx, metadataOwner: this.metadataOwner };
     const last = path.steps[path.steps.length - 1]!;
     const op = this.operation(method, path);
     if (op) {
@@ -226,6 +242,10 @@ export class EntityService {
       return this.delta.handle(target, ctx);
     }
 
+    if (!target.table && step.source.kind !== 'singleton') {
+      // Declared from Graph's metadata but not served yet (bookingCurrencies): say so rather than pretend.
+      throw notFound(`'${step.name}' (${step.type.qualifiedName}) is declared in $metadata but not served by Clientele yet.`, 'NotFound');
+    }
     if (!target.table) {
       // A container without storage of its own (the `solutions` singleton).
       if (method !== 'GET') throw methodNotAllowed(method, ['GET']);
@@ -343,10 +363,14 @@ export class EntityService {
       : target.steps;
     if (status === 204) return { status };
     const etag = etagOf(stored);
+    const headers: Record<string, string> = { location: entityUrl(ctx.serviceRoot, steps), etag };
+    const preferred = preferredReturn(ctx);
+    if (preferred) headers['preference-applied'] = `return=${preferred}`;
+    if (preferred === 'minimal') return { status: 204, headers: { ...headers, 'odata-entityid': headers.location! } };
     return {
       status,
-      headers: { location: entityUrl(ctx.serviceRoot, steps), etag },
-      body: serializeEntity(type, stored.values, { '@odata.context': contextUrl(ctx.serviceRoot, target.steps, 'entity'), '@odata.etag': etag }),
+      headers,
+      body: serializeEntity(type, stored.values, { '@odata.context': this.context(ctx, target.steps, 'entity'), '@odata.etag': etag }),
     };
   }
 
@@ -363,7 +387,8 @@ export class EntityService {
     const value = serializeProperty(prop, entity.values[prop.name]);
     if (value === null) return { status: 204, headers: { etag } };
     if (raw) return { status: 200, text: String(value), headers: { etag } };
-    return { status: 200, headers: { etag }, body: { '@odata.context': `${ctx.serviceRoot}/$metadata#${canonicalPath(target.steps)}/${prop.name}`, value } };
+    const context = this.context(ctx, target.steps, 'collection').replace(/#(.*)$/, (_m, path: string) => `#${path}/${prop.name}`);
+    return { status: 200, headers: { etag }, body: { '@odata.context': context, value } };
   }
 
   private async get(target: Target, ctx: RequestContext): Promise<HandlerResult> {
@@ -377,7 +402,7 @@ export class EntityService {
       body: serializeEntity(
         target.step.type,
         target.entity!.values,
-        { '@odata.context': contextUrl(ctx.serviceRoot, steps, 'entity', opts.select), '@odata.etag': etag },
+        { '@odata.context': this.context(ctx, steps, 'entity', opts.select), '@odata.etag': etag },
         opts.select ? new Set(opts.select) : undefined,
       ),
     };
@@ -390,6 +415,10 @@ export class EntityService {
     checkIfMatch(ifMatch, etagOf(current));
     this.validator.update(type, changes, current.values);
     delete changes.id;
+    // What other API versions store in the complex values being replaced stays (see versions.ts).
+    for (const p of type.properties) {
+      if (p.complexType && p.name in changes) changes[p.name] = carryHiddenFields(p.complexType, changes[p.name], current.values[p.name], p.collection === true);
+    }
     const hooks = this.hooks.for(type);
     const hc = this.hookContext(ctx);
     for (const h of hooks) await h.beforeUpdate?.(current, changes, hc);
@@ -398,12 +427,16 @@ export class EntityService {
     if (!updated) throw ifMatch === undefined ? this.entityNotFound(type, String(current.values.id)) : preconditionFailed();
     for (const h of hooks) await h.afterUpdate?.(updated, hc);
     const etag = etagOf(updated);
-    if (type.decl.updateResponse !== 'entity') return { status: 204, headers: { etag } };
+    const headers: Record<string, string> = { etag };
+    // The client's preference decides; without one, what Graph documents for the type.
+    const preferred = preferredReturn(ctx);
+    if (preferred) headers['preference-applied'] = `return=${preferred}`;
+    if ((preferred ?? (type.decl.updateResponse === 'entity' ? 'representation' : 'minimal')) === 'minimal') return { status: 204, headers };
     const steps = target.step.collection ? target.steps.slice(0, -1).concat({ name: target.step.name }) : target.steps;
     return {
       status: 200,
-      headers: { etag },
-      body: serializeEntity(type, updated.values, { '@odata.context': contextUrl(ctx.serviceRoot, steps, 'entity'), '@odata.etag': etag }),
+      headers,
+      body: serializeEntity(type, updated.values, { '@odata.context': this.context(ctx, steps, 'entity'), '@odata.etag': etag }),
     };
   }
 
@@ -412,11 +445,13 @@ export class EntityService {
     const opts: ListOptions = this.query.listOptions(type, target.table!, ctx.rawQuery, ctx.headers, target.scope);
     const page = await this.query.page(this.store, target.table!, target.scope, opts);
     const body: Record<string, unknown> = {
-      '@odata.context': contextUrl(ctx.serviceRoot, target.steps, 'collection', opts.select),
+      '@odata.context': this.context(ctx, target.steps, 'collection', opts.select),
     };
     if (opts.count) body['@odata.count'] = await this.store.count(target.table!, target.scope, opts.where);
     if (page.nextToken) body['@odata.nextLink'] = this.query.nextLink(ctx.requestUrl, page.nextToken);
-    const select = opts.select ? new Set(opts.select) : undefined;
+    // Without $select, what the type's lists show (Graph lists businesses by id and displayName only).
+    const listed = opts.select ?? type.decl.listed;
+    const select = listed ? new Set(listed) : undefined;
     body.value = page.rows.map((e) => serializeEntity(type, e.values, { '@odata.etag': etagOf(e) }, select));
     const headers: Record<string, string> = {};
     if (opts.preferenceApplied) headers['preference-applied'] = opts.preferenceApplied;

@@ -4,6 +4,7 @@ import { badRequest } from '../http/errors.js';
 import { isPrimitive } from './edm.js';
 import { StructuredType, type Model, type Property } from './model.js';
 import { checkPrimitive, describeJson, storableText } from './values.js';
+import { storageName } from './versions.js';
 
 export type Mode = 'create' | 'update';
 
@@ -85,6 +86,12 @@ export class BodyValidator {
       if (name.startsWith('@') || name.includes('@')) continue;
       const prop = type.property(name);
       const where = path + name;
+      const elsewhere = prop ? undefined : type.acceptedElsewhere.get(name);
+      if (elsewhere) {
+        // Another version's property that this one accepts (see AcceptedElsewhere): checked all the same.
+        out[name] = this.value(elsewhere.property, value, where, mode);
+        continue;
+      }
       if (!prop) {
         if (type.isOpen) {
           // Dynamic properties are stored as given; their text must still have a UTF-8 form (see values.ts).
@@ -149,13 +156,18 @@ export class BodyValidator {
     const t =
       value['@odata.type'] !== undefined ? resolveTypeAnnotation(this.model, complex, value['@odata.type'], `'${where}'`) : complex;
     const given = this.structured(t, value, `${where}/`, mode);
-    // Complex values are stored whole: every declared property present (null when not given), then open extras.
+    // Complex values are stored whole, under their storage names: every declared property present (null when
+    // not given), what this version accepts of another's, then open extras.
     const full: Record<string, unknown> = {};
     // The client's type annotation is kept as sent (seed 004 documents it echoed back); a derived type
     // must be named on output anyway.
     if (typeof value['@odata.type'] === 'string') full['@odata.type'] = value['@odata.type'];
-    for (const p of t.properties) full[p.name] = p.name in given ? given[p.name] : p.collection ? [] : null;
-    for (const [k, v] of Object.entries(given)) if (!(k in full)) full[k] = v;
+    for (const p of t.properties) full[storageName(p)] = p.name in given ? given[p.name] : p.collection ? [] : null;
+    for (const [name, { property, accepted }] of t.acceptedElsewhere) {
+      if (accepted !== 'asSent') full[storageName(property)] = accepted.stored;
+      else if (name in given) full[storageName(property)] = given[name];
+    }
+    for (const [k, v] of Object.entries(given)) if (!t.property(k) && !t.acceptedElsewhere.has(k) && !(k in full)) full[k] = v;
     return full;
   }
 }

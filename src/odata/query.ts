@@ -171,6 +171,15 @@ export class QueryEngine {
       if (!this.compileSearch) throw badRequest("The query option '$search' is not supported.");
       conditions.push(this.compileSearch(type, table, search));
     }
+    // A type's own text parameter (`?query=` on businesses): a case-insensitive contains over its properties,
+    // compiled as the equivalent $filter so that it takes the same parameterised path.
+    const textQuery = type.decl.textQuery;
+    const text = textQuery ? q.get(textQuery.name.toLowerCase()) : undefined;
+    if (textQuery && text !== undefined) {
+      if (!this.compileFilter) throw badRequest(`The query parameter '${textQuery.name}' is not supported.`);
+      const literal = `'${text.toLowerCase().replace(/'/g, "''")}'`;
+      conditions.push(this.compileFilter(type, table, textQuery.properties.map((p) => `contains(tolower(${p}),${literal})`).join(' or ')));
+    }
     if (conditions.length === 1) opts.where = conditions[0];
     else if (conditions.length > 1) opts.where = (eb) => eb.and(conditions.map((c) => c(eb)));
 
@@ -212,7 +221,7 @@ export class QueryEngine {
       opts.preferenceApplied = undefined;
     }
 
-    opts.signature = JSON.stringify([table.name, opts.orderBy, filter ?? null, search ?? null, scope ? [scope.tenantId, scope.parentKey] : null]);
+    opts.signature = JSON.stringify([table.name, opts.orderBy, filter ?? null, search ?? null, scope ? [scope.tenantId, scope.parentKey] : null, ...(text !== undefined ? [text] : [])]);
     const token = q.get('$skiptoken');
     if (token !== undefined) opts.after = this.readToken(token, opts.signature);
     else {
