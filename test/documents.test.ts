@@ -144,6 +144,20 @@ describe('openapi.json', () => {
     assert.equal(new Set(ids).size, ids.length, 'operation ids are unique');
   });
 
+  it("v1.0's document is valid too and describes v1.0: no top-level bookingBusinesses, v1.0's customer and phone", async () => {
+    const v1 = (await server.request('GET', '/v1.0/openapi.json')).json;
+    const validator = new Validator();
+    const result = await validator.validate(structuredClone(v1));
+    assert.equal(result.valid, true, JSON.stringify(result.errors, null, 2));
+    assert.ok(!Object.keys(v1.paths).some((p) => p.startsWith('/bookingBusinesses')), 'no /bookingBusinesses paths in v1.0');
+    assert.ok(v1.paths['/solutions/bookingBusinesses/{bookingBusiness-id}/customers'], 'customers under solutions');
+    const schemas = v1.components.schemas;
+    assert.deepEqual(schemas['microsoft.graph.bookingCustomer'].allOf[0], { $ref: '#/components/schemas/microsoft.graph.bookingCustomerBase' }, 'v1.0 base type');
+    assert.ok(schemas['microsoft.graph.phone'].properties.language, 'v1.0 phone has language');
+    assert.equal(schemas['microsoft.graph.physicalAddress'].properties.type, undefined, 'v1.0 address has no type');
+    assert.equal(schemas['microsoft.graph.bookingPerson'], undefined, 'v1.0 has no bookingPerson');
+  });
+
   it('is served on /v1.0 too, with the caller\'s service root as server', async () => {
     const res = await server.request('GET', '/v1.0/openapi.json');
     assert.equal(res.status, 200);
