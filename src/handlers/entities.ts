@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Principal } from '../auth/principal.js';
 import { badRequest, conflict, methodNotAllowed, notFound, GraphError } from '../http/errors.js';
-import type { Operation, PermissionRule } from '../model/edm.js';
+import type { NavigationDecl, Operation, PermissionRule } from '../model/edm.js';
 import type { Model, Property, StructuredType } from '../model/model.js';
 import { BodyValidator } from '../model/validate.js';
 import { nowDateTimeOffset } from '../model/values.js';
@@ -396,16 +396,14 @@ export class EntityService {
     const etag = etagOf(target.entity!);
     if (notModified(header(ctx, 'if-none-match'), etag)) return { status: 304, headers: { etag } };
     const steps = target.step.collection ? target.steps.slice(0, -1).concat({ name: target.step.name }) : target.steps;
-    return {
-      status: 200,
-      headers: { etag },
-      body: serializeEntity(
-        target.step.type,
-        target.entity!.values,
-        { '@odata.context': this.context(ctx, steps, 'entity', opts.select), '@odata.etag': etag },
-        opts.select ? new Set(opts.select) : undefined,
-      ),
-    };
+    const body = serializeEntity(
+      target.step.type,
+      target.entity!.values,
+      { '@odata.context': this.context(ctx, steps, 'entity', opts.select), '@odata.etag': etag },
+      opts.select ? new Set(opts.select) : undefined,
+    );
+    if (opts.expand?.length) await this.expand(target, [{ entity: target.entity!, body, steps: target.steps }], opts.expand, ctx);
+    return { status: 200, headers: { etag }, body };
   }
 
   private async update(target: Target, ctx: RequestContext, body: unknown, ifMatch: string | undefined): Promise<HandlerResult> {
@@ -452,10 +450,45 @@ export class EntityService {
     // Without $select, what the type's lists show (Graph lists businesses by id and displayName only).
     const listed = opts.select ?? type.decl.listed;
     const select = listed ? new Set(listed) : undefined;
-    body.value = page.rows.map((e) => serializeEntity(type, e.values, { '@odata.etag': etagOf(e) }, select));
+    const value = page.rows.map((e) => serializeEntity(type, e.values, { '@odata.etag': etagOf(e) }, select));
+    if (opts.expand?.length) {
+      const members = page.rows.map((entity, i) => ({ entity, body: value[i]!, steps: [...target.steps.slice(0, -1), { name: target.step.name, key: String(entity.values.id) }] }));
+      await this.expand(target, members, opts.expand, ctx);
+    }
+    body.value = value;
     const headers: Record<string, string> = {};
     if (opts.preferenceApplied) headers['preference-applied'] = opts.preferenceApplied;
     return { status: 200, body, headers };
+  }
+
+  /**
+   * `$expand`: each member's contained collection inline (`customers: [...]`), one page of it (the default
+   * page size, in the collection's order) and `customers@odata.nextLink` when it has more. The caller must
+   * also be allowed to list what is expanded.
+   */
+  private async expand(
+    target: Target,
+    members: Array<{ entity: StoredEntity; body: Record<string, unknown>; steps: Array<Pick<PathStep, 'name' | 'key'>> }>,
+    navs: NavigationDecl[],
+    ctx: RequestContext,
+  ): Promise<void> {
+    for (const nav of navs) {
+      const type = this.model.memberType(nav.type);
+      if (!nav.collection || !this.schema.isStored(type)) throw badRequest(`Expanding '${nav.name}' is not supported.`);
+      const step: PathStep = { type, source: { kind: 'nav', nav }, name: nav.name, collection: true };
+      this.authorize(ctx.principal, 'list', nav.permissions?.list, step);
+      const table = this.schema.table(type);
+      for (const m of members) {
+        const scope = { tenantId: target.scope.tenantId, parentKey: m.entity.idKey };
+        const opts = this.query.listOptions(type, table, '', {}, scope);
+        const page = await this.query.page(this.store, table, scope, opts);
+        const listed = type.decl.listed ? new Set(type.decl.listed) : undefined;
+        m.body[nav.name] = page.rows.map((e) => serializeEntity(type, e.values, { '@odata.etag': etagOf(e) }, listed));
+        if (page.nextToken) {
+          m.body[`${nav.name}@odata.nextLink`] = this.query.nextLink(entityUrl(ctx.serviceRoot, [...m.steps, { name: nav.name }]), page.nextToken);
+        }
+      }
+    }
   }
 
   private async count(target: Target, ctx: RequestContext): Promise<HandlerResult> {

@@ -1,6 +1,7 @@
 // OData system query options for collections and entities, and keyset paging with signed $skiptokens.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { badRequest } from '../http/errors.js';
+import type { NavigationDecl } from '../model/edm.js';
 import type { StructuredType } from '../model/model.js';
 import type { TableDef } from '../store/schema.js';
 import { listOrder, type ListQuery, type OrderTerm, type Scope, type Store, type StoredEntity, type WhereBuilder } from '../store/store.js';
@@ -12,6 +13,8 @@ export interface ListOptions {
   pageSize: number;
   count: boolean;
   select?: string[];
+  /** Containment navigations to give inline with each member (`$expand`). */
+  expand?: NavigationDecl[];
   after?: unknown[];
   preferenceApplied?: string;
   /** Identifies the query (order, filter, search): a $skiptoken is only valid for the query that issued it. */
@@ -98,14 +101,33 @@ function checkKnownOptions(q: Map<string, string>, known: ReadonlySet<string>): 
   if (format !== undefined && !/^(json|application\/json)(;.*)?$/i.test(format.trim())) {
     throw badRequest(`The query option '$format' only supports 'json', not '${format}'.`);
   }
-  const expand = q.get('$expand');
-  if (expand !== undefined) throw badRequest(`Expanding navigation properties ('$expand=${expand}') is not supported.`);
+}
+
+/**
+ * `$expand=customers` (or `*`): the type's navigation properties, named case-insensitively. Options inside an
+ * expansion (`customers($top=5)`) and paths through several navigations are refused rather than ignored.
+ */
+function parseExpand(type: StructuredType, value: string | undefined): NavigationDecl[] | undefined {
+  if (value === undefined) return undefined;
+  const out: NavigationDecl[] = [];
+  for (const raw of value.split(',').map((s) => s.trim())) {
+    if (raw === '') throw badRequest(`The query option '$expand' has an empty item: '${value}'.`);
+    if (raw === '*') {
+      for (const n of type.navigation) if (!out.includes(n)) out.push(n);
+      continue;
+    }
+    if (/[(/]/.test(raw)) throw badRequest(`Expanding '${raw}' is not supported: only navigation property names (or '*') may be expanded.`);
+    const nav = type.navigationProperty(raw);
+    if (!nav) throw badRequest(`Could not find a navigation property named '${raw}' on type '${type.qualifiedName}' (in $expand).`);
+    if (!out.includes(nav)) out.push(nav);
+  }
+  return out;
 }
 
 const LIST_OPTIONS = new Set(['$select', '$filter', '$orderby', '$top', '$skip', '$count', '$search', '$skiptoken', '$format', '$expand']);
 const ENTITY_OPTIONS = new Set(['$select', '$format', '$expand']);
 /** The delta function: tokens carry the rest of the query, as in Graph. */
-const DELTA_OPTIONS = new Set(['$select', '$deltatoken', '$skiptoken', '$format', '$expand']);
+const DELTA_OPTIONS = new Set(['$select', '$deltatoken', '$skiptoken', '$format']);
 
 export type FilterCompiler = (type: StructuredType, table: TableDef, text: string) => WhereBuilder;
 export type SearchCompiler = (type: StructuredType, table: TableDef, text: string) => WhereBuilder;
@@ -137,10 +159,10 @@ export class QueryEngine {
     return out;
   }
 
-  entityOptions(type: StructuredType, rawQuery: string): { select?: string[] } {
+  entityOptions(type: StructuredType, rawQuery: string): { select?: string[]; expand?: NavigationDecl[] } {
     const q = parseQueryString(rawQuery);
     checkKnownOptions(q, ENTITY_OPTIONS);
-    return { select: this.select(type, q.get('$select')) };
+    return { select: this.select(type, q.get('$select')), expand: parseExpand(type, q.get('$expand')) };
   }
 
   /** Options of a `delta` request; `$select` is checked against the type. */
@@ -159,6 +181,7 @@ export class QueryEngine {
     checkKnownOptions(q, LIST_OPTIONS);
     const opts: ListOptions = { orderBy: [], pageSize: this.opts.defaultPageSize, count: false, signature: '' };
     opts.select = this.select(type, q.get('$select'));
+    opts.expand = parseExpand(type, q.get('$expand'));
 
     const filter = q.get('$filter');
     const search = q.get('$search');
