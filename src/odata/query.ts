@@ -200,8 +200,9 @@ export class QueryEngine {
     const text = textQuery ? q.get(textQuery.name.toLowerCase()) : undefined;
     if (textQuery && text !== undefined) {
       if (!this.compileFilter) throw badRequest(`The query parameter '${textQuery.name}' is not supported.`);
-      const literal = `'${text.toLowerCase().replace(/'/g, "''")}'`;
-      conditions.push(this.compileFilter(type, table, textQuery.properties.map((p) => `contains(tolower(${p}),${literal})`).join(' or ')));
+      // Both sides folded by the same SQL function, so that the engines' case rules apply alike to each.
+      const literal = `'${text.replace(/'/g, "''")}'`;
+      conditions.push(this.compileFilter(type, table, textQuery.properties.map((p) => `contains(tolower(${p}),tolower(${literal}))`).join(' or ')));
     }
     if (conditions.length === 1) opts.where = conditions[0];
     else if (conditions.length > 1) opts.where = (eb) => eb.and(conditions.map((c) => c(eb)));
