@@ -7,7 +7,7 @@ import type { NavigationDecl, Operation, PermissionRule } from '../model/edm.js'
 import type { Model, Property, StructuredType } from '../model/model.js';
 import { BodyValidator } from '../model/validate.js';
 import { nowDateTimeOffset } from '../model/values.js';
-import { carryHiddenFields } from '../model/versions.js';
+import { carryHiddenFields, storageName } from '../model/versions.js';
 import { canonicalPath, resolvePath, type PathStep, type ResolvedPath } from '../odata/path.js';
 import { contextUrl, entityUrl, serializeEntity, serializeProperty } from '../odata/serialize.js';
 import type { StorageSchema, TableDef } from '../store/schema.js';
@@ -74,9 +74,10 @@ export interface EntityServiceOptions {
 export function initialValues(type: StructuredType, given: Record<string, unknown>, now: string): Record<string, unknown> {
   const values: Record<string, unknown> = {};
   for (const p of type.properties) {
-    if (p.stamp) values[p.name] = now;
-    else if (p.name in given) values[p.name] = given[p.name];
-    else values[p.name] = p.defaultValue !== undefined ? p.defaultValue : p.collection ? [] : null;
+    const key = storageName(p);
+    if (p.stamp) values[key] = now;
+    else if (key in given) values[key] = given[key];
+    else values[key] = p.defaultValue !== undefined ? p.defaultValue : p.collection ? [] : null;
   }
   return values;
 }
@@ -384,7 +385,7 @@ export class EntityService {
     const { step, entity } = target;
     if (!entity) throw step.collection ? this.entityNotFound(step.type, step.key!) : notFound(`The navigation property '${step.name}' has no value.`);
     const etag = etagOf(entity);
-    const value = serializeProperty(prop, entity.values[prop.name]);
+    const value = serializeProperty(prop, entity.values[storageName(prop)]);
     if (value === null) return { status: 204, headers: { etag } };
     if (raw) return { status: 200, text: String(value), headers: { etag } };
     const context = this.context(ctx, target.steps, 'collection').replace(/#(.*)$/, (_m, path: string) => `#${path}/${prop.name}`);
@@ -415,12 +416,13 @@ export class EntityService {
     delete changes.id;
     // What other API versions store in the complex values being replaced stays (see versions.ts).
     for (const p of type.properties) {
-      if (p.complexType && p.name in changes) changes[p.name] = carryHiddenFields(p.complexType, changes[p.name], current.values[p.name], p.collection === true);
+      const key = storageName(p);
+      if (p.complexType && key in changes) changes[key] = carryHiddenFields(p.complexType, changes[key], current.values[key], p.collection === true);
     }
     const hooks = this.hooks.for(type);
     const hc = this.hookContext(ctx);
     for (const h of hooks) await h.beforeUpdate?.(current, changes, hc);
-    for (const p of type.properties) if (p.stamp === 'updated') changes[p.name] = nowDateTimeOffset();
+    for (const p of type.properties) if (p.stamp === 'updated') changes[storageName(p)] = nowDateTimeOffset();
     const updated = await this.store.update(target.table!, target.scope, current.idKey, changes, ifMatch === undefined ? undefined : current.version);
     if (!updated) throw ifMatch === undefined ? this.entityNotFound(type, String(current.values.id)) : preconditionFailed();
     for (const h of hooks) await h.afterUpdate?.(updated, hc);

@@ -63,8 +63,9 @@ export interface PropertyDecl extends PerVersion<PropertyDecl> {
   /** Value given to the property on create when the client sends none (else null, or [] for collections). */
   defaultValue?: unknown;
   /**
-   * Members of complex types only: the name the value is kept under in storage, when versions name the same
-   * datum differently (beta's time slot `start` is v1.0's `startTime`). Defaults to `name`.
+   * The name the value is kept under in storage (an entity's column, a complex value's field), when versions
+   * name the same datum differently: beta's time slot `start` is v1.0's `startTime`, and so is one stored
+   * value. Defaults to `name`.
    */
   storedAs?: string;
   /** Versions that lack this property but accept it on input (see AcceptedElsewhere). */
@@ -110,7 +111,7 @@ export interface StructuredTypeDecl extends PerVersion<StructuredTypeDecl> {
   caseInsensitiveKey?: boolean;
   /** The 404 Graph answers for a missing entity of this type ('{id}' is replaced); Exchange's by default. */
   notFound?: { code: string; message: string };
-  /** Extra indexes (lists of property names) the common queries use. */
+  /** Extra indexes (lists of storage names, see PropertyDecl.storedAs) the common queries use. */
   indexes?: string[][];
   /** What a successful PATCH answers: 204 (OData's default, most of Graph) or 200 with the updated entity. */
   updateResponse?: 'noContent' | 'entity';

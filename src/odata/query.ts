@@ -216,7 +216,7 @@ export class QueryEngine {
           throw badRequest(`Invalid $orderby term '${term.trim()}': expected a property name optionally followed by 'asc' or 'desc'.`);
         }
         const p = sortableProperty(type, m[1]!, '$orderby');
-        const column = p.name === 'id' ? 'id_key' : p.name;
+        const column = p.name === 'id' ? 'id_key' : (p.storedAs ?? p.name);
         if (opts.orderBy.some((o) => o.column === column)) throw badRequest(`The property '${p.name}' appears more than once in $orderby.`);
         opts.orderBy.push({ column, desc: m[2]?.toLowerCase() === 'desc', nullable: column !== 'id_key' && p.nullable });
         // The key is unique: nothing after it can change the order (and keyset positions end with it).

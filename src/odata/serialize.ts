@@ -46,7 +46,7 @@ export function serializeEntity(
   if (etag !== undefined) out['@odata.etag'] = etag;
   for (const p of type.properties) {
     if (select && p.name !== 'id' && !select.has(p.name)) continue;
-    out[p.name] = wireValue(p, values[p.name]);
+    out[p.name] = wireValue(p, values[storageName(p)]);
   }
   return out;
 }

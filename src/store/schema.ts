@@ -57,14 +57,16 @@ export class StorageSchema {
   constructor(readonly model: Model) {
     const [first, ...others] = model.allVersions();
     for (const type of first!.storedTypes()) {
-      const columns = type.properties.map((p) => ({ name: p.name, kind: columnKind(p), property: p }));
+      // Columns are named by storage name: versions that name one datum differently share its column.
+      const columns = type.properties.map((p) => ({ name: p.storedAs ?? p.name, kind: columnKind(p), property: p }));
       // Properties only other versions have get their columns too, after the first version's.
       for (const other of others) {
         const theirs = other.findType(type.qualifiedName);
         for (const p of theirs && 'properties' in theirs ? theirs.properties : []) {
           const kind = columnKind(p);
-          const mine = columns.find((c) => c.name === p.name);
-          if (!mine) columns.push({ name: p.name, kind, property: p });
+          const name = p.storedAs ?? p.name;
+          const mine = columns.find((c) => c.name === name);
+          if (!mine) columns.push({ name, kind, property: p });
           else if (mine.kind !== kind) throw new Error(`${type.qualifiedName}.${p.name}: stored as ${mine.kind} in one version, ${kind} in another`);
         }
       }

@@ -138,7 +138,7 @@ class Binder {
         // Case-insensitive keys: compare on the normalised key column, as key lookups do.
         return { kind: 'value', value: { kind: 'column', type: STRING, column: 'id_key', foldCase: true } };
       }
-      loc = { kind: 'column', column: p.name };
+      loc = { kind: 'column', column: p.storedAs ?? p.name };
       current = propertyType(p);
       name = p.name;
       i++;
