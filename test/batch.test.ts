@@ -58,14 +58,15 @@ describe('$batch', () => {
     assert.equal(count.body, (await server.request('GET', `/beta${customers}/$count`)).text);
   });
 
-  it('PATCH and DELETE inside a batch answer 204 without a body', async () => {
+  it('PATCH inside a batch answers 200 with the customer (as outside), DELETE 204 without a body', async () => {
     const id = (await server.request('POST', `/beta${customers}`, { body: { displayName: 'Edit me' } })).json.id;
     const res = await batch([
       { id: '1', method: 'PATCH', url: `${customers}/${id}`, body: { displayName: 'Edited' } },
       { id: '2', method: 'DELETE', url: `${customers}/${id}`, dependsOn: ['1'] },
     ]);
-    assert.deepEqual(res.json.responses.map((r: { status: number }) => r.status), [204, 204]);
-    assert.equal(res.json.responses[0].body, undefined);
+    assert.deepEqual(res.json.responses.map((r: { status: number }) => r.status), [200, 204], 'statuses');
+    assert.equal(res.json.responses[0].body.displayName, 'Edited', 'the PATCH answer holds the updated customer');
+    assert.equal(res.json.responses[1].body, undefined, 'the DELETE answer has no body');
     assert.equal((await server.request('GET', `/beta${customers}/${id}`)).status, 404);
   });
 

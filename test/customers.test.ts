@@ -66,12 +66,15 @@ describe('bookingCustomer', () => {
     assert.equal(found['@odata.type'], '#microsoft.graph.bookingCustomer');
   });
 
-  it('PATCH answers 204 and changes only what was sent', async () => {
+  it('PATCH answers 200 with the updated customer (as Graph documents) and changes only what was sent', async () => {
     const c = await create({ displayName: 'Before', emailAddress: 'b@example.com', phones: [{ number: '1', type: 'home' }] });
     await new Promise((r) => setTimeout(r, 20));
     const res = await server.request('PATCH', `${base}/${c.id}`, { body: { displayName: 'After' } });
-    assert.equal(res.status, 204);
-    assert.equal(res.text, '');
+    assert.equal(res.status, 200, 'a customer PATCH answers 200');
+    assert.equal(res.json['@odata.context'], `${server.origin}/beta/$metadata#solutions/bookingBusinesses('Contosolunchdelivery%40contoso.com')/customers/$entity`, 'entity context');
+    assert.equal(res.json.displayName, 'After', 'the body is the updated customer');
+    assert.equal(res.json.emailAddress, 'b@example.com', 'unsent properties are kept in the body');
+    assert.equal(res.headers.get('etag'), res.json['@odata.etag'], 'the ETag header is the body etag');
     const got = (await server.request('GET', `${base}/${c.id}`)).json;
     assert.equal(got.displayName, 'After');
     assert.equal(got.emailAddress, 'b@example.com');
@@ -82,7 +85,7 @@ describe('bookingCustomer', () => {
 
   it('PATCH replaces collections and may clear nullable properties', async () => {
     const c = await create({ displayName: 'X', emailAddress: 'x@example.com', addresses: [{ city: 'Buffalo' }] });
-    assert.equal((await server.request('PATCH', `${base}/${c.id}`, { body: { emailAddress: null, addresses: [] } })).status, 204);
+    assert.equal((await server.request('PATCH', `${base}/${c.id}`, { body: { emailAddress: null, addresses: [] } })).status, 200, 'PATCH answers 200');
     const got = (await server.request('GET', `${base}/${c.id}`)).json;
     assert.equal(got.emailAddress, null);
     assert.deepEqual(got.addresses, []);
@@ -93,7 +96,32 @@ describe('bookingCustomer', () => {
     assert.equal((await server.request('PATCH', `${base}/${c.id}`, { body: { id: 'other' } })).status, 400);
     assert.equal((await server.request('PATCH', `${base}/${c.id}`, { body: { displayName: '' } })).status, 400);
     assert.equal((await server.request('PATCH', `${base}/${c.id}`, { body: { displayName: null } })).status, 400);
-    assert.equal((await server.request('PATCH', `${base}/${c.id}`, { body: { id: c.id, displayName: 'Same id is fine' } })).status, 204);
+    assert.equal((await server.request('PATCH', `${base}/${c.id}`, { body: { id: c.id, displayName: 'Same id is fine' } })).status, 200, 'same id is fine');
+  });
+
+  it('PATCH and POST honour Prefer: return=minimal and return=representation, saying so in Preference-Applied', async () => {
+    const c = await create({ displayName: 'Pref' });
+    const minimal = await server.request('PATCH', `${base}/${c.id}`, { body: { displayName: 'Minimal' }, headers: { prefer: 'return=minimal' } });
+    assert.equal(minimal.status, 204, 'return=minimal answers 204');
+    assert.equal(minimal.text, '', 'and no body');
+    assert.equal(minimal.headers.get('preference-applied'), 'return=minimal', 'Preference-Applied says so');
+    assert.ok(minimal.headers.get('etag'), 'the new ETag is still sent');
+    const full = await server.request('PATCH', `${base}/${c.id}`, { body: { emailAddress: 'p@example.com' }, headers: { prefer: 'return=representation' } });
+    assert.equal(full.status, 200, 'return=representation answers 200');
+    assert.equal(full.json.displayName, 'Minimal', 'with the updated customer');
+    assert.equal(full.headers.get('preference-applied'), 'return=representation', 'Preference-Applied says so');
+    const created = await server.request('POST', base, { body: { displayName: 'Quiet' }, headers: { prefer: 'return=minimal' } });
+    assert.equal(created.status, 204, 'a create with return=minimal answers 204');
+    assert.match(created.headers.get('location') ?? '', /\/customers\('[0-9a-f-]+'\)$/, 'with the Location of the new customer');
+    assert.equal(created.headers.get('preference-applied'), 'return=minimal', 'Preference-Applied on create');
+    const where = created.headers.get('location')!.replace(server.origin, '');
+    assert.equal((await server.request('GET', where)).json.displayName, 'Quiet', 'the customer exists');
+    const business = await server.request('PATCH', '/beta/solutions/bookingBusinesses/Contosolunchdelivery@contoso.com', {
+      body: { phone: '1' },
+      headers: { prefer: 'return=representation' },
+    });
+    assert.equal(business.status, 200, 'a business PATCH with return=representation answers 200');
+    assert.equal(business.json.phone, '1', 'with the updated business');
   });
 
   it('DELETE answers 204, then the customer is gone', async () => {

@@ -16,50 +16,54 @@ type XmlNode = Record<string, any>;
 const list = <T>(x: T | T[] | undefined): T[] => (x === undefined ? [] : Array.isArray(x) ? x : [x]);
 
 describe('$metadata', () => {
-  it('is well-formed XML that declares every type, property and navigation of the model', async () => {
-    const res = await server.request('GET', '/beta/$metadata');
-    assert.equal(res.status, 200);
-    assert.equal(XMLValidator.validate(res.text), true);
-    const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse(res.text);
-    const edmx = doc['edmx:Edmx'];
-    assert.equal(edmx.Version, '4.0');
-    assert.ok(list(edmx['edmx:Reference']).some((r: XmlNode) => list(r['edmx:Include']).some((i: XmlNode) => i.Namespace === 'Org.OData.Core.V1')));
-    const schemas: XmlNode[] = list(edmx['edmx:DataServices'].Schema);
-    const { model } = server.clientele;
-    for (const s of model.schemas) {
-      const x = schemas.find((sc) => sc.Namespace === s.namespace);
-      assert.ok(x, s.namespace);
-      const byName = (tag: string) => new Map<string, XmlNode>(list<XmlNode>(x[tag]).map((n) => [n.Name, n]));
-      const entities = byName('EntityType');
-      const complexes = byName('ComplexType');
-      const enums = byName('EnumType');
-      for (const t of s.types) {
-        if (t.kind === 'enum') {
-          const e = enums.get(t.name);
-          assert.ok(e, `EnumType ${t.name}`);
-          assert.deepEqual(list<XmlNode>(e.Member).map((m) => m.Name), t.members);
-          continue;
+  for (const version of ['beta', 'v1.0'] as const) {
+    it(`${version}: is well-formed XML that declares every type, property and navigation of the version's model`, async () => {
+      const res = await server.request('GET', `/${version}/$metadata`);
+      assert.equal(res.status, 200);
+      assert.equal(XMLValidator.validate(res.text), true);
+      const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse(res.text);
+      const edmx = doc['edmx:Edmx'];
+      assert.equal(edmx.Version, '4.0');
+      assert.ok(list(edmx['edmx:Reference']).some((r: XmlNode) => list(r['edmx:Include']).some((i: XmlNode) => i.Namespace === 'Org.OData.Core.V1')));
+      const schemas: XmlNode[] = list(edmx['edmx:DataServices'].Schema);
+      const model = server.clientele.model.forVersion(version);
+      for (const s of model.schemas) {
+        const x = schemas.find((sc) => sc.Namespace === s.namespace);
+        assert.ok(x, s.namespace);
+        const byName = (tag: string) => new Map<string, XmlNode>(list<XmlNode>(x[tag]).map((n) => [n.Name, n]));
+        const entities = byName('EntityType');
+        const complexes = byName('ComplexType');
+        const enums = byName('EnumType');
+        for (const t of s.types) {
+          if (t.kind === 'enum') {
+            const e = enums.get(t.name);
+            assert.ok(e, `EnumType ${t.name}`);
+            assert.deepEqual(list<XmlNode>(e.Member).map((m) => m.Name), t.members);
+            continue;
+          }
+          const node = (t.kind === 'entity' ? entities : complexes).get(t.name);
+          assert.ok(node, `${t.kind} ${t.name}`);
+          if (t.baseType) assert.equal(node.BaseType, t.baseType);
+          const props = new Map<string, XmlNode>(list<XmlNode>(node.Property).map((p) => [p.Name, p]));
+          assert.deepEqual([...props.keys()], t.properties.map((p) => p.name), `properties of ${t.name}`);
+          for (const p of t.properties) {
+            assert.equal(props.get(p.name)!.Type, p.collection ? `Collection(${p.type})` : p.type, `${t.name}.${p.name}`);
+            // Every declared type a property uses is itself declared.
+            const target = p.type.replace(/^Collection\((.*)\)$/, '$1');
+            if (!target.startsWith('Edm.')) assert.ok(model.findType(target), target);
+          }
+          const navs = list<XmlNode>(node.NavigationProperty).map((n) => n.Name);
+          assert.deepEqual(navs, (t.navigation ?? []).map((n) => n.name));
+          // Root entity types with an id are keyed by it; Graph's solutionsRoot has neither id nor key.
+          if (t.kind === 'entity' && !t.baseType && t.properties.some((p) => p.name === 'id')) assert.equal(node.Key?.PropertyRef.Name, 'id', `key of ${t.name}`);
+          else assert.equal(node.Key, undefined, `${t.name} declares no key`);
         }
-        const node = (t.kind === 'entity' ? entities : complexes).get(t.name);
-        assert.ok(node, `${t.kind} ${t.name}`);
-        if (t.baseType) assert.equal(node.BaseType, t.baseType);
-        const props = new Map<string, XmlNode>(list<XmlNode>(node.Property).map((p) => [p.Name, p]));
-        assert.deepEqual([...props.keys()], t.properties.map((p) => p.name), `properties of ${t.name}`);
-        for (const p of t.properties) {
-          assert.equal(props.get(p.name)!.Type, p.collection ? `Collection(${p.type})` : p.type, `${t.name}.${p.name}`);
-          // Every declared type a property uses is itself declared.
-          const target = p.type.replace(/^Collection\((.*)\)$/, '$1');
-          if (!target.startsWith('Edm.')) assert.ok(model.findType(target), target);
-        }
-        const navs = list<XmlNode>(node.NavigationProperty).map((n) => n.Name);
-        assert.deepEqual(navs, (t.navigation ?? []).map((n) => n.name));
-        if (t.kind === 'entity' && !t.baseType) assert.equal(node.Key.PropertyRef.Name, 'id');
       }
-    }
-    const container = schemas.find((s) => s.EntityContainer)!.EntityContainer;
-    assert.deepEqual(list<XmlNode>(container.EntitySet).map((s) => s.Name), model.entitySets.map((s) => s.name));
-    assert.deepEqual(list<XmlNode>(container.Singleton).map((s) => s.Name), model.singletons.map((s) => s.name));
-  });
+      const container = schemas.find((s) => s.EntityContainer)!.EntityContainer;
+      assert.deepEqual(list<XmlNode>(container.EntitySet).map((s) => s.Name), model.entitySets.map((s) => s.name));
+      assert.deepEqual(list<XmlNode>(container.Singleton).map((s) => s.Name), model.singletons.map((s) => s.name));
+    });
+  }
 });
 
 describe('openapi.json', () => {
@@ -138,6 +142,20 @@ describe('openapi.json', () => {
     assert.equal(list.get.responses['4XX'].$ref, '#/components/responses/error');
     const ids = Object.values(paths).flatMap((item: any) => ['get', 'post', 'patch', 'put', 'delete'].filter((m) => item[m]).map((m) => item[m].operationId));
     assert.equal(new Set(ids).size, ids.length, 'operation ids are unique');
+  });
+
+  it("v1.0's document is valid too and describes v1.0: no top-level bookingBusinesses, v1.0's customer and phone", async () => {
+    const v1 = (await server.request('GET', '/v1.0/openapi.json')).json;
+    const validator = new Validator();
+    const result = await validator.validate(structuredClone(v1));
+    assert.equal(result.valid, true, JSON.stringify(result.errors, null, 2));
+    assert.ok(!Object.keys(v1.paths).some((p) => p.startsWith('/bookingBusinesses')), 'no /bookingBusinesses paths in v1.0');
+    assert.ok(v1.paths['/solutions/bookingBusinesses/{bookingBusiness-id}/customers'], 'customers under solutions');
+    const schemas = v1.components.schemas;
+    assert.deepEqual(schemas['microsoft.graph.bookingCustomer'].allOf[0], { $ref: '#/components/schemas/microsoft.graph.bookingCustomerBase' }, 'v1.0 base type');
+    assert.ok(schemas['microsoft.graph.phone'].properties.language, 'v1.0 phone has language');
+    assert.equal(schemas['microsoft.graph.physicalAddress'].properties.type, undefined, 'v1.0 address has no type');
+    assert.equal(schemas['microsoft.graph.bookingPerson'], undefined, 'v1.0 has no bookingPerson');
   });
 
   it('is served on /v1.0 too, with the caller\'s service root as server', async () => {

@@ -64,6 +64,35 @@ describe('migrations', () => {
     assert.ok((await steps()).some((s) => s.id === 'column booking_customers.phones'));
   });
 
+  it("a business stored before businessHours and schedulingPolicy existed is migrated: its data kept, Graph's defaults added", async () => {
+    const first = await startServer(store.config);
+    const id = 'Older@contoso.com';
+    const created = await first.request('POST', '/beta/solutions/bookingBusinesses', {
+      body: { id, displayName: 'Older', email: 'old@example.com', address: { city: 'Buffalo', type: 'business' } },
+    });
+    assert.equal(created.status, 201, 'business created');
+    await first.close();
+    // As the database was before this model: no such columns, no records of them.
+    for (const column of ['businessHours', 'schedulingPolicy', 'bookingPageSettings']) {
+      await store.exec(`alter table booking_businesses drop column "${column}"`);
+      await store.exec(`delete from clientele_migrations where id = 'column booking_businesses.${column}'`);
+    }
+    const server = await startServer(store.config);
+    try {
+      const got = await server.request('GET', `/beta/solutions/bookingBusinesses/${id}`);
+      assert.equal(got.status, 200, 'the business is still there');
+      assert.equal(got.json.email, 'old@example.com', 'its data is kept');
+      assert.equal(got.json.address.type, 'business', 'including what only beta shows');
+      assert.equal(got.json.businessHours.length, 7, 'it has the default business hours now');
+      assert.equal(got.json.schedulingPolicy.timeSlotInterval, 'PT30M', 'and the default scheduling policy');
+      assert.equal(got.json.bookingPageSettings, null, 'no default page settings');
+      const v1 = await server.request('GET', `/v1.0/solutions/bookingBusinesses/${id}`);
+      assert.equal(v1.json.businessHours[1].timeSlots[0].startTime, '08:00:00.0000000', 'v1.0 reads the migrated hours');
+    } finally {
+      await server.close();
+    }
+  });
+
   it('a database created from `clientele schema` is adopted as it is', async () => {
     const ddl = (store.engine === 'postgres' ? postgresSchemaDdl : sqliteSchemaDdl)(loadModel());
     await store.exec(ddl.map((s) => `${s};`).join('\n'));

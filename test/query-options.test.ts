@@ -223,7 +223,7 @@ describe('query option names', () => {
     assert.equal(res.status, 400);
     assert.match(res.json.error.message, /more than once/);
   });
-  it('unknown $ options and $expand are refused; custom options are ignored', async () => {
+  it('unknown $ options and $expand of a name that is no navigation are refused; custom options are ignored', async () => {
     assert.match((await get('$frobnicate=1')).json.error.message, /'\$frobnicate' is not supported/);
     assert.equal((await get('$expand=customers')).status, 400);
     assert.equal((await get('$format=xml')).status, 400);

@@ -53,7 +53,7 @@ describe('tenant isolation', () => {
       assert.equal(list.status, 200);
       assert.deepEqual(list.json.value, []);
       assert.equal(list.json['@odata.count'], 0);
-      assert.equal((await server.request('GET', '/v1.0/bookingBusinesses/$count', { token })).text, '0');
+      assert.equal((await server.request('GET', '/beta/bookingBusinesses/$count', { token })).text, '0');
       const get = await server.request('GET', bizPath(ONLY_A), { token });
       assert.equal(get.status, 404);
       // Exactly what a business that never existed answers: nothing tells B that A has one.

@@ -124,7 +124,7 @@ export class DeltaService {
     preferenceApplied: string | undefined,
   ): HandlerResult {
     const sel = (next ?? delta)!.sel ?? undefined;
-    const body: Record<string, unknown> = { '@odata.context': contextUrl(ctx.serviceRoot, target.steps, 'collection', sel) };
+    const body: Record<string, unknown> = { '@odata.context': contextUrl(ctx.serviceRoot, target.steps, 'collection', sel, ctx.metadataOwner) };
     if (next) body['@odata.nextLink'] = `${base}?$skiptoken=${this.query.seal(PAGE_TOKEN, next)}`;
     body.value = value;
     if (delta) body['@odata.deltaLink'] = `${base}?$deltatoken=${this.query.seal(DELTA_TOKEN, delta)}`;

@@ -3,10 +3,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Principal } from '../auth/principal.js';
 import { badRequest, conflict, methodNotAllowed, notFound, GraphError } from '../http/errors.js';
-import type { Operation, PermissionRule } from '../model/edm.js';
+import type { NavigationDecl, Operation, PermissionRule } from '../model/edm.js';
 import type { Model, Property, StructuredType } from '../model/model.js';
 import { BodyValidator } from '../model/validate.js';
 import { nowDateTimeOffset } from '../model/values.js';
+import { carryHiddenFields, storageName } from '../model/versions.js';
 import { canonicalPath, resolvePath, type PathStep, type ResolvedPath } from '../odata/path.js';
 import { contextUrl, entityUrl, serializeEntity, serializeProperty } from '../odata/serialize.js';
 import type { StorageSchema, TableDef } from '../store/schema.js';
@@ -25,6 +26,8 @@ export interface RequestContext {
   /** The request's query string, undecoded, without '?'. */
   rawQuery: string;
   headers: Record<string, string | string[] | undefined>;
+  /** The singleton under which this version's context URLs name the metadata (see SingletonDecl.ownsMetadata). */
+  metadataOwner?: string;
 }
 
 export interface HandlerResult {
@@ -71,9 +74,10 @@ export interface EntityServiceOptions {
 export function initialValues(type: StructuredType, given: Record<string, unknown>, now: string): Record<string, unknown> {
   const values: Record<string, unknown> = {};
   for (const p of type.properties) {
-    if (p.stamp) values[p.name] = now;
-    else if (p.name in given) values[p.name] = given[p.name];
-    else values[p.name] = p.defaultValue !== undefined ? p.defaultValue : p.collection ? [] : null;
+    const key = storageName(p);
+    if (p.stamp) values[key] = now;
+    else if (key in given) values[key] = given[key];
+    else values[key] = p.defaultValue !== undefined ? p.defaultValue : p.collection ? [] : null;
   }
   return values;
 }
@@ -91,10 +95,17 @@ function header(ctx: RequestContext, name: string): string | undefined {
   return Array.isArray(v) ? v.join(',') : v;
 }
 
+/** The `Prefer: return=minimal|representation` of a write, if it has one (OData 4.01 section 8.2.8.7). */
+function preferredReturn(ctx: RequestContext): 'minimal' | 'representation' | undefined {
+  const m = /(?:^|[,;\s])return\s*=\s*"?(minimal|representation)"?\s*(?:[,;]|$)/i.exec(header(ctx, 'prefer') ?? '');
+  return m ? (m[1]!.toLowerCase() as 'minimal' | 'representation') : undefined;
+}
+
 export class EntityService {
   private validator: BodyValidator;
   private delta: DeltaService;
   private hooks: EntityHookRegistry;
+  private metadataOwner: string | undefined;
 
   constructor(
     private readonly model: Model,
@@ -107,6 +118,11 @@ export class EntityService {
     this.validator = new BodyValidator(model);
     this.delta = new DeltaService(store, query, { changeRetentionMs: opts.changeRetentionMs ?? DEFAULT_CHANGE_RETENTION_MS });
     this.hooks = opts.hooks ?? new EntityHookRegistry();
+    this.metadataOwner = model.singletons.find((s) => s.ownsMetadata)?.name;
+  }
+
+  private context(ctx: RequestContext, steps: Array<Pick<PathStep, 'name' | 'key'>>, kind: 'collection' | 'entity', select?: readonly string[]): string {
+    return contextUrl(ctx.serviceRoot, steps, kind, select, this.metadataOwner);
   }
 
   private hookContext(ctx: RequestContext): HookContext {
@@ -231,6 +247,7 @@ export class EntityService {
   }
 
   async handle(method: string, path: ResolvedPath, ctx: RequestContext, body: unknown): Promise<HandlerResult> {
+    ctx = { ...ctx, metadataOwner: this.metadataOwner };
     const last = path.steps[path.steps.length - 1]!;
     const op = this.operation(method, path);
     if (op) {
@@ -253,6 +270,10 @@ export class EntityService {
       return this.delta.handle(target, ctx);
     }
 
+    if (!target.table && step.source.kind !== 'singleton') {
+      // Declared from Graph's metadata but not served yet (bookingCurrencies): say so rather than pretend.
+      throw notFound(`'${step.name}' (${step.type.qualifiedName}) is declared in $metadata but not served by Clientele yet.`, 'NotFound');
+    }
     if (!target.table) {
       // A container without storage of its own (the `solutions` singleton).
       if (method !== 'GET') throw methodNotAllowed(method, ['GET']);
@@ -370,10 +391,14 @@ export class EntityService {
       : target.steps;
     if (status === 204) return { status };
     const etag = etagOf(stored);
+    const headers: Record<string, string> = { location: entityUrl(ctx.serviceRoot, steps), etag };
+    const preferred = preferredReturn(ctx);
+    if (preferred) headers['preference-applied'] = `return=${preferred}`;
+    if (preferred === 'minimal') return { status: 204, headers: { ...headers, 'odata-entityid': headers.location! } };
     return {
       status,
-      headers: { location: entityUrl(ctx.serviceRoot, steps), etag },
-      body: serializeEntity(type, stored.values, { '@odata.context': contextUrl(ctx.serviceRoot, target.steps, 'entity'), '@odata.etag': etag }),
+      headers,
+      body: serializeEntity(type, stored.values, { '@odata.context': this.context(ctx, target.steps, 'entity'), '@odata.etag': etag }),
     };
   }
 
@@ -387,10 +412,11 @@ export class EntityService {
     const { step, entity } = target;
     if (!entity) throw step.collection ? this.entityNotFound(step.type, step.key!) : notFound(`The navigation property '${step.name}' has no value.`);
     const etag = etagOf(entity);
-    const value = serializeProperty(prop, entity.values[prop.name]);
+    const value = serializeProperty(prop, entity.values[storageName(prop)]);
     if (value === null) return { status: 204, headers: { etag } };
     if (raw) return { status: 200, text: String(value), headers: { etag } };
-    return { status: 200, headers: { etag }, body: { '@odata.context': `${ctx.serviceRoot}/$metadata#${canonicalPath(target.steps)}/${prop.name}`, value } };
+    const context = this.context(ctx, target.steps, 'collection').replace(/#(.*)$/, (_m, path: string) => `#${path}/${prop.name}`);
+    return { status: 200, headers: { etag }, body: { '@odata.context': context, value } };
   }
 
   private async get(target: Target, ctx: RequestContext): Promise<HandlerResult> {
@@ -398,16 +424,14 @@ export class EntityService {
     const etag = etagOf(target.entity!);
     if (notModified(header(ctx, 'if-none-match'), etag)) return { status: 304, headers: { etag } };
     const steps = target.step.collection ? target.steps.slice(0, -1).concat({ name: target.step.name }) : target.steps;
-    return {
-      status: 200,
-      headers: { etag },
-      body: serializeEntity(
-        target.step.type,
-        target.entity!.values,
-        { '@odata.context': contextUrl(ctx.serviceRoot, steps, 'entity', opts.select), '@odata.etag': etag },
-        opts.select ? new Set(opts.select) : undefined,
-      ),
-    };
+    const body = serializeEntity(
+      target.step.type,
+      target.entity!.values,
+      { '@odata.context': this.context(ctx, steps, 'entity', opts.select), '@odata.etag': etag },
+      opts.select ? new Set(opts.select) : undefined,
+    );
+    if (opts.expand?.length) await this.expand(target, [{ entity: target.entity!, body, steps: target.steps }], opts.expand, ctx);
+    return { status: 200, headers: { etag }, body };
   }
 
   private async update(target: Target, ctx: RequestContext, body: unknown, ifMatch: string | undefined): Promise<HandlerResult> {
@@ -417,20 +441,29 @@ export class EntityService {
     checkIfMatch(ifMatch, etagOf(current));
     this.validator.update(type, changes, current.values);
     delete changes.id;
+    // What other API versions store in the complex values being replaced stays (see versions.ts).
+    for (const p of type.properties) {
+      const key = storageName(p);
+      if (p.complexType && key in changes) changes[key] = carryHiddenFields(p.complexType, changes[key], current.values[key], p.collection === true);
+    }
     const hooks = this.hooks.for(type);
     const hc = this.hookContext(ctx);
     for (const h of hooks) await h.beforeUpdate?.(current, changes, hc);
-    for (const p of type.properties) if (p.stamp === 'updated') changes[p.name] = nowDateTimeOffset();
+    for (const p of type.properties) if (p.stamp === 'updated') changes[storageName(p)] = nowDateTimeOffset();
     const updated = await this.store.update(target.table!, target.scope, current.idKey, changes, ifMatch === undefined ? undefined : current.version);
     if (!updated) throw ifMatch === undefined ? this.entityNotFound(type, String(current.values.id)) : preconditionFailed();
     for (const h of hooks) await h.afterUpdate?.(updated, hc);
     const etag = etagOf(updated);
-    if (type.decl.updateResponse !== 'entity') return { status: 204, headers: { etag } };
+    const headers: Record<string, string> = { etag };
+    // The client's preference decides; without one, what Graph documents for the type.
+    const preferred = preferredReturn(ctx);
+    if (preferred) headers['preference-applied'] = `return=${preferred}`;
+    if ((preferred ?? (type.decl.updateResponse === 'entity' ? 'representation' : 'minimal')) === 'minimal') return { status: 204, headers };
     const steps = target.step.collection ? target.steps.slice(0, -1).concat({ name: target.step.name }) : target.steps;
     return {
       status: 200,
-      headers: { etag },
-      body: serializeEntity(type, updated.values, { '@odata.context': contextUrl(ctx.serviceRoot, steps, 'entity'), '@odata.etag': etag }),
+      headers,
+      body: serializeEntity(type, updated.values, { '@odata.context': this.context(ctx, steps, 'entity'), '@odata.etag': etag }),
     };
   }
 
@@ -440,15 +473,52 @@ export class EntityService {
     opts.where = this.visibleWhere(type, ctx.principal, opts.where);
     const page = await this.query.page(this.store, target.table!, target.scope, opts);
     const body: Record<string, unknown> = {
-      '@odata.context': contextUrl(ctx.serviceRoot, target.steps, 'collection', opts.select),
+      '@odata.context': this.context(ctx, target.steps, 'collection', opts.select),
     };
     if (opts.count) body['@odata.count'] = await this.store.count(target.table!, target.scope, opts.where);
     if (page.nextToken) body['@odata.nextLink'] = this.query.nextLink(ctx.requestUrl, page.nextToken);
-    const select = opts.select ? new Set(opts.select) : undefined;
-    body.value = page.rows.map((e) => serializeEntity(type, e.values, { '@odata.etag': etagOf(e) }, select));
+    // Without $select, what the type's lists show (Graph lists businesses by id and displayName only).
+    const listed = opts.select ?? type.decl.listed;
+    const select = listed ? new Set(listed) : undefined;
+    const value = page.rows.map((e) => serializeEntity(type, e.values, { '@odata.etag': etagOf(e) }, select));
+    if (opts.expand?.length) {
+      const members = page.rows.map((entity, i) => ({ entity, body: value[i]!, steps: [...target.steps.slice(0, -1), { name: target.step.name, key: String(entity.values.id) }] }));
+      await this.expand(target, members, opts.expand, ctx);
+    }
+    body.value = value;
     const headers: Record<string, string> = {};
     if (opts.preferenceApplied) headers['preference-applied'] = opts.preferenceApplied;
     return { status: 200, body, headers };
+  }
+
+  /**
+   * `$expand`: each member's contained collection inline (`customers: [...]`), one page of it (the default
+   * page size, in the collection's order) and `customers@odata.nextLink` when it has more. The caller must
+   * also be allowed to list what is expanded.
+   */
+  private async expand(
+    target: Target,
+    members: Array<{ entity: StoredEntity; body: Record<string, unknown>; steps: Array<Pick<PathStep, 'name' | 'key'>> }>,
+    navs: NavigationDecl[],
+    ctx: RequestContext,
+  ): Promise<void> {
+    for (const nav of navs) {
+      const type = this.model.memberType(nav.type);
+      if (!nav.collection || !this.schema.isStored(type)) throw badRequest(`Expanding '${nav.name}' is not supported.`);
+      const step: PathStep = { type, source: { kind: 'nav', nav }, name: nav.name, collection: true };
+      this.authorize(ctx.principal, 'list', nav.permissions?.list, step);
+      const table = this.schema.table(type);
+      for (const m of members) {
+        const scope = { tenantId: target.scope.tenantId, parentKey: m.entity.idKey };
+        const opts = this.query.listOptions(type, table, '', {}, scope);
+        const page = await this.query.page(this.store, table, scope, opts);
+        const listed = type.decl.listed ? new Set(type.decl.listed) : undefined;
+        m.body[nav.name] = page.rows.map((e) => serializeEntity(type, e.values, { '@odata.etag': etagOf(e) }, listed));
+        if (page.nextToken) {
+          m.body[`${nav.name}@odata.nextLink`] = this.query.nextLink(entityUrl(ctx.serviceRoot, [...m.steps, { name: nav.name }]), page.nextToken);
+        }
+      }
+    }
   }
 
   private async count(target: Target, ctx: RequestContext): Promise<HandlerResult> {

@@ -12,6 +12,7 @@ import { EntityService, type Authorizer, type HandlerResult } from '../handlers/
 import type { EntityHookRegistry } from '../handlers/hooks.js';
 import { buildCsdl } from '../model/csdl.js';
 import { buildOpenApi } from '../model/openapi.js';
+import type { ApiVersion } from '../model/edm.js';
 import type { Model } from '../model/model.js';
 import { resolvePath } from '../odata/path.js';
 import type { QueryEngine } from '../odata/query.js';
@@ -113,13 +114,18 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   }) as unknown as FastifyInstance;
   const authorize: Authorizer = deps.authorize ?? (() => {});
   const authenticate = deps.authenticate ?? (() => anonymousPrincipal());
-  const service = new EntityService(deps.model, deps.schema, deps.store, deps.query, authorize, {
-    mailboxDomain: deps.mailboxDomain ?? 'contoso.onmicrosoft.com',
-    hooks: deps.hooks,
-    changeRetentionMs: deps.changeRetentionMs,
-  });
-  let csdl: string | undefined;
-  let openApi: Record<string, unknown> | undefined;
+  // Each API version has its own model (shapes, validation, serialisation, documents); storage is shared.
+  const perVersion = new Map(
+    [...VERSIONS.values()].map((version) => {
+      const model = deps.model.forVersion(version as ApiVersion);
+      const service = new EntityService(model, deps.schema, deps.store, deps.query, authorize, {
+        mailboxDomain: deps.mailboxDomain ?? 'contoso.onmicrosoft.com',
+        hooks: deps.hooks,
+        changeRetentionMs: deps.changeRetentionMs,
+      });
+      return [version, { model, service, csdl: undefined as string | undefined, openApi: undefined as Record<string, unknown> | undefined }];
+    }),
+  );
 
   app.decorateRequest('graphRequestId', '');
   app.decorateRequest('graphClientRequestId', '');
@@ -234,6 +240,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
         throw m ? badRequest(`Invalid version: ${decodeURIComponentSafe(m[1]!)}`) : notFound('No resource at the root; use /beta or /v1.0.', 'NotFound');
       }
       const { version, rest, rawQuery } = api;
+      const v = perVersion.get(version)!;
       // Metrics label until the path resolves: the version and, for the fixed documents, their name.
       const fixed = rest.toLowerCase();
       req.metricsRoute = ['$batch', '$metadata', 'openapi.json', ''].includes(fixed) ? `/${version}/${fixed}` : `/${version}/*`;
@@ -253,25 +260,25 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
       }
       if (rest.toLowerCase() === '$metadata') {
         if (req.method !== 'GET') throw badRequest('$metadata only supports GET.');
-        csdl ??= buildCsdl(deps.model);
-        return reply.code(200).header('content-type', 'application/xml').send(csdl);
+        v.csdl ??= buildCsdl(v.model);
+        return reply.code(200).header('content-type', 'application/xml').send(v.csdl);
       }
       if (rest.toLowerCase() === 'openapi.json') {
         if (req.method !== 'GET') throw methodNotAllowed(req.method, ['GET']);
-        openApi ??= buildOpenApi(deps.model, { title: 'Clientele - Microsoft Graph customer APIs' });
-        const doc = { ...openApi, servers: [{ url: serviceRoot }] };
+        v.openApi ??= buildOpenApi(v.model, { title: 'Clientele - Microsoft Graph customer APIs' });
+        const doc = { ...v.openApi, servers: [{ url: serviceRoot }] };
         return reply.code(200).header('content-type', 'application/json; charset=utf-8').send(jsonBytes(doc));
       }
       if (rest === '') {
         if (req.method !== 'GET') throw badRequest('The service document only supports GET.');
-        return send(reply, { status: 200, body: serviceDocument(deps.model, serviceRoot) });
+        return send(reply, { status: 200, body: serviceDocument(v.model, serviceRoot) });
       }
 
       const principal = req.principal ?? (await authenticate(req));
-      const path = resolvePath(deps.model, rest);
+      const path = resolvePath(v.model, rest);
       req.metricsRoute = routeTemplate(version, path);
       await deps.throttle?.take(`${principal.tenantId}/${principal.appId ?? principal.objectId ?? 'anonymous'}`);
-      const result = await service.handle(
+      const result = await v.service.handle(
         req.method,
         path,
         {

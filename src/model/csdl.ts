@@ -10,10 +10,8 @@ function typeRef(p: { type: string; collection?: boolean }): string {
 
 function propertyXml(p: PropertyDecl): string {
   const attrs = [`Name="${esc(p.name)}"`, `Type="${esc(typeRef(p))}"`];
+  // Defaults are behaviour (what a create fills in), not part of Graph's declarations: no DefaultValue.
   if (p.nullable === false) attrs.push('Nullable="false"');
-  if (typeof p.defaultValue === 'string' || typeof p.defaultValue === 'boolean' || typeof p.defaultValue === 'number') {
-    attrs.push(`DefaultValue="${esc(String(p.defaultValue))}"`);
-  }
   const annotations: string[] = [];
   if (p.readOnly || p.stamp) annotations.push('<Annotation Term="Org.OData.Core.V1.Computed" Bool="true" />');
   if (p.immutable) annotations.push('<Annotation Term="Org.OData.Core.V1.Immutable" Bool="true" />');
@@ -57,7 +55,8 @@ export function buildCsdl(model: Model): string {
       if (t.abstract) attrs.push('Abstract="true"');
       if (t.openType) attrs.push('OpenType="true"');
       out.push(`<${tag} ${attrs.join(' ')}>`);
-      if (t.kind === 'entity' && !t.baseType) out.push('<Key><PropertyRef Name="id" /></Key>');
+      // A root entity type is keyed by its id; one without an id (Graph's solutionsRoot) declares no key.
+      if (t.kind === 'entity' && !t.baseType && t.properties.some((p) => p.name === 'id')) out.push('<Key><PropertyRef Name="id" /></Key>');
       for (const p of t.properties) out.push(propertyXml(p));
       for (const n of t.navigation ?? []) {
         out.push(

@@ -19,7 +19,31 @@ export function isPrimitive(type: string): type is EdmPrimitive {
   return (PRIMITIVES as readonly string[]).includes(type);
 }
 
-export interface PropertyDecl {
+/** Graph's API versions. Each has its own shapes; storage is shared (see src/model/versions.ts). */
+export const API_VERSIONS = ['beta', 'v1.0'] as const;
+export type ApiVersion = (typeof API_VERSIONS)[number];
+
+/**
+ * What the declarations say per version, on any declaration (type, property, navigation, member list, set):
+ * - `versions`: the versions that have it (all when absent);
+ * - `byVersion`: fields that differ in one version (a base type, a navigation's type, enum members, ...),
+ *   laid over the declaration for that version.
+ * A version's model sees plain declarations: src/model/versions.ts projects them before anything reads them.
+ */
+export interface PerVersion<T> {
+  versions?: ApiVersion[];
+  byVersion?: Partial<Record<ApiVersion, Partial<T>>>;
+}
+
+/**
+ * How a version whose shape lacks a property (of a complex type) treats it when a client sends it anyway:
+ * Graph accepts some of those (its docs' examples send them). `'asSent'` stores the value as sent;
+ * `{ stored }` stores that value instead whenever the version writes the containing value, sent or not.
+ * Either way the version never shows it.
+ */
+export type AcceptedElsewhere = 'asSent' | { stored: unknown };
+
+export interface PropertyDecl extends PerVersion<PropertyDecl> {
   name: string;
   /** `Edm.*` or the qualified name of a complex or enum type. */
   type: string;
@@ -38,9 +62,17 @@ export interface PropertyDecl {
   stamp?: 'created' | 'updated';
   /** Value given to the property on create when the client sends none (else null, or [] for collections). */
   defaultValue?: unknown;
+  /**
+   * The name the value is kept under in storage (an entity's column, a complex value's field), when versions
+   * name the same datum differently: beta's time slot `start` is v1.0's `startTime`, and so is one stored
+   * value. Defaults to `name`.
+   */
+  storedAs?: string;
+  /** Versions that lack this property but accept it on input (see AcceptedElsewhere). */
+  acceptedIn?: Partial<Record<ApiVersion, AcceptedElsewhere>>;
 }
 
-export interface NavigationDecl {
+export interface NavigationDecl extends PerVersion<NavigationDecl> {
   name: string;
   /** Qualified name of the target entity type. */
   type: string;
@@ -63,7 +95,7 @@ export type Permissions = Partial<Record<Operation, PermissionRule>>;
 /** How the server picks the key of a new entity when the client does not send one. */
 export type KeyStrategy = 'guid' | 'mailboxFromDisplayName';
 
-export interface StructuredTypeDecl {
+export interface StructuredTypeDecl extends PerVersion<StructuredTypeDecl> {
   kind: 'entity' | 'complex';
   name: string;
   /** Qualified name. */
@@ -79,29 +111,46 @@ export interface StructuredTypeDecl {
   caseInsensitiveKey?: boolean;
   /** The 404 Graph answers for a missing entity of this type ('{id}' is replaced); Exchange's by default. */
   notFound?: { code: string; message: string };
-  /** Extra indexes (lists of property names) the common queries use. */
+  /** Extra indexes (lists of storage names, see PropertyDecl.storedAs) the common queries use. */
   indexes?: string[][];
   /** What a successful PATCH answers: 204 (OData's default, most of Graph) or 200 with the updated entity. */
   updateResponse?: 'noContent' | 'entity';
+  /** The properties a collection of this type lists (Graph's business list: id and displayName); all when absent. */
+  listed?: string[];
+  /**
+   * A non-OData query parameter the collection takes: `?{name}=text` keeps the members whose `properties`
+   * contain the text, ignoring case (Graph's `GET bookingBusinesses?query=`).
+   */
+  textQuery?: { name: string; properties: string[] };
+  /**
+   * Set by projection (not declared): properties this version lacks but accepts on input, from the
+   * `acceptedIn` of the declaration's properties.
+   */
+  acceptedElsewhere?: Array<{ property: PropertyDecl; accepted: AcceptedElsewhere }>;
 }
 
-export interface EnumTypeDecl {
+export interface EnumTypeDecl extends PerVersion<EnumTypeDecl> {
   kind: 'enum';
   name: string;
   members: string[];
   isFlags?: boolean;
 }
 
-export interface EntitySetDecl {
+export interface EntitySetDecl extends PerVersion<EntitySetDecl> {
   name: string;
   type: string;
   permissions?: Permissions;
   /** As on NavigationDecl: `delta` and change notifications on the set's members. */
   changeTracking?: boolean;
 }
-export interface SingletonDecl {
+export interface SingletonDecl extends PerVersion<SingletonDecl> {
   name: string;
   type: string;
+  /**
+   * Context URLs of what lies under the singleton name its metadata (`{root}/solutions/$metadata#bookingBusinesses…`),
+   * as Graph's v1.0 Bookings responses do, rather than the service's (`{root}/$metadata#solutions/bookingBusinesses…`).
+   */
+  ownsMetadata?: boolean;
 }
 
 export interface SchemaDecl {

@@ -1,6 +1,8 @@
 // Resolves the declarations into a queryable model: inheritance flattened, lookups indexed.
 import {
   isPrimitive,
+  type AcceptedElsewhere,
+  type ApiVersion,
   type EntitySetDecl,
   type EnumTypeDecl,
   type KeyStrategy,
@@ -47,6 +49,8 @@ export class StructuredType {
   /** Lower-cased name -> property, for names that are unique ignoring case. */
   private byLowerName = new Map<string, Property | null>();
   navigation: NavigationDecl[] = [];
+  /** Properties this version lacks but accepts on input (inherited first), by name. */
+  acceptedElsewhere = new Map<string, { property: Property; accepted: AcceptedElsewhere }>();
   private navByLower = new Map<string, NavigationDecl>();
   private finished = false;
 
@@ -107,22 +111,13 @@ export class StructuredType {
       this.base = base;
       this.properties.push(...base.properties);
       this.navigation.push(...base.navigation);
+      for (const [k, v] of base.acceptedElsewhere) this.acceptedElsewhere.set(k, v);
     }
-    for (const p of this.decl.properties) {
-      const prop: Property = { ...p, nullable: p.nullable ?? true, category: 'primitive' };
-      if (!isPrimitive(p.type)) {
-        const t = model.findType(p.type);
-        if (!t) throw new Error(`${this.qualifiedName}.${p.name}: unknown type ${p.type}`);
-        if (t instanceof EnumType) {
-          prop.category = 'enum';
-          prop.enumType = t;
-        } else {
-          if (t.kind !== 'complex') throw new Error(`${this.qualifiedName}.${p.name}: ${p.type} is not complex`);
-          prop.category = 'complex';
-          prop.complexType = t;
-        }
-      }
-      this.properties.push(prop);
+    for (const p of this.decl.properties) this.properties.push(this.resolveProperty(model, p));
+    for (const a of this.decl.acceptedElsewhere ?? []) {
+      // Its type may be one this version lacks too (v1.0 has no physicalAddressType): then any string passes.
+      const p = isPrimitive(a.property.type) || model.findType(a.property.type) ? a.property : { ...a.property, type: 'Edm.String' };
+      this.acceptedElsewhere.set(p.name, { property: this.resolveProperty(model, p), accepted: a.accepted });
     }
     this.navigation.push(...(this.decl.navigation ?? []));
     for (const p of this.properties) {
@@ -131,6 +126,22 @@ export class StructuredType {
       this.byLowerName.set(lower, this.byLowerName.has(lower) ? null : p);
     }
     for (const n of this.navigation) this.navByLower.set(n.name.toLowerCase(), n);
+  }
+
+  private resolveProperty(model: Model, p: PropertyDecl): Property {
+    const prop: Property = { ...p, nullable: p.nullable ?? true, category: 'primitive' };
+    if (isPrimitive(p.type)) return prop;
+    const t = model.findType(p.type);
+    if (!t) throw new Error(`${this.qualifiedName}.${p.name}: unknown type ${p.type}`);
+    if (t instanceof EnumType) {
+      prop.category = 'enum';
+      prop.enumType = t;
+    } else {
+      if (t.kind !== 'complex') throw new Error(`${this.qualifiedName}.${p.name}: ${p.type} is not complex`);
+      prop.category = 'complex';
+      prop.complexType = t;
+    }
+    return prop;
   }
 }
 
@@ -144,15 +155,21 @@ export interface Singleton extends SingletonDecl {
 }
 
 export class Model {
+  /** Plain declarations (one version's, see versions.ts): what $metadata, OpenAPI and the admin page describe. */
   readonly schemas: SchemaDecl[];
+  /** The API version this model describes; undefined for a model built from plain declarations alone. */
+  readonly version?: ApiVersion;
+  /** Every version's model, this one included (set by loadModels): storage takes the union of their shapes. */
+  versions: ReadonlyMap<ApiVersion, Model> = new Map();
   private types = new Map<string, StructuredType | EnumType>();
   private setsByLower = new Map<string, EntitySet>();
   private singletonsByLower = new Map<string, Singleton>();
   readonly entitySets: EntitySet[] = [];
   readonly singletons: Singleton[] = [];
 
-  constructor(schemas: SchemaDecl[]) {
+  constructor(schemas: SchemaDecl[], version?: ApiVersion) {
     this.schemas = schemas;
+    this.version = version;
     for (const s of schemas) {
       for (const t of s.types) {
         const resolved = t.kind === 'enum' ? new EnumType(s.namespace, t) : new StructuredType(s.namespace, t);
@@ -177,6 +194,27 @@ export class Model {
     }
   }
 
+  /** This model and the other versions' (just this one when it stands alone). */
+  allVersions(): Model[] {
+    return this.versions.size ? [...this.versions.values()] : [this];
+  }
+  forVersion(version: ApiVersion): Model {
+    const m = this.versions.get(version) ?? (this.version === version || this.version === undefined ? this : undefined);
+    if (!m) throw new Error(`no model for API version ${version}`);
+    return m;
+  }
+
+  /**
+   * The type the members of a collection of `qualifiedName` are: the type itself when it is stored or
+   * concrete, else its one stored descendant (v1.0's `customers` is a collection of the abstract
+   * bookingCustomerBase, whose members are bookingCustomers).
+   */
+  memberType(qualifiedName: string): StructuredType {
+    const declared = this.entityType(qualifiedName);
+    if (declared.table || !declared.decl.abstract) return declared;
+    const stored = this.storedTypes().filter((t) => t !== declared && declared.isAssignableFrom(t));
+    return stored.length === 1 ? stored[0]! : declared;
+  }
   findType(qualifiedName: string): StructuredType | EnumType | undefined {
     return this.types.get(qualifiedName.replace(/^#/, ''));
   }
@@ -227,7 +265,7 @@ export class Model {
   containerOf(child: StructuredType): { parent: StructuredType; nav: NavigationDecl } | undefined {
     for (const t of this.storedTypes()) {
       for (const n of t.decl.navigation ?? []) {
-        if (this.entityType(n.type) === child) return { parent: t, nav: n };
+        if (this.memberType(n.type) === child) return { parent: t, nav: n };
       }
     }
     return undefined;

@@ -4,6 +4,7 @@ import { badRequest } from '../http/errors.js';
 import { isPrimitive } from './edm.js';
 import { StructuredType, type Model, type Property } from './model.js';
 import { checkPrimitive, describeJson, storableText } from './values.js';
+import { storageName } from './versions.js';
 
 export type Mode = 'create' | 'update';
 
@@ -44,6 +45,10 @@ function unstorableTextIn(value: unknown, where: string): string | undefined {
   return undefined;
 }
 
+/**
+ * Bodies come back keyed by storage names (`storedAs`, else the property's name): what the store writes and
+ * what the serializer reads.
+ */
 export class BodyValidator {
   constructor(private readonly model: Model) {}
 
@@ -54,7 +59,8 @@ export class BodyValidator {
     const out = this.structured(t, body, '', mode);
     if (mode === 'create') {
       for (const p of t.properties) {
-        if (p.requiredOnCreate && (out[p.name] === undefined || out[p.name] === null || out[p.name] === '')) {
+        const v = out[storageName(p)];
+        if (p.requiredOnCreate && (v === undefined || v === null || v === '')) {
           throw badRequest(`The property '${p.name}' is required when creating a '${t.qualifiedName}'.`);
         }
       }
@@ -68,11 +74,12 @@ export class BodyValidator {
    */
   update(type: StructuredType, changes: Record<string, unknown>, current: Record<string, unknown>): void {
     for (const p of type.properties) {
-      if (!(p.name in changes)) continue;
-      if (p.immutable && changes[p.name] !== current[p.name]) {
+      const key = storageName(p);
+      if (!(key in changes)) continue;
+      if (p.immutable && changes[key] !== current[key]) {
         throw badRequest(`The property '${p.name}' cannot be changed after the entity is created.`);
       }
-      if (p.requiredOnCreate && (changes[p.name] === '' || changes[p.name] === null)) {
+      if (p.requiredOnCreate && (changes[key] === '' || changes[key] === null)) {
         throw badRequest(`The property '${p.name}' cannot be empty.`);
       }
     }
@@ -85,6 +92,12 @@ export class BodyValidator {
       if (name.startsWith('@') || name.includes('@')) continue;
       const prop = type.property(name);
       const where = path + name;
+      const elsewhere = prop ? undefined : type.acceptedElsewhere.get(name);
+      if (elsewhere) {
+        // Another version's property that this one accepts (see AcceptedElsewhere): checked all the same.
+        out[storageName(elsewhere.property)] = this.value(elsewhere.property, value, where, mode);
+        continue;
+      }
       if (!prop) {
         if (type.isOpen) {
           // Dynamic properties are stored as given; their text must still have a UTF-8 form (see values.ts).
@@ -100,7 +113,7 @@ export class BodyValidator {
         );
       }
       if (prop.readOnly) continue;
-      out[name] = this.value(prop, value, where, mode);
+      out[storageName(prop)] = this.value(prop, value, where, mode);
     }
     return out;
   }
@@ -149,12 +162,22 @@ export class BodyValidator {
     const t =
       value['@odata.type'] !== undefined ? resolveTypeAnnotation(this.model, complex, value['@odata.type'], `'${where}'`) : complex;
     const given = this.structured(t, value, `${where}/`, mode);
-    // Complex values are stored whole: every declared property present (null when not given), then open extras.
+    // Complex values are stored whole, under their storage names: every declared property present (null when
+    // not given), what this version accepts of another's, then open extras.
     const full: Record<string, unknown> = {};
     // The client's type annotation is kept as sent (seed 004 documents it echoed back); a derived type
     // must be named on output anyway.
     if (typeof value['@odata.type'] === 'string') full['@odata.type'] = value['@odata.type'];
-    for (const p of t.properties) full[p.name] = p.name in given ? given[p.name] : p.collection ? [] : null;
+    for (const p of t.properties) {
+      const key = storageName(p);
+      full[key] = key in given ? given[key] : p.collection ? [] : null;
+    }
+    for (const { property, accepted } of t.acceptedElsewhere.values()) {
+      const key = storageName(property);
+      if (accepted !== 'asSent') full[key] = accepted.stored;
+      else if (key in given) full[key] = given[key];
+    }
+    // What is left is an open type's dynamic properties.
     for (const [k, v] of Object.entries(given)) if (!(k in full)) full[k] = v;
     return full;
   }

@@ -134,7 +134,8 @@ export function resolvePath(model: Model, rawPath: string): ResolvedPath {
     } else {
       const nav = last.type.navigationProperty(lower);
       if (nav) {
-        step = { type: model.entityType(nav.type), source: { kind: 'nav', nav }, name: nav.name, collection: nav.collection };
+        // A collection of an abstract type holds its stored descendant's members (v1.0's bookingCustomerBase).
+        step = { type: model.memberType(nav.type), source: { kind: 'nav', nav }, name: nav.name, collection: nav.collection };
       } else if (key === undefined && !(last.collection && last.key === undefined)) {
         // One entity's structural property, named case-insensitively like every segment.
         const prop = last.type.propertyIgnoringCase(decodeSegment(name));

@@ -1,6 +1,7 @@
 // OData system query options for collections and entities, and keyset paging with signed $skiptokens.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { badRequest } from '../http/errors.js';
+import type { NavigationDecl } from '../model/edm.js';
 import type { StructuredType } from '../model/model.js';
 import type { TableDef } from '../store/schema.js';
 import { listOrder, type ListQuery, type OrderTerm, type Scope, type Store, type StoredEntity, type WhereBuilder } from '../store/store.js';
@@ -12,6 +13,8 @@ export interface ListOptions {
   pageSize: number;
   count: boolean;
   select?: string[];
+  /** Containment navigations to give inline with each member (`$expand`). */
+  expand?: NavigationDecl[];
   after?: unknown[];
   preferenceApplied?: string;
   /** Identifies the query (order, filter, search): a $skiptoken is only valid for the query that issued it. */
@@ -98,14 +101,33 @@ function checkKnownOptions(q: Map<string, string>, known: ReadonlySet<string>): 
   if (format !== undefined && !/^(json|application\/json)(;.*)?$/i.test(format.trim())) {
     throw badRequest(`The query option '$format' only supports 'json', not '${format}'.`);
   }
-  const expand = q.get('$expand');
-  if (expand !== undefined) throw badRequest(`Expanding navigation properties ('$expand=${expand}') is not supported.`);
+}
+
+/**
+ * `$expand=customers` (or `*`): the type's navigation properties, named case-insensitively. Options inside an
+ * expansion (`customers($top=5)`) and paths through several navigations are refused rather than ignored.
+ */
+function parseExpand(type: StructuredType, value: string | undefined): NavigationDecl[] | undefined {
+  if (value === undefined) return undefined;
+  const out: NavigationDecl[] = [];
+  for (const raw of value.split(',').map((s) => s.trim())) {
+    if (raw === '') throw badRequest(`The query option '$expand' has an empty item: '${value}'.`);
+    if (raw === '*') {
+      for (const n of type.navigation) if (!out.includes(n)) out.push(n);
+      continue;
+    }
+    if (/[(/]/.test(raw)) throw badRequest(`Expanding '${raw}' is not supported: only navigation property names (or '*') may be expanded.`);
+    const nav = type.navigationProperty(raw);
+    if (!nav) throw badRequest(`Could not find a navigation property named '${raw}' on type '${type.qualifiedName}' (in $expand).`);
+    if (!out.includes(nav)) out.push(nav);
+  }
+  return out;
 }
 
 const LIST_OPTIONS = new Set(['$select', '$filter', '$orderby', '$top', '$skip', '$count', '$search', '$skiptoken', '$format', '$expand']);
 const ENTITY_OPTIONS = new Set(['$select', '$format', '$expand']);
 /** The delta function: tokens carry the rest of the query, as in Graph. */
-const DELTA_OPTIONS = new Set(['$select', '$deltatoken', '$skiptoken', '$format', '$expand']);
+const DELTA_OPTIONS = new Set(['$select', '$deltatoken', '$skiptoken', '$format']);
 
 export type FilterCompiler = (type: StructuredType, table: TableDef, text: string) => WhereBuilder;
 export type SearchCompiler = (type: StructuredType, table: TableDef, text: string) => WhereBuilder;
@@ -137,10 +159,10 @@ export class QueryEngine {
     return out;
   }
 
-  entityOptions(type: StructuredType, rawQuery: string): { select?: string[] } {
+  entityOptions(type: StructuredType, rawQuery: string): { select?: string[]; expand?: NavigationDecl[] } {
     const q = parseQueryString(rawQuery);
     checkKnownOptions(q, ENTITY_OPTIONS);
-    return { select: this.select(type, q.get('$select')) };
+    return { select: this.select(type, q.get('$select')), expand: parseExpand(type, q.get('$expand')) };
   }
 
   /** Options of a `delta` request; `$select` is checked against the type. */
@@ -159,6 +181,7 @@ export class QueryEngine {
     checkKnownOptions(q, LIST_OPTIONS);
     const opts: ListOptions = { orderBy: [], pageSize: this.opts.defaultPageSize, count: false, signature: '' };
     opts.select = this.select(type, q.get('$select'));
+    opts.expand = parseExpand(type, q.get('$expand'));
 
     const filter = q.get('$filter');
     const search = q.get('$search');
@@ -170,6 +193,16 @@ export class QueryEngine {
     if (search !== undefined) {
       if (!this.compileSearch) throw badRequest("The query option '$search' is not supported.");
       conditions.push(this.compileSearch(type, table, search));
+    }
+    // A type's own text parameter (`?query=` on businesses): a case-insensitive contains over its properties,
+    // compiled as the equivalent $filter so that it takes the same parameterised path.
+    const textQuery = type.decl.textQuery;
+    const text = textQuery ? q.get(textQuery.name.toLowerCase()) : undefined;
+    if (textQuery && text !== undefined) {
+      if (!this.compileFilter) throw badRequest(`The query parameter '${textQuery.name}' is not supported.`);
+      // Both sides folded by the same SQL function, so that the engines' case rules apply alike to each.
+      const literal = `'${text.replace(/'/g, "''")}'`;
+      conditions.push(this.compileFilter(type, table, textQuery.properties.map((p) => `contains(tolower(${p}),tolower(${literal}))`).join(' or ')));
     }
     if (conditions.length === 1) opts.where = conditions[0];
     else if (conditions.length > 1) opts.where = (eb) => eb.and(conditions.map((c) => c(eb)));
@@ -183,7 +216,7 @@ export class QueryEngine {
           throw badRequest(`Invalid $orderby term '${term.trim()}': expected a property name optionally followed by 'asc' or 'desc'.`);
         }
         const p = sortableProperty(type, m[1]!, '$orderby');
-        const column = p.name === 'id' ? 'id_key' : p.name;
+        const column = p.name === 'id' ? 'id_key' : (p.storedAs ?? p.name);
         if (opts.orderBy.some((o) => o.column === column)) throw badRequest(`The property '${p.name}' appears more than once in $orderby.`);
         opts.orderBy.push({ column, desc: m[2]?.toLowerCase() === 'desc', nullable: column !== 'id_key' && p.nullable });
         // The key is unique: nothing after it can change the order (and keyset positions end with it).
@@ -212,7 +245,7 @@ export class QueryEngine {
       opts.preferenceApplied = undefined;
     }
 
-    opts.signature = JSON.stringify([table.name, opts.orderBy, filter ?? null, search ?? null, scope ? [scope.tenantId, scope.parentKey] : null]);
+    opts.signature = JSON.stringify([table.name, opts.orderBy, filter ?? null, search ?? null, scope ? [scope.tenantId, scope.parentKey] : null, ...(text !== undefined ? [text] : [])]);
     const token = q.get('$skiptoken');
     if (token !== undefined) opts.after = this.readToken(token, opts.signature);
     else {

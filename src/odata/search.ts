@@ -185,7 +185,7 @@ export function compileSearch(type: StructuredType, table: TableDef, text: strin
         case 'term': {
           const props = n.property ? [n.property] : searchable;
           return eb.or(
-            props.map((p) => dialect.contains(dialect.lower(eb.ref(`${table.name}.${p.name}`)), dialect.lower(dialect.text(n.text)))),
+            props.map((p) => dialect.contains(dialect.lower(eb.ref(`${table.name}.${p.storedAs ?? p.name}`)), dialect.lower(dialect.text(n.text)))),
           );
         }
         case 'and':

@@ -2,6 +2,7 @@
 // order, every declared property present, `@odata.type` on every entity (the v1.0 SDK dispatches on it).
 import type { Property, StructuredType } from '../model/model.js';
 import { formatDateTimeOffset } from '../model/values.js';
+import { storageName } from '../model/versions.js';
 import { canonicalPath, type PathStep } from './path.js';
 
 function wireValue(prop: Property, value: unknown): unknown {
@@ -19,9 +20,9 @@ function wireSingle(prop: Property, value: unknown): unknown {
 function wireComplex(type: StructuredType, value: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if (typeof value['@odata.type'] === 'string') out['@odata.type'] = value['@odata.type'];
-  for (const p of type.properties) out[p.name] = wireValue(p, value[p.name]);
-  // Open types keep their dynamic properties.
-  for (const [k, v] of Object.entries(value)) if (!(k in out)) out[k] = v;
+  for (const p of type.properties) out[p.name] = wireValue(p, value[storageName(p)]);
+  // Open types keep their dynamic properties. Other fields are another API version's: not shown in this one.
+  if (type.isOpen) for (const [k, v] of Object.entries(value)) if (!(k in out)) out[k] = v;
   return out;
 }
 
@@ -45,21 +46,28 @@ export function serializeEntity(
   if (etag !== undefined) out['@odata.etag'] = etag;
   for (const p of type.properties) {
     if (select && p.name !== 'id' && !select.has(p.name)) continue;
-    out[p.name] = wireValue(p, values[p.name]);
+    out[p.name] = wireValue(p, values[storageName(p)]);
   }
   return out;
 }
 
-/** `{base}/$metadata#solutions/bookingBusinesses('x')/customers` (+ `/$entity` for a single entity). */
+/**
+ * `{base}/$metadata#solutions/bookingBusinesses('x')/customers` (+ `/$entity` for a single entity). When the
+ * path starts from `metadataOwner` (a singleton whose version says so, see SingletonDecl.ownsMetadata), the
+ * metadata is named under it: `{base}/solutions/$metadata#bookingBusinesses('x')/customers`.
+ */
 export function contextUrl(
   serviceRoot: string,
   steps: Array<Pick<PathStep, 'name' | 'key'>>,
   kind: 'collection' | 'entity',
   select?: readonly string[],
+  metadataOwner?: string,
 ): string {
-  const path = canonicalPath(steps);
+  const owned = metadataOwner !== undefined && steps.length > 1 && steps[0]!.name === metadataOwner && steps[0]!.key === undefined;
+  const base = owned ? `${serviceRoot}/${metadataOwner}` : serviceRoot;
+  const path = canonicalPath(owned ? steps.slice(1) : steps);
   const projection = select && select.length ? `(${select.join(',')})` : '';
-  return `${serviceRoot}/$metadata#${path}${projection}${kind === 'entity' ? '/$entity' : ''}`;
+  return `${base}/$metadata#${path}${projection}${kind === 'entity' ? '/$entity' : ''}`;
 }
 
 /** Canonical URL of one entity, for the `Location` header. */

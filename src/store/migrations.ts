@@ -64,7 +64,7 @@ export function planMigrations(db: Kysely<any>, schema: StorageSchema, eng: Engi
         id: `column ${t.name}.${col.name}`,
         present: (existing) => existing.get(t.name)?.has(col.name) ?? false,
         creates: { table: t.name, columns: [col.name] },
-        statements: (db) => [db.schema.alterTable(t.name).addColumn(col.name, eng.columnType(col.kind))],
+        statements: (db) => [db.schema.alterTable(t.name).addColumn(col.name, eng.columnType(col.kind)), ...backfill(db, eng, t, col)],
       });
     }
     for (const ix of t.indexes) {
@@ -93,6 +93,16 @@ export function planMigrations(db: Kysely<any>, schema: StorageSchema, eng: Engi
   }
   steps.push(...fixedSteps(changeLogDdl(db, eng)), ...fixedSteps(deliveryDdl(db, eng)));
   return steps;
+}
+
+/**
+ * Rows that predate a column whose property has a default get it, as a create would have given them (a
+ * business stored before `businessHours` existed gets Graph's default hours): the data is migrated, not left null.
+ */
+function backfill(db: Kysely<any>, eng: Engine, t: TableDef, col: TableDef['columns'][number]): Compilable[] {
+  const value = col.property.defaultValue;
+  if (value === undefined || value === null) return [];
+  return [db.updateTable(t.name).set({ [col.name]: eng.encode(col.kind, value) }).where(col.name, 'is', null)];
 }
 
 function createMigrationsTable(db: Kysely<any>, eng: Engine) {

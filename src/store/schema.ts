@@ -4,6 +4,8 @@
 //   id_key     - the normalised key used for lookups (lower-case where keys are case-insensitive)
 //   version    - bumped on every write (ETags)
 // then one column per property: scalars as native columns, complex values and collections as JSON.
+// The API versions share the tables: a table has the columns of every version's shape of its type (and a JSON
+// value holds whatever fields any version wrote; src/model/versions.ts says how each version projects it).
 import type { Model, Property, StructuredType } from '../model/model.js';
 
 export type ColumnKind = 'text' | 'int' | 'bigint' | 'double' | 'bool' | 'json' | 'datetime';
@@ -16,6 +18,7 @@ export interface ColumnDef {
 
 export interface TableDef {
   name: string;
+  /** The stored type as the first API version declares it (any version's type of this name maps here). */
   type: StructuredType;
   /** The stored type that contains this one, if any. */
   parent?: StructuredType;
@@ -49,11 +52,24 @@ function columnKind(p: Property): ColumnKind {
 
 export class StorageSchema {
   readonly tables: TableDef[] = [];
-  private byType = new Map<StructuredType, TableDef>();
+  private byType = new Map<string, TableDef>();
 
   constructor(readonly model: Model) {
-    for (const type of model.storedTypes()) {
-      const columns = type.properties.map((p) => ({ name: p.name, kind: columnKind(p), property: p }));
+    const [first, ...others] = model.allVersions();
+    for (const type of first!.storedTypes()) {
+      // Columns are named by storage name: versions that name one datum differently share its column.
+      const columns = type.properties.map((p) => ({ name: p.storedAs ?? p.name, kind: columnKind(p), property: p }));
+      // Properties only other versions have get their columns too, after the first version's.
+      for (const other of others) {
+        const theirs = other.findType(type.qualifiedName);
+        for (const p of theirs && 'properties' in theirs ? theirs.properties : []) {
+          const kind = columnKind(p);
+          const name = p.storedAs ?? p.name;
+          const mine = columns.find((c) => c.name === name);
+          if (!mine) columns.push({ name, kind, property: p });
+          else if (mine.kind !== kind) throw new Error(`${type.qualifiedName}.${p.name}: stored as ${mine.kind} in one version, ${kind} in another`);
+        }
+      }
       const table: TableDef = {
         name: type.table!,
         type,
@@ -63,20 +79,21 @@ export class StorageSchema {
         indexes: (type.decl.indexes ?? []).map((cols) => ({ name: `ix_${type.table}_${cols.join('_')}`, columns: cols })),
       };
       this.tables.push(table);
-      this.byType.set(type, table);
+      this.byType.set(type.qualifiedName, table);
     }
   }
 
+  /** The table of a stored type, whichever version's model the type comes from. */
   table(type: StructuredType): TableDef {
-    const t = this.byType.get(type);
+    const t = this.byType.get(type.qualifiedName);
     if (!t) throw new Error(`${type.qualifiedName} is not stored`);
     return t;
   }
   isStored(type: StructuredType): boolean {
-    return this.byType.has(type);
+    return this.byType.has(type.qualifiedName);
   }
   /** Tables whose rows live inside rows of `table` (deleted with them). */
   children(table: TableDef): TableDef[] {
-    return this.tables.filter((t) => t.parent === table.type);
+    return this.tables.filter((t) => t.parent?.qualifiedName === table.type.qualifiedName);
   }
 }

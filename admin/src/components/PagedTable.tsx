@@ -53,7 +53,8 @@ export function PagedTable({ path, type, columns, noun, rowHref, defaultOrder }:
   const [loading, setLoading] = useState(false);
 
   const firstLink = () => {
-    const q = [`$top=${pageSize}`, '$count=true'];
+    // The columns shown, asked for by name: Graph lists some types in part (businesses by id and name only).
+    const q = [`$top=${pageSize}`, '$count=true', `$select=${columns.map((c) => c.name).join(',')}`];
     if (order) q.push(`$orderby=${encodeURIComponent(`${order.name} ${order.desc ? 'desc' : 'asc'}`)}`);
     if (search.trim()) q.push(`$search=${encodeURIComponent(searchPhrase(search.trim()))}`);
     if (filter.trim()) q.push(`$filter=${encodeURIComponent(filter.trim())}`);

@@ -138,7 +138,7 @@ class Binder {
         // Case-insensitive keys: compare on the normalised key column, as key lookups do.
         return { kind: 'value', value: { kind: 'column', type: STRING, column: 'id_key', foldCase: true } };
       }
-      loc = { kind: 'column', column: p.name };
+      loc = { kind: 'column', column: p.storedAs ?? p.name };
       current = propertyType(p);
       name = p.name;
       i++;
@@ -150,7 +150,9 @@ class Binder {
       }
       if (current.kind !== 'complex') this.error(seg.pos, `'${name}' is of type '${typeName(current)}' and has no property '${seg.name}'`);
       const p = this.property(current.complexType, seg.name, seg.pos);
-      loc = loc.kind === 'column' ? { kind: 'json', root: { kind: 'column', column: loc.column }, path: [p.name] } : { ...loc, path: [...loc.path, p.name] };
+      // Complex members are stored under their storage names (which API versions may spell differently).
+      const key = p.storedAs ?? p.name;
+      loc = loc.kind === 'column' ? { kind: 'json', root: { kind: 'column', column: loc.column }, path: [key] } : { ...loc, path: [...loc.path, key] };
       current = propertyType(p);
       name = p.name;
     }
