@@ -93,7 +93,7 @@ describe('POST /subscriptions', () => {
     assert.equal(got.status, 200);
     assert.equal(got.json.resource, biz.resource);
     const list = await server.request('GET', '/v1.0/subscriptions');
-    assert.ok(list.json.value.some((s: { id: string }) => s.id === sub.id));
+    assert.ok(list.json.value.some((s: { id: string }) => s.id === sub.id), `the subscription ${sub.id} is listed: ${list.text}`);
   });
 
   it('refuses the subscription when the endpoint fails the handshake, and creates nothing', async () => {
