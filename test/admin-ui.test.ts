@@ -1,9 +1,12 @@
 // The admin page at /admin, end to end: headless Chromium drives the prebuilt page against a real server,
 // and every claim is checked against Clientele's Graph API (what the UI creates the API finds, and back).
+// Each test makes the businesses and customers it looks at, so that any one runs alone and in any order
+// (CLIENTELE_TEST_SHUFFLE=<seed> shuffles them: see test/helpers/order.ts).
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, before } from 'node:test';
 import type { Page, Request } from 'playwright-core';
 import { launchBrowser, type TestBrowser } from './helpers/browser.js';
+import { describeShuffled } from './helpers/order.js';
 import { GUID, startServer, type TestServer } from './helpers/server.js';
 
 let server: TestServer;
@@ -21,7 +24,8 @@ after(async () => {
   await server?.close();
 });
 
-const businesses = '/beta/solutions/bookingBusinesses';
+const businessesPath = '/solutions/bookingBusinesses';
+const businesses = `/beta${businessesPath}`;
 const customersOf = (biz: string) => `${businesses}/${encodeURIComponent(biz)}/customers`;
 
 let nextBusiness = 0;
@@ -80,7 +84,7 @@ async function rowNames(page: Page): Promise<string[]> {
 }
 const pageInfo = (page: Page, text: string) => page.getByTestId('page-info').filter({ hasText: text }).waitFor();
 
-describe('admin page', () => {
+describeShuffled('admin page', (it) => {
   it('is served prebuilt at /admin, with the model it validates by', async () => {
     const redirect = await fetch(`${server.origin}/admin`, { redirect: 'manual' });
     assert.equal(redirect.status, 301);
@@ -355,20 +359,30 @@ describe('admin page', () => {
   });
 
   it('asks for a token, sends the one in its token box, keeps it for the tab, and asks for a dev token', async () => {
+    // A business of this test's own, first in the list by name, for the page to show once it may.
+    const biz = await business('A token test business');
+    const row = (page: Page) => page.locator(`section.paged-table tbody tr[data-id="${biz}"]`);
     // Without a token the server's 401 is shown, with what to do about it.
     const page = await open('#/', { withToken: false });
     await page.getByTestId('error-code').filter({ hasText: 'InvalidAuthenticationToken' }).waitFor();
     assert.match((await page.getByTestId('graph-error').textContent()) ?? '', /^401 InvalidAuthenticationToken.*paste a bearer token/);
 
     await useToken(page, token);
-    await page.locator('section.paged-table tbody tr[data-id]').first().waitFor();
+    await row(page).waitFor();
     assert.equal(await page.getByTestId('graph-error').count(), 0);
+
+    // After a reload the page still has the token (sessionStorage): the list it asks for again goes out
+    // with it, and the rows shown are that answer's.
     const requests = graphRequests(page);
+    const listed = page.waitForResponse((r) => new URL(r.url()).pathname === `/beta${businessesPath}` && r.request().method() === 'GET');
     await page.reload();
+    const list = await listed;
+    assert.equal(list.status(), 200, `the business list after the reload: ${list.status()}`);
+    assert.equal(list.request().headers()['authorization'], `Bearer ${token}`);
     await page.getByRole('heading', { name: 'Businesses' }).waitFor();
-    await page.locator('section.paged-table tbody tr').first().waitFor();
-    assert.ok(requests.length > 0);
-    for (const r of requests) assert.equal(r.headers()['authorization'], `Bearer ${token}`);
+    await row(page).waitFor();
+    assert.ok(requests.length > 0, 'the page asked the Graph API for something after the reload');
+    for (const r of requests) assert.equal(r.headers()['authorization'], `Bearer ${token}`, `${r.method()} ${r.url()} sends the token`);
 
     // The dev-token button: this server has the dev issuer, so the page gets a token it can use.
     await page.getByText('Access:').click();

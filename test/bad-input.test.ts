@@ -37,8 +37,8 @@ async function refused(status: number, message: RegExp, opts: Parameters<TestSer
   assert.equal(res.status, status, res.text);
   assert.equal(typeof res.json?.error?.code, 'string', res.text);
   assert.match(res.json.error.message, message);
-  assert.ok(res.json.error.innerError['request-id']);
-  assert.ok(res.json.error.innerError.date);
+  assert.ok(res.json.error.innerError['request-id'], `the error has a request-id: ${res.text}`);
+  assert.ok(res.json.error.innerError.date, `the error has a date: ${res.text}`);
   assert.equal(await count(), before, 'nothing was stored');
   return res;
 }
@@ -187,6 +187,6 @@ describe('request paths', () => {
   it('the root answers 404 in Graph shape', async () => {
     const res = await server.request('GET', '/');
     assert.equal(res.status, 404);
-    assert.ok(res.json.error.code);
+    assert.ok(res.json.error.code, `the 404 has an error code: ${res.text}`);
   });
 });

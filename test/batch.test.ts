@@ -28,7 +28,7 @@ describe('$batch', () => {
     assert.match(created.headers.location, /customers\('/);
     assert.equal(created.body.displayName, 'From batch');
     assert.equal(listed.status, 200);
-    assert.ok(listed.body.value.some((c: { id: string }) => c.id === created.body.id));
+    assert.ok(listed.body.value.some((c: { id: string }) => c.id === created.body.id), 'the customer created in the batch is listed');
     assert.equal(missing.status, 404);
     assert.equal(missing.body.error.code, 'ErrorNonExistentMailbox');
     // The batch's writes are real.
@@ -85,7 +85,7 @@ describe('$batch', () => {
     ]) {
       const res = await batch(requests);
       assert.equal(res.status, 400, JSON.stringify(requests));
-      assert.ok(res.json.error.message);
+      assert.ok(res.json.error.message, `the 400 has an error message: ${res.text}`);
     }
     assert.equal((await server.request('POST', '/beta/$batch', { body: { notRequests: [] } })).status, 400);
     assert.equal((await server.request('GET', '/beta/$batch')).status, 405);

@@ -37,7 +37,7 @@ describe('bookingBusiness', () => {
     assert.equal(viaOld.json.id, id);
     assert.equal(viaOld.json.address.city, 'Buffalo');
     const list = await server.request('GET', '/beta/solutions/bookingBusinesses');
-    assert.ok(list.json.value.some((b: { id: string }) => b.id === id));
+    assert.ok(list.json.value.some((b: { id: string }) => b.id === id), `the business ${id} is listed: ${list.text}`);
   });
 
   it('PATCH 204, DELETE 204 and the business customers go with it', async () => {

@@ -28,7 +28,7 @@ describe('change log', () => {
     const scope = { tenantId: T, parentKey: 'biz1' };
     await store.insert(customers(), scope, 'abc', { id: 'ABC', displayName: 'x' });
     await assert.rejects(store.insert(customers(), scope, 'abc', { id: 'ABC', displayName: 'again' }), DuplicateKeyError);
-    assert.ok(await store.update(customers(), scope, 'abc', { displayName: 'y' }));
+    assert.ok(await store.update(customers(), scope, 'abc', { displayName: 'y' }), 'the update finds the row');
     assert.equal(await store.update(customers(), scope, 'abc', { displayName: 'z' }, 99), undefined, 'stale version');
     assert.equal(await store.update(customers(), scope, 'nobody', { displayName: 'z' }), undefined);
     assert.equal(await store.delete(customers(), scope, 'nobody'), false);
@@ -39,7 +39,7 @@ describe('change log', () => {
       ['updated', 'abc', 'ABC'],
       ['deleted', 'abc', 'ABC'],
     ]);
-    assert.ok(log[0]!.seq < log[1]!.seq && log[1]!.seq < log[2]!.seq);
+    assert.ok(log[0]!.seq < log[1]!.seq && log[1]!.seq < log[2]!.seq, `change sequence numbers ascend: ${log.map((e) => e.seq).join(', ')}`);
   });
 
   it('a deleted container logs the removal of everything it contained', async () => {
@@ -62,7 +62,7 @@ describe('change log', () => {
     off();
     await store.insert(customers(), { tenantId: 'tenant-b', parentKey: 'p' }, 'k2', { id: 'k2', displayName: 'k' });
     assert.deepEqual(heard, ['tenant-b']);
-    assert.ok((await store.changes.head('tenant-b')) > 0);
+    assert.ok((await store.changes.head('tenant-b')) > 0, 'tenant-b has a change-log head');
   });
 
   it('pruning stops at the lowest notification cursor and moves the horizon', async () => {

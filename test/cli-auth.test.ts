@@ -98,12 +98,12 @@ describe('clientele cert', () => {
     const tls = join(location, 'tls');
     const ca = new X509Certificate(readFileSync(join(tls, 'ca.pem')));
     const leaf = new X509Certificate(readFileSync(join(tls, 'cert.pem')));
-    assert.ok(ca.ca);
-    assert.ok(!leaf.ca);
+    assert.ok(ca.ca, 'the CA certificate is a CA');
+    assert.ok(!leaf.ca, 'the server certificate is no CA');
     assert.ok(leaf.verify(ca.publicKey), 'the server certificate is signed by the CA');
-    assert.ok(leaf.checkHost('localhost'));
-    assert.ok(leaf.checkIP('127.0.0.1'));
-    assert.ok(leaf.checkIP('::1'));
+    assert.ok(leaf.checkHost('localhost'), `the server certificate names localhost: ${leaf.subjectAltName}`);
+    assert.ok(leaf.checkIP('127.0.0.1'), `the server certificate names 127.0.0.1: ${leaf.subjectAltName}`);
+    assert.ok(leaf.checkIP('::1'), `the server certificate names ::1: ${leaf.subjectAltName}`);
     assert.equal(statSync(join(tls, 'key.pem')).mode & 0o777, 0o600);
     assert.equal(statSync(join(tls, 'ca-key.pem')).mode & 0o777, 0o600);
 
@@ -114,7 +114,7 @@ describe('clientele cert', () => {
     const more = await runCli(['cert', '--location', location, '--host', 'localhost', '--host', 'clientele.test']);
     assert.match(more.stdout, /^Made a certificate for localhost, clientele\.test/);
     const reissued = new X509Certificate(readFileSync(join(tls, 'cert.pem')));
-    assert.ok(reissued.checkHost('clientele.test'));
+    assert.ok(reissued.checkHost('clientele.test'), `the reissued certificate names clientele.test: ${reissued.subjectAltName}`);
     assert.equal(new X509Certificate(readFileSync(join(tls, 'ca.pem'))).fingerprint256, ca.fingerprint256, 'the trusted CA stays');
   });
 });

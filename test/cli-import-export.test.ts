@@ -105,8 +105,8 @@ describe('clientele export', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, '');
     assert.equal(readFileSync(out, 'utf8').trimEnd().split('\n').length, 3);
-    assert.ok(JSON.parse(readFileSync(out, 'utf8').split('\n')[0]!).id);
-    assert.ok(!existsSync(`${out}.partial`));
+    assert.ok(JSON.parse(readFileSync(out, 'utf8').split('\n')[0]!).id, 'the first exported line is a customer with an id');
+    assert.ok(!existsSync(`${out}.partial`), 'no .partial file is left behind');
   });
 
   it('refuses an unknown business (exit 1), a missing --business (exit 2), a missing data directory (exit 1)', async () => {
@@ -187,7 +187,7 @@ describe('clientele import', () => {
         `import: 2 customers imported into business '${FOURTH}', 3 invalid rows skipped\n`,
     );
     const names = (await customers(FOURTH)).map((c) => c.displayName);
-    assert.ok(names.includes('Good One') && names.includes('Good Two'));
+    assert.ok(names.includes('Good One') && names.includes('Good Two'), `both valid rows were imported: ${names.join(', ')}`);
     assert.equal(names.length, before + 2);
   });
 
@@ -325,6 +325,6 @@ describe('a large import and export', () => {
     assert.match(r.stderr, new RegExp(`export: ${ROWS.toLocaleString('en-US')} customers written to `));
     const text = readFileSync(exported, 'utf8');
     assert.equal(text.split('\n').length, ROWS + 2);
-    assert.ok(text.includes(`,Customer ${ROWS - 1},c${ROWS - 1}@relecloud.com,206-555-9999,mobile,${ROWS - 1} Main Street,Buffalo,NY,98052,USA,\n`));
+    assert.ok(text.includes(`,Customer ${ROWS - 1},c${ROWS - 1}@relecloud.com,206-555-9999,mobile,${ROWS - 1} Main Street,Buffalo,NY,98052,USA,\n`), 'the last customer is exported with every column');
   });
 });

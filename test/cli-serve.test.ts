@@ -244,10 +244,10 @@ describe('clientele serve: environment, logs, shutdown', () => {
     await closed;
     assert.match(response, /^HTTP\/1\.1 201 Created\r\n/);
     assert.equal(await server.exited, 0);
-    assert.ok(server.logs.some((l) => l.msg === 'shut down cleanly'));
+    assert.ok(server.logs.some((l) => l.msg === 'shut down cleanly'), `the server logged a clean shutdown: ${server.logs.map((l) => l.msg).join(' | ')}`);
 
     // The store was closed cleanly (SQLite folds its write-ahead log back in) and kept the late customer.
-    assert.ok(!existsSync(join(dir, 'clientele.db-wal')) || statSync(join(dir, 'clientele.db-wal')).size === 0);
+    assert.ok(!existsSync(join(dir, 'clientele.db-wal')) || statSync(join(dir, 'clientele.db-wal')).size === 0, 'the write-ahead log is folded back (gone or empty)');
     const out = await spawnCli(['export', '--location', dir, '--business', 'FourthCoffee@contoso.onmicrosoft.com', '-q']);
     assert.equal(out.code, 0, out.stderr);
     assert.match(out.stdout, /Sent during shutdown,late@relecloud\.com/);

@@ -63,7 +63,7 @@ describe('snapshot, reset, restore', () => {
     const lines = readFileSync(snapshotFile, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l));
     assert.equal(lines[0].format, 'clientele-snapshot');
     assert.equal(lines[0].version, 1);
-    assert.ok(Array.isArray(lines[0].tables.booking_customers));
+    assert.ok(Array.isArray(lines[0].tables.booking_customers), 'the snapshot header lists the booking_customers table');
     assert.deepEqual(lines.at(-1), { end: true, rows: 12 });
     const tenants = new Set(lines.slice(1, -1).map((l) => l.tenantId));
     assert.deepEqual([...tenants].sort(), ['00000000-0000-0000-0000-000000000001', OTHER_TENANT].sort());

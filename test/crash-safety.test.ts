@@ -141,7 +141,7 @@ describe('crash safety: SIGKILL during concurrent creates', { skip: onceOnly() }
         assert.deepEqual(r.json, body);
       }
       // Nothing half-written: every stored customer is a whole one from this test.
-      assert.ok(all.size >= acknowledged.size);
+      assert.ok(all.size >= acknowledged.size, `every acknowledged create is stored: ${all.size} stored, ${acknowledged.size} acknowledged`);
       for (const c of all.values()) {
         const m = /^Crash (w\d+-n(\d+))$/.exec(c.displayName);
         assert.ok(m, `unexpected customer ${JSON.stringify(c)}`);
@@ -152,7 +152,7 @@ describe('crash safety: SIGKILL during concurrent creates', { skip: onceOnly() }
       const count = await fetch(`${server.origin}${customers}/$count`);
       assert.equal(Number(await count.text()), all.size);
     }
-    assert.ok(acknowledged.size >= 500);
+    assert.ok(acknowledged.size >= 500, `enough creates were acknowledged before the kills: ${acknowledged.size}`);
 
     // The file itself is sound.
     await server.kill();

@@ -60,7 +60,7 @@ describe('bookingCustomer', () => {
     const res = await server.request('GET', base);
     assert.equal(res.status, 200);
     assert.equal(res.json['@odata.context'], `${server.origin}/beta/$metadata#solutions/bookingBusinesses('Contosolunchdelivery%40contoso.com')/customers`);
-    assert.ok(Array.isArray(res.json.value));
+    assert.ok(Array.isArray(res.json.value), `the collection has a value array: ${res.text}`);
     const found = res.json.value.find((x: { id: string }) => x.id === c.id);
     assert.equal(found.displayName, 'Listed');
     assert.equal(found['@odata.type'], '#microsoft.graph.bookingCustomer');
@@ -80,7 +80,7 @@ describe('bookingCustomer', () => {
     assert.equal(got.emailAddress, 'b@example.com');
     assert.equal(got.phones[0].number, '1');
     assert.equal(got.createdDateTime, c.createdDateTime);
-    assert.ok(got.lastUpdatedDateTime > c.lastUpdatedDateTime);
+    assert.ok(got.lastUpdatedDateTime > c.lastUpdatedDateTime, `lastUpdatedDateTime moves forward: ${c.lastUpdatedDateTime} then ${got.lastUpdatedDateTime}`);
   });
 
   it('PATCH replaces collections and may clear nullable properties', async () => {
@@ -152,7 +152,7 @@ describe('bookingCustomer', () => {
     assert.equal(res.status, 404);
     assert.equal(res.json.error.code, 'ErrorItemNotFound');
     assert.match(res.json.error.message, /36038f36-634e-44e4-9415-d7d59c2347aa/);
-    assert.ok(res.json.error.innerError['request-id']);
+    assert.ok(res.json.error.innerError['request-id'], `the error has a request-id: ${res.text}`);
   });
 
   it('a client-chosen id is kept; a second create with it is 409', async () => {

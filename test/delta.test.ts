@@ -59,7 +59,7 @@ describe('customers/delta', () => {
     for (const c of items) {
       assert.equal(c['@odata.type'], '#microsoft.graph.bookingCustomer');
       assert.match(c['@odata.etag'], /^W\//);
-      assert.ok(c.displayName);
+      assert.ok(c.displayName, `a delta item has its displayName: ${JSON.stringify(c)}`);
     }
   });
 
@@ -68,7 +68,7 @@ describe('customers/delta', () => {
     const first = await round(`${base}/delta`);
     const second = await round(first.deltaLink);
     assert.deepEqual(second.items, []);
-    assert.ok(second.deltaLink);
+    assert.ok(second.deltaLink, `the second round ends with a deltaLink: ${JSON.stringify(second)}`);
   });
 
   it('pages with odata.maxpagesize: nextLinks until the deltaLink, every customer exactly once', async () => {
@@ -217,6 +217,7 @@ describe('customers/delta', () => {
       res.text.includes(
         '<Function Name="delta" IsBound="true">\n<Parameter Name="bindingParameter" Type="Collection(microsoft.graph.bookingCustomer)" />',
       ),
+      '$metadata declares delta bound to the customer collection',
     );
   });
 });

@@ -212,7 +212,7 @@ describe('$filter: errors', () => {
       assert.equal(res.status, 400, res.text);
       assert.equal(res.json.error.code, 'BadRequest');
       assert.match(res.json.error.message, message);
-      assert.ok(res.json.error.innerError['request-id']);
+      assert.ok(res.json.error.innerError['request-id'], `the error has a request-id: ${res.text}`);
     });
   }
 

@@ -61,7 +61,7 @@ describe('migrations', () => {
     } finally {
       await server.close();
     }
-    assert.ok((await steps()).some((s) => s.id === 'column booking_customers.phones'));
+    assert.ok((await steps()).some((s) => s.id === 'column booking_customers.phones'), 'the phones column migration is recorded');
   });
 
   it("a business stored before businessHours and schedulingPolicy existed is migrated: its data kept, Graph's defaults added", async () => {

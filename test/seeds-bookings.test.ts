@@ -48,7 +48,7 @@ describe('seed 000: POST /bookingBusinesses/{id}/customers', () => {
   it('answers 201 with the documented body', async () => {
     const res = await replay(seed);
     assert.equal(res.status, seed.response.status, res.text);
-    assert.ok(res.headers.get('content-type')!.startsWith('application/json'));
+    assert.ok(res.headers.get('content-type')!.startsWith('application/json'), `the answer is JSON: ${res.headers.get('content-type')}`);
     assertMatchesDocumented(res.json, JSON.parse(seed.response.body), server.origin);
     assert.equal(res.json['@odata.type'], '#microsoft.graph.bookingCustomer');
     assert.equal(
@@ -81,7 +81,7 @@ describe('seed 001: POST /bookingBusinesses/{id}/customers/$ref (generated varia
     assert.equal(res.status, 201, res.text);
     assertMatchesDocumented(res.json, JSON.parse(seed.response.body), server.origin);
     const list = await server.request('GET', `/beta/bookingBusinesses/${business}/customers`);
-    assert.ok(list.json.value.some((c: { id: string }) => c.id === res.json.id));
+    assert.ok(list.json.value.some((c: { id: string }) => c.id === res.json.id), `the created customer is listed: ${list.text}`);
   });
 });
 

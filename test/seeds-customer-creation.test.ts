@@ -141,7 +141,7 @@ describe('customerCreationOperations', () => {
     assert.equal(created.json['@odata.type'], '#microsoft.graph.customerCreationOperation');
     const id = created.json.id;
     assert.equal((await server.request('GET', `/beta/customerCreationOperations('${id}')`)).json.statusDetail, 'queued');
-    assert.ok((await server.request('GET', '/beta/customercreationoperations')).json.value.some((o: { id: string }) => o.id === id));
+    assert.ok((await server.request('GET', '/beta/customercreationoperations')).json.value.some((o: { id: string }) => o.id === id), `the operation ${id} is listed`);
     assert.equal((await server.request('PATCH', `/beta/customerCreationOperations/${id}`, { body: { status: 'succeeded' } })).status, 204);
     assert.equal((await server.request('PATCH', `/beta/customerCreationOperations/${id}`, { body: { status: 'done' } })).status, 400);
     await server.request('POST', `/beta/customerCreationOperations/${id}/customer/$ref`, { body: { companyProfile: {}, billingProfile: {} } });

@@ -109,7 +109,7 @@ describe('partner Customers: list, get, update, delete', () => {
 
     const list = await server.request('GET', '/beta/customers');
     assert.equal(list.json['@odata.context'], `${server.origin}/beta/$metadata#Customers`);
-    assert.ok(list.json.value.some((x: { id: string }) => x.id === c.id));
+    assert.ok(list.json.value.some((x: { id: string }) => x.id === c.id), `the created customer is listed: ${list.text}`);
 
     assert.equal((await server.request('PATCH', `/beta/Customers/${c.id}`, { body: { contractType: 3, isDeleted: true } })).status, 204);
     const patched = (await server.request('GET', `/beta/Customers/${c.id}`)).json;

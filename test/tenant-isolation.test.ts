@@ -173,7 +173,7 @@ describe('tenant isolation', () => {
     for (const n of ['1', '2', '3', '4', '5']) assert.equal((byId.get(n) as { status: number }).status, 404, `request ${n}`);
     const list = byId.get('6') as { status: number; body: { value: Array<{ id: string }> } };
     assert.equal(list.status, 200);
-    assert.ok(!list.body.value.some((b) => b.id.toLowerCase() === ONLY_A.toLowerCase()));
+    assert.ok(!list.body.value.some((b) => b.id.toLowerCase() === ONLY_A.toLowerCase()), `tenant A's business is not listed: ${JSON.stringify(list.body.value.map((b) => b.id))}`);
     await assertAUntouched();
   });
 

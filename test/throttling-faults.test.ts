@@ -35,7 +35,7 @@ describe('throttling', () => {
     const statuses = res.json.responses.map((r: { status: number }) => r.status);
     assert.ok(statuses.includes(429), statuses.join(','));
     const throttled = res.json.responses.find((r: { status: number }) => r.status === 429);
-    assert.ok(throttled.headers['retry-after']);
+    assert.ok(throttled.headers['retry-after'], `the 429 says when to retry: ${JSON.stringify(throttled.headers)}`);
   });
 
   it('buckets refill at the configured rate and are kept per key', () => {
@@ -88,7 +88,7 @@ describe('fault injection', () => {
       assert.equal(res.status, 503);
       assert.equal(res.json.error.code, 'ServiceUnavailable');
       assert.equal(res.headers.get('retry-after'), '2');
-      assert.ok(res.json.error.innerError['request-id']);
+      assert.ok(res.json.error.innerError['request-id'], `the error has a request-id: ${res.text}`);
     });
   });
 

@@ -68,8 +68,8 @@ describe('POST /{tenant}/oauth2/v2.0/token, client credentials', () => {
     assert.equal(claims.idtyp, 'app');
     assert.equal(claims.scp, undefined);
     assert.deepEqual(claims.roles, loadModel().declaredPermissions('application'));
-    assert.ok((claims.roles as string[]).includes('BookingsAppointment.ReadWrite.All'));
-    assert.ok(claims.exp! - claims.iat! >= 3599);
+    assert.ok((claims.roles as string[]).includes('BookingsAppointment.ReadWrite.All'), `the app token has BookingsAppointment.ReadWrite.All: ${claims.roles}`);
+    assert.ok(claims.exp! - claims.iat! >= 3599, `the token lives an hour: exp ${claims.exp}, iat ${claims.iat}`);
   });
 
   it('the token works in its tenant, with application permissions only', async () => {
@@ -180,7 +180,7 @@ describe('user sign-in: password, device code, refresh token', () => {
     assert.equal(id.oid, access.oid);
     assert.deepEqual(clientInfo(res.json.client_info), { uid: access.oid, utid: TENANT });
     assert.equal(res.json.scope, 'https://graph.microsoft.com/Bookings.Manage.All openid profile offline_access');
-    assert.ok(res.json.refresh_token);
+    assert.ok(res.json.refresh_token, `a refresh token is handed out: ${JSON.stringify(Object.keys(res.json))}`);
     // The same user name is the same user; the token works, and can create a business (delegated only).
     assert.equal(decodeJwt((await tokenRequest(user())).json.access_token).oid, access.oid);
     const created = await server.request('POST', '/beta/solutions/bookingBusinesses', { token: res.json.access_token, body: { displayName: 'Adele Shop' } });
@@ -237,7 +237,7 @@ describe('user sign-in: password, device code, refresh token', () => {
     assert.equal(again.status, 200, JSON.stringify(again.json));
     assert.equal(decodeJwt(again.json.access_token).oid, decodeJwt(first.json.access_token).oid);
     assert.equal(decodeJwt(again.json.access_token).scp, 'Bookings.Read.All Bookings.ReadWrite.All');
-    assert.ok(again.json.refresh_token);
+    assert.ok(again.json.refresh_token, `a new refresh token is handed out: ${JSON.stringify(Object.keys(again.json))}`);
     assert.equal(decodeJwt((await refresh({ scope: 'Bookings.Read.All offline_access' })).json.access_token).scp, 'Bookings.Read.All');
     const more = await refresh({ scope: 'Bookings.Manage.All' });
     assert.equal(more.status, 400);

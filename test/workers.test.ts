@@ -88,7 +88,7 @@ describe('serve --workers 2', () => {
     const after = server.lines.length;
     await burst();
     await waitFor('both workers answering', () => answeringPids(after).size >= 2);
-    assert.ok(!answeringPids(after).has(victim!));
+    assert.ok(!answeringPids(after).has(victim!), `the killed worker ${victim} no longer answers`);
   });
 
   it('SIGTERM to the primary stops every worker, exit code 0', async () => {
@@ -96,7 +96,7 @@ describe('serve --workers 2', () => {
     await burst();
     await waitFor('log lines', () => answeringPids(mark).size >= 2);
     const workers = [...answeringPids(0)].filter(alive);
-    assert.ok(workers.length >= 2);
+    assert.ok(workers.length >= 2, `at least two workers are alive: ${workers.join(', ')}`);
     assert.equal(await server.stop('SIGTERM'), 0);
     await waitFor('workers to exit', () => workers.every((pid) => !alive(pid)), 5000);
   });

@@ -18,7 +18,7 @@ function assertUnavailable(res: TestResponse, message: RegExp): void {
   assert.equal(res.headers.get('retry-after'), '5');
   assert.equal(res.json.error.code, 'ServiceUnavailable');
   assert.match(res.json.error.message, message);
-  assert.ok(res.json.error.innerError['request-id']);
+  assert.ok(res.json.error.innerError['request-id'], `the error has a request-id: ${res.text}`);
 }
 
 /** A server whose connections carry their own application_name, so a test can find (and kill) exactly them. */
@@ -111,7 +111,7 @@ describe('PostgreSQL connections terminated, statement timeout, pool size', () =
   after(() => s?.close());
 
   it('idle connections killed by the server are replaced without a failed request', async () => {
-    assert.ok((await s.backends()) >= 1);
+    assert.ok((await s.backends()) >= 1, 'the pool holds at least one backend');
     await pgQuery(url, 'select pg_terminate_backend(pid) from pg_stat_activity where application_name = $1', [s.app]);
     await new Promise((r) => setTimeout(r, 100));
     const res = await s.server.request('GET', BIZ);

@@ -38,7 +38,7 @@ async function names(): Promise<string[]> {
 
 describe('data commands with --db', () => {
   it('seed wrote to the database the server serves', async () => {
-    assert.ok((await names()).length > 0);
+    assert.ok((await names()).length > 0, 'seed wrote businesses');
   });
 
   it('export reads the customers the API shows; import adds rows the API then lists', async () => {
@@ -52,7 +52,7 @@ describe('data commands with --db', () => {
     writeFileSync(csv, 'Name,Email\nImported Via Db,imported@contoso.example\n');
     const imp = await cli('import', '--business', CONTOSO, csv, '-q');
     assert.equal(imp.code, 0, imp.stderr);
-    assert.ok((await names()).includes('Imported Via Db'));
+    assert.ok((await names()).includes('Imported Via Db'), 'the imported customer is in the database');
   });
 
   it('snapshot, reset and restore round-trip the state under the running server', async () => {

@@ -92,7 +92,7 @@ describe('microsoft-graph-client v3', () => {
       return true;
     });
     await iterator.iterate();
-    assert.ok(iterator.isComplete());
+    assert.ok(iterator.isComplete(), 'the page iterator went through every page');
     assert.deepEqual(seen.sort(), [seedBody.emailAddress, ...extraEmails].sort());
   });
 
@@ -102,7 +102,7 @@ describe('microsoft-graph-client v3', () => {
     const got = await client.api(`${customers}/${created.id}`).get();
     assert.equal(got.displayName, 'Joni Sherman-Smith');
     assert.deepEqual(got.addresses, seedBody.addresses);
-    assert.ok(Date.parse(got.lastUpdatedDateTime) >= Date.parse(created.lastUpdatedDateTime));
+    assert.ok(Date.parse(got.lastUpdatedDateTime) >= Date.parse(created.lastUpdatedDateTime), `lastUpdatedDateTime does not go back: ${created.lastUpdatedDateTime} then ${got.lastUpdatedDateTime}`);
   });
 
   it('deletes the customer', async () => {
@@ -127,14 +127,14 @@ describe('microsoft-graph-client v3', () => {
 
   it('a missing business raises a GraphError with the mailbox error code', async () => {
     const err = await client.api('/solutions/bookingBusinesses/nobody@contoso.onmicrosoft.com/customers').get().catch((e: unknown) => e);
-    assert.ok(err instanceof GraphError);
+    assert.ok(err instanceof GraphError, `a GraphError, not: ${err}`);
     assert.equal(err.statusCode, 404);
     assert.equal(err.code, 'ErrorNonExistentMailbox');
   });
 
   it('a body with an unknown property raises a GraphError 400 RequestBodyRead', async () => {
     const err = await client.api(customers).post({ displayName: 'x', shoeSize: 44 }).catch((e: unknown) => e);
-    assert.ok(err instanceof GraphError);
+    assert.ok(err instanceof GraphError, `a GraphError, not: ${err}`);
     assert.equal(err.statusCode, 400);
     assert.equal(err.code, 'RequestBodyRead');
   });

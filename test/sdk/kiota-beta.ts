@@ -73,7 +73,7 @@ describe('msgraph-beta-sdk (Kiota)', () => {
     assert.equal(businessId, 'Kiotabetatest@contoso.onmicrosoft.com');
     assert.equal(business?.odataType, '#microsoft.graph.bookingBusiness');
     assert.equal(business?.displayName, 'Kiota beta test');
-    assert.ok(business?.createdDateTime instanceof Date);
+    assert.ok(business?.createdDateTime instanceof Date, 'createdDateTime is parsed as a Date');
   });
 
   it("creates a customer from seed 002's documented request body", async () => {
@@ -90,7 +90,7 @@ describe('msgraph-beta-sdk (Kiota)', () => {
       created.phones!.map((p) => [p.number, p.type]),
       seedBody.phones!.map((p) => [p.number, p.type]),
     );
-    assert.ok(created.createdDateTime instanceof Date);
+    assert.ok(created.createdDateTime instanceof Date, 'createdDateTime is parsed as a Date');
     for (const email of extraEmails) await customers().post({ displayName: email.split('@')[0], emailAddress: email });
   });
 
@@ -109,7 +109,7 @@ describe('msgraph-beta-sdk (Kiota)', () => {
     assert.match(page!.odataNextLink!, /^https:\/\/localhost:\d+\/beta\//);
     for (const c of page!.value!) {
       assert.equal(c.odataType, '#microsoft.graph.bookingCustomer');
-      assert.ok(c.displayName && c.emailAddress && c.id);
+      assert.ok(c.displayName && c.emailAddress && c.id, `a listed customer has displayName, emailAddress and id: ${c.id}`);
       assert.equal(c.addresses, undefined);
     }
   });
@@ -176,7 +176,7 @@ describe('msgraph-beta-sdk (Kiota)', () => {
     assert.equal(err.message, err.errorEscaped?.message);
     assert.match(err.errorEscaped?.innerError?.requestId ?? '', GUID);
     assert.deepEqual(err.responseHeaders?.['request-id'], [err.errorEscaped?.innerError?.requestId]);
-    assert.ok(err.errorEscaped?.innerError?.date instanceof Date);
+    assert.ok(err.errorEscaped?.innerError?.date instanceof Date, 'the error date is parsed as a Date');
   });
 
   it('a missing business surfaces as an ODataError with the mailbox error code', async () => {
@@ -187,7 +187,7 @@ describe('msgraph-beta-sdk (Kiota)', () => {
 
   it('a token from an issuer the server does not trust surfaces as an ODataError 401 InvalidAuthenticationToken', async () => {
     // The throttled server's dev issuer has its own key, so its tokens do not validate here.
-    assert.ok(env.throttledToken);
+    assert.ok(env.throttledToken, 'the throttled server handed out a token');
     const { client: stranger } = betaClient(env.origin, env.throttledToken);
     const err = await rejection(stranger.bookingBusinesses.get());
     assert.equal(err.responseStatusCode, 401);
@@ -198,7 +198,7 @@ describe('msgraph-beta-sdk (Kiota)', () => {
   it('an invalid body surfaces as an ODataError 400', async () => {
     const err = await rejection(customers().post({ displayName: 'Bad', addresses: [{ type: 'mars' as never }] }));
     assert.equal(err.responseStatusCode, 400);
-    assert.ok(err.errorEscaped?.code);
+    assert.ok(err.errorEscaped?.code, 'the ODataError has a code');
   });
 });
 
@@ -223,7 +223,7 @@ describe('msgraph-beta-sdk (Kiota) under throttling', () => {
     assert.ok(refused >= 0, `no request was throttled: ${JSON.stringify(wire)}`);
     assert.deepEqual(wire[refused + 1], { status: 200, retryAttempt: '1' }, JSON.stringify(wire));
     // The server asked for 1 second; the handler waited for it.
-    assert.ok(Date.now() - started >= 900);
+    assert.ok(Date.now() - started >= 900, `the retry waited the second asked for: ${Date.now() - started} ms`);
   });
 
   it('when retries are exhausted the 429 surfaces as an ODataError TooManyRequests', async () => {

@@ -55,14 +55,14 @@ describe('@azure/identity ClientSecretCredential with Clientele as the authority
     assert.equal(claims.tid, tenantId);
     assert.equal(claims.appid, CLIENT_ID);
     assert.equal(claims.idtyp, 'app');
-    assert.ok(claims.roles.includes('Bookings.Manage.All'));
-    assert.ok(token.expiresOnTimestamp > Date.now() + 50 * 60_000);
+    assert.ok(claims.roles.includes('Bookings.Manage.All'), `the app token has the Bookings.Manage.All role: ${claims.roles}`);
+    assert.ok(token.expiresOnTimestamp > Date.now() + 50 * 60_000, `the token is valid for about an hour: ${new Date(token.expiresOnTimestamp).toISOString()}`);
   });
 
   it('the Kiota beta client creates, lists and deletes customers with it', async () => {
     const customers = client.bookingBusinesses.byBookingBusinessId(businessId).customers;
     const created = await customers.post({ displayName: 'Joni Sherman', emailAddress: 'joni@contoso.example' });
-    assert.ok(created?.id);
+    assert.ok(created?.id, 'the created customer has an id');
     const listed = await customers.get({ queryParameters: { filter: "emailAddress eq 'joni@contoso.example'" } });
     assert.deepEqual(
       listed?.value?.map((c) => c.id),
@@ -92,9 +92,9 @@ describe('@azure/identity user credentials with Clientele as the authority', () 
     const user = new UsernamePasswordCredential(tenantId, CLIENT_ID, 'megan@contoso.example', 'any password', authority);
     const asUser = clientFor(user);
     const created = await asUser.bookingBusinesses.post({ displayName: 'Megan Shop' });
-    assert.ok(created?.id);
+    assert.ok(created?.id, 'the created business has an id');
     const mine = await asUser.bookingBusinesses.get();
-    assert.ok(mine?.value?.some((b) => b.id === created.id));
+    assert.ok(mine?.value?.some((b) => b.id === created.id), `the user's business ${created.id} is listed`);
     const token = await user.getToken(GRAPH_SCOPE);
     const claims = JSON.parse(Buffer.from(token!.token.split('.')[1]!, 'base64url').toString());
     assert.equal(claims.preferred_username, 'megan@contoso.example');
@@ -111,7 +111,7 @@ describe('@azure/identity user credentials with Clientele as the authority', () 
     });
     const asDevice = clientFor(device, ['https://graph.microsoft.com/Bookings.Read.All']);
     const list = await asDevice.bookingBusinesses.byBookingBusinessId(businessId).customers.get();
-    assert.ok(Array.isArray(list?.value));
+    assert.ok(Array.isArray(list?.value), 'the device-code user lists customers');
     assert.equal(prompts.length, 1);
     assert.match(prompts[0]!, /enter the code [A-Z0-9]+/);
     // A read-only user cannot write: Graph's 403 comes through as an ODataError.

@@ -101,7 +101,7 @@ describe('msgraph-sdk v1.0 (Kiota)', () => {
       assert.equal(answer.emailAddress, email);
       assert.equal(answer.additionalData?.emailAddress, undefined);
       assert.deepEqual(answer.phones?.map((p) => [p.number, p.type]), [['206-555-0100', 'home']]);
-      assert.ok(answer.createdDateTime instanceof Date);
+      assert.ok(answer.createdDateTime instanceof Date, 'createdDateTime is parsed as a Date');
       created ??= answer;
     }
   });
@@ -121,7 +121,7 @@ describe('msgraph-sdk v1.0 (Kiota)', () => {
     assert.match(page!.odataNextLink!, /^https:\/\/localhost:\d+\/v1\.0\/solutions\/bookingBusinesses\//);
     for (const item of page!.value! as BookingCustomer[]) {
       assert.equal(item.odataType, '#microsoft.graph.bookingCustomer');
-      assert.ok(emails.includes(item.emailAddress!));
+      assert.ok(emails.includes(item.emailAddress!), `a listed customer is one of those created: ${item.emailAddress}`);
       assert.equal(item.phones, undefined);
     }
   });

@@ -50,7 +50,9 @@ export function PagedTable({ path, type, columns, noun, rowHref, defaultOrder }:
   const [page, setPage] = useState<Collection<Entity> | null>(null);
   const [shown, setShown] = useState({ index: 0, from: 1 });
   const [error, setError] = useState<unknown>(null);
-  const [loading, setLoading] = useState(false);
+  // Nothing is known until the first page arrives: the table is busy from the start, and never says "No …"
+  // before it has asked.
+  const [loading, setLoading] = useState(true);
 
   const firstLink = () => {
     // The columns shown, asked for by name: Graph lists some types in part (businesses by id and name only).
@@ -187,7 +189,7 @@ export function PagedTable({ path, type, columns, noun, rowHref, defaultOrder }:
               })}
             </tr>
           ))}
-          {!loading && !error && rows.length === 0 && (
+          {page !== null && !loading && !error && rows.length === 0 && (
             <tr>
               <td colSpan={columns.length} class="muted">
                 No {noun}.

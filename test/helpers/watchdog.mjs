@@ -1,0 +1,14 @@
+// Loaded (--import) into every test file process that test/run.ts starts. When the file's deadline comes
+// (CLIENTELE_TEST_DEADLINE, epoch milliseconds), a worker thread reports what the main thread is doing: its
+// JavaScript stack, mapped to the TypeScript sources, or, when it is idle, what it is waiting on. The report
+// goes to file descriptor CLIENTELE_TEST_WATCHDOG_FD as one JSON line; the runner then ends the process.
+// A worker, because a main thread stuck in a loop runs none of its own timers or signal handlers.
+import { isMainThread, Worker } from 'node:worker_threads';
+
+const deadline = Number(process.env.CLIENTELE_TEST_DEADLINE);
+const fd = Number(process.env.CLIENTELE_TEST_WATCHDOG_FD);
+if (isMainThread && deadline > 0 && fd > 2) {
+  const worker = new Worker(new URL('./watchdog-worker.mjs', import.meta.url), { workerData: { deadline, fd }, execArgv: [], stdout: false, stderr: false });
+  worker.unref();
+  worker.on('error', () => {});
+}
