@@ -24,7 +24,7 @@ describe('$metadata', () => {
       const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse(res.text);
       const edmx = doc['edmx:Edmx'];
       assert.equal(edmx.Version, '4.0');
-      assert.ok(list(edmx['edmx:Reference']).some((r: XmlNode) => list(r['edmx:Include']).some((i: XmlNode) => i.Namespace === 'Org.OData.Core.V1')));
+      assert.ok(list(edmx['edmx:Reference']).some((r: XmlNode) => list(r['edmx:Include']).some((i: XmlNode) => i.Namespace === 'Org.OData.Core.V1')), '$metadata references the Org.OData.Core.V1 vocabulary');
       const schemas: XmlNode[] = list(edmx['edmx:DataServices'].Schema);
       const model = server.clientele.model.forVersion(version);
       for (const s of model.schemas) {
@@ -97,7 +97,7 @@ describe('openapi.json', () => {
       }
     };
     walk(doc);
-    assert.ok(refs.length > 20);
+    assert.ok(refs.length > 20, `the OpenAPI document has its $refs (${refs.length} found)`);
     for (const r of refs) {
       const target = r.replace(/^#\//, '').split('/').reduce((o: any, k) => o?.[k.replace(/~1/g, '/').replace(/~0/g, '~')], doc);
       assert.ok(target, r);
