@@ -19,6 +19,7 @@ import type { StorageSchema } from '../store/schema.js';
 import { StoreUnavailableError, type Store } from '../store/store.js';
 import { registerAdmin, type DevTokenMinter } from './admin.js';
 import { runBatch } from './batch.js';
+import { registerControlPlane, type ControlPlaneOptions } from './control.js';
 import { FAULT_HEADER, type FaultInjector } from './faults.js';
 import type { RateLimiter } from './throttle.js';
 import {
@@ -74,6 +75,8 @@ export interface ServerDeps {
   logger?: boolean | object;
   /** Prometheus metrics; /metrics is served when given. */
   metrics?: Metrics;
+  /** The control plane under /_clientele/ (reset, load, token, info); absent: none. */
+  control?: ControlPlaneOptions;
   /** Folder of the prebuilt admin page served at /admin (default dist/admin); false serves none. */
   adminDir?: string | false;
 }
@@ -210,6 +213,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     );
   }
   if (deps.tokenEndpoint) await registerTokenEndpoint(app, { ...deps.tokenEndpoint, origin });
+  if (deps.control) registerControlPlane(app, deps.control, origin);
 
   app.route({
     method: ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'],
