@@ -1,7 +1,7 @@
 // `clientele load <file.json>`: the user's own businesses and customers (fixtures) into the store, or into a
 // running server through its control plane (--url, e.g. an --in-memory one). All or nothing.
 import { openCommandStore, STORE_HELP, storeConfigFrom, storeOptionSpecs, TENANT_HELP, tenantFrom, tenantOptionSpecs } from '../store-options.js';
-import { type Command, count, env, parseCommand, UsageError } from '../util.js';
+import { type Command, count, env, io, parseCommand, UsageError } from '../util.js';
 
 const HELP = `Usage: clientele load [options] <file.json>
 
@@ -42,13 +42,13 @@ async function run(argv: string[]): Promise<void> {
   if (url !== undefined) {
     if (values.location !== undefined || values.db !== undefined) throw new UsageError('--url loads into a running server; leave out --location and --db');
     const created = await loadThroughServer(url, fixtures, tenant, values['control-key'] ?? env('CLIENTELE_CONTROL_KEY'), file);
-    process.stderr.write(`load: ${count(created, 'entity', 'entities')} created (tenant ${tenant}, server ${new URL(url).origin})\n`);
+    io.err(`load: ${count(created, 'entity', 'entities')} created (tenant ${tenant}, server ${new URL(url).origin})\n`);
     return;
   }
   const { model, schema, store } = await openCommandStore(storeConfigFrom(values));
   try {
     const r = await loadFixtures(model, schema, store, fixtures, { tenant, source: file });
-    process.stderr.write(`load: ${count(r.created, 'entity', 'entities')} created (tenant ${tenant})\n`);
+    io.err(`load: ${count(r.created, 'entity', 'entities')} created (tenant ${tenant})\n`);
   } catch (err) {
     if (err instanceof FixtureError) throw new Error(`${err.message} (nothing was loaded)`);
     throw err;
