@@ -1,7 +1,7 @@
 // Composition root: model -> store -> query engine -> auth -> HTTP server, from one configuration object.
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { createAuth, type AuthConfig } from './auth/index.js';
+import { createAuth, type Auth, type AuthConfig } from './auth/index.js';
 import { devIssuerDiscovery } from './auth/discovery.js';
 import type { DevIssuer } from './auth/dev-issuer.js';
 import { DEFAULT_CHANGE_RETENTION_MS } from './handlers/entities.js';
@@ -21,6 +21,8 @@ import { Metrics } from './ops/metrics.js';
 import { StorageSchema } from './store/schema.js';
 import { openStore, type StoreConfig } from './store/open.js';
 import type { Store } from './store/store.js';
+import { DEFAULT_TENANT_ID } from './auth/principal.js';
+import type { ControlPlaneOptions } from './http/control.js';
 
 export type { StoreConfig };
 import { FaultInjector, type FaultOptions } from './http/faults.js';
@@ -51,6 +53,11 @@ export interface ClienteleConfig extends StoreConfig {
    */
   changeRetentionMs?: number;
   notifications?: NotificationsConfig;
+  /**
+   * The control plane under /_clientele/ (info, reset, load, token): on by default, for local callers only;
+   * with `key`, for callers sending it in `x-clientele-control-key`. `enabled: false` serves none.
+   */
+  control?: { enabled?: boolean; key?: string };
 }
 
 /** Change notifications (subscriptions): the delivery schedule and what a subscription may ask for. */
@@ -147,6 +154,7 @@ export async function createClientele(config: ClienteleConfig = {}): Promise<Cli
           delegatedScopes: model.declaredPermissions('delegated'),
         }
       : undefined,
+    control: config.control?.enabled === false ? undefined : controlPlane(config, model, schema, store, auth),
     tls: config.tls,
     bodyLimit: config.bodyLimit,
     timeouts: config.httpTimeouts,
@@ -176,5 +184,19 @@ export async function createClientele(config: ClienteleConfig = {}): Promise<Cli
       await app.close();
       await store.close();
     },
+  };
+}
+
+function controlPlane(config: ClienteleConfig, model: Model, schema: StorageSchema, store: Store, auth: Auth): ControlPlaneOptions {
+  return {
+    key: config.control?.key,
+    defaultTenant: config.auth?.anonymousTenantId ?? DEFAULT_TENANT_ID,
+    describe: () => ({ engine: store.engine, auth: auth.mode, inMemory: config.inMemory === true, pid: process.pid }),
+    reset: (tenant) => store.wipe(tenant),
+    async load(fixtures, tenant) {
+      const { loadFixtures } = await import('./transfer/fixtures.js');
+      return loadFixtures(model, schema, store, fixtures, { tenant, source: 'the request body', mailboxDomain: config.mailboxDomain });
+    },
+    mint: auth.devIssuer ? (opts) => auth.devIssuer!.mint(opts) : undefined,
   };
 }

@@ -23,12 +23,20 @@ export const DEV_KEY_FILE = 'dev-issuer-key.json';
 export const DEV_CLIENT_ID = '6f1c0b6e-3c3f-4f5e-9c3a-c11e47e1e000';
 export const GRAPH_AUDIENCE = 'https://graph.microsoft.com';
 
+/**
+ * What a token carries when it names no scopes or roles (`clientele token`, `mint({})`, `startClientele`'s
+ * `token()`): every Bookings permission, as delegated scopes or, for an app-only token, application roles.
+ */
+export const DEFAULT_DEV_PERMISSIONS: readonly string[] = ['Bookings.Read.All', 'BookingsAppointment.ReadWrite.All', 'Bookings.ReadWrite.All', 'Bookings.Manage.All'];
+
 export interface MintOptions {
-  /** `tid`; default DEFAULT_TENANT_ID (the consumers tenant when `personal`). */
+  /** `tid`, as `clientele token --tenant`; default DEFAULT_TENANT_ID (the consumers tenant when `personal`). */
+  tenant?: string;
+  /** The same as `tenant` (its older name); `tenant` wins when both are given. */
   tenantId?: string;
-  /** Delegated scopes (`scp`). */
+  /** Delegated scopes (`scp`); default DEFAULT_DEV_PERMISSIONS. */
   scopes?: string[];
-  /** Application roles (`roles`); implies an app-only token. */
+  /** Application roles (`roles`); implies an app-only token; default DEFAULT_DEV_PERMISSIONS. */
   roles?: string[];
   /** App-only token (`idtyp: app`, no `scp`). */
   app?: boolean;
@@ -137,7 +145,7 @@ export class DevIssuer {
 
   async mint(opts: MintOptions = {}): Promise<string> {
     const app = opts.app === true || (opts.roles !== undefined && opts.scopes === undefined);
-    const tenantId = opts.tenantId ?? (opts.personal ? CONSUMER_TENANT_ID : DEFAULT_TENANT_ID);
+    const tenantId = opts.tenant ?? opts.tenantId ?? (opts.personal ? CONSUMER_TENANT_ID : DEFAULT_TENANT_ID);
     const now = opts.issuedAt ?? Math.floor(Date.now() / 1000);
     const clientId = opts.clientId ?? DEV_CLIENT_ID;
     const objectId = opts.objectId ?? stableGuid(`${app ? 'app' : 'user'}:${tenantId}:${clientId}`);
@@ -157,9 +165,9 @@ export class DevIssuer {
       uti: randomUUID(),
       ver: '2.0',
     };
-    if (app) claims.roles = opts.roles ?? [];
+    if (app) claims.roles = [...(opts.roles ?? DEFAULT_DEV_PERMISSIONS)];
     else {
-      claims.scp = (opts.scopes ?? []).join(' ');
+      claims.scp = (opts.scopes ?? DEFAULT_DEV_PERMISSIONS).join(' ');
       claims.acct = 0;
       claims.name = 'Clientele Developer';
       claims.preferred_username = opts.personal ? 'developer@outlook.com' : `developer@${tenantId}`;

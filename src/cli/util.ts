@@ -20,9 +20,11 @@ export interface Command {
 }
 
 type Options = NonNullable<ParseArgsConfig['options']>;
+/** Named, so that the emitted declarations can spell it (node:util does not export its parts). */
+type Parsed<O extends Options> = ReturnType<typeof parseArgs<{ args: string[]; options: O; strict: true; allowPositionals: boolean }>>;
 
 /** node:util parseArgs with strict checking; its complaints become usage errors. */
-export function parseCommandLine<O extends Options>(argv: string[], options: O, allowPositionals = false) {
+export function parseCommandLine<O extends Options>(argv: string[], options: O, allowPositionals = false): Parsed<O> {
   try {
     return parseArgs({ args: argv, options, strict: true, allowPositionals });
   } catch (err) {
@@ -36,7 +38,7 @@ const HELP_OPTION = { help: { type: 'boolean', short: 'h' } } as const;
  * A command's command line: its options plus -h/--help. Prints `help` and answers undefined when help was asked
  * for (the command then has nothing more to do).
  */
-export function parseCommand<O extends Options>(argv: string[], options: O, help: string, allowPositionals = false) {
+export function parseCommand<O extends Options>(argv: string[], options: O, help: string, allowPositionals = false): Parsed<O & typeof HELP_OPTION> | undefined {
   const parsed = parseCommandLine(argv, { ...options, ...HELP_OPTION }, allowPositionals);
   if ((parsed.values as { help?: boolean }).help) {
     io.out(help);

@@ -21,6 +21,7 @@ import { StoreUnavailableError, type Store } from '../store/store.js';
 import { isStorageFull } from '../store/storage-full.js';
 import { registerAdmin, type DevTokenMinter } from './admin.js';
 import { runBatch } from './batch.js';
+import { registerControlPlane, type ControlPlaneOptions } from './control.js';
 import { isInProcessReplay } from './net.js';
 import { FAULT_HEADER, type FaultInjector } from './faults.js';
 import type { RateLimiter } from './throttle.js';
@@ -79,6 +80,8 @@ export interface ServerDeps {
   logger?: boolean | object;
   /** Prometheus metrics; /metrics is served when given. */
   metrics?: Metrics;
+  /** The control plane under /_clientele/ (reset, load, token, info); absent: none. */
+  control?: ControlPlaneOptions;
   /** Folder of the prebuilt admin page served at /admin (default dist/admin); false serves none. */
   adminDir?: string | false;
   /** Deadlines for clients (headers, request, idle socket, keep-alive); DEFAULT_HTTP_TIMEOUTS when absent. */
@@ -228,6 +231,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     );
   }
   if (deps.tokenEndpoint) await registerTokenEndpoint(app, { ...deps.tokenEndpoint, origin });
+  if (deps.control) registerControlPlane(app, deps.control, origin);
 
   const graphRoute = {
     method: ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'],

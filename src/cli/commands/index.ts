@@ -3,6 +3,7 @@ import type { Command } from '../util.js';
 import { certCommand } from './cert.js';
 import { exportCommand } from './export.js';
 import { importCommand } from './import.js';
+import { loadCommand } from './load.js';
 import { resetCommand } from './reset.js';
 import { restoreCommand } from './restore.js';
 import { schemaCommand } from './schema.js';
@@ -16,6 +17,7 @@ export const commands: Command[] = [
   tokenCommand,
   certCommand,
   seedCommand,
+  loadCommand,
   importCommand,
   exportCommand,
   resetCommand,

@@ -11,7 +11,8 @@ import type { ThrottleOptions } from '../../http/throttle.js';
 import { ensureDevCertificate, loadTls, type TlsMaterial } from '../../http/tls.js';
 import { isLogLevel, LOG_LEVELS } from '../../ops/log-levels.js';
 import { AllowList } from '../../notifications/destination.js';
-import type { ClienteleConfig } from '../../app.js';
+import type { Clientele, ClienteleConfig } from '../../app.js';
+import { announceReady, clearReadyFile, listeningUrl } from '../ready.js';
 import { dbUrlFrom, DEFAULT_LOCATION, describeStore, ensureDataDir, locationFrom } from '../store-options.js';
 import { env, io, parseCommand, UsageError, type Command } from '../util.js';
 
@@ -41,6 +42,12 @@ Options (environment variable in brackets):
                        scale, writes take turns. Not with --in-memory.
   --seed               add the sample businesses and customers of 'clientele seed' at start, in the
                        --tenant tenant [CLIENTELE_SEED=1]
+  --fixtures <file>    load the businesses and customers of this JSON file at start (see 'clientele load';
+                       nothing is loaded if any entry is invalid) [CLIENTELE_FIXTURES]
+  --ready-file <file>  once listening, write the server's URL to this file [CLIENTELE_READY_FILE]
+  --control-key <key>  the control plane (/_clientele/: info, reset, load, token) then answers callers
+                       sending this key in x-clientele-control-key, from anywhere; without it, callers on
+                       this machine only [CLIENTELE_CONTROL_KEY]
   --public-url <url>   scheme://host[:port] to report in URLs, when behind a proxy [CLIENTELE_PUBLIC_URL]
   --log-level <level>  ${LOG_LEVELS.join('|')} [CLIENTELE_LOG_LEVEL] (default info)
   --shutdown-timeout <s>
@@ -137,6 +144,8 @@ interface ServeOptions {
   logLevel: string;
   /** The development CA to tell clients about (--tls dev). */
   devCa?: string;
+  fixtures?: string;
+  readyFile?: string;
   config: ClienteleConfig;
 }
 
@@ -188,6 +197,9 @@ function parse(argv: string[]): ServeOptions | undefined {
       'db-statement-timeout': { type: 'string' },
       workers: { type: 'string' },
       seed: { type: 'boolean' },
+      fixtures: { type: 'string' },
+      'ready-file': { type: 'string' },
+      'control-key': { type: 'string' },
       'shutdown-timeout': { type: 'string' },
       'public-url': { type: 'string' },
       'log-level': { type: 'string' },
@@ -364,7 +376,10 @@ function parse(argv: string[]): ServeOptions | undefined {
     shutdownSeconds,
     logLevel,
     devCa,
+    fixtures: values.fixtures ?? env('CLIENTELE_FIXTURES'),
+    readyFile: values['ready-file'] ?? env('CLIENTELE_READY_FILE'),
     config: {
+      control: { key: values['control-key'] ?? env('CLIENTELE_CONTROL_KEY') },
       db,
       dbSchema: values['db-schema'] ?? env('CLIENTELE_DB_SCHEMA'),
       dbPoolSize,
@@ -401,7 +416,7 @@ function duration(option: string, text: string): number {
 }
 
 /** One server process: the whole server when --workers is 1, else one of the workers. */
-async function runServer({ host, port, config, mode, devCa, workers, seed, shutdownSeconds, logLevel }: ServeOptions): Promise<void> {
+async function runServer({ host, port, config, mode, devCa, workers, seed, fixtures, readyFile, shutdownSeconds, logLevel }: ServeOptions): Promise<void> {
   const { inMemory, location } = config;
   const auth = config.auth!;
   // The server's modules load after the flags are checked: usage errors and --help stay instant.
@@ -425,6 +440,16 @@ async function runServer({ host, port, config, mode, devCa, workers, seed, shutd
     const r = await seedSampleData(clientele.model, clientele.schema, clientele.store, tenant);
     clientele.app.log.info({ tenant, created: r.created, existing: r.existing }, 'seeded sample data');
   }
+  if (fixtures !== undefined && !cluster.isWorker) {
+    try {
+      const r = await loadFixtureFile(clientele, fixtures, auth.anonymousTenantId ?? DEFAULT_TENANT_ID);
+      clientele.app.log.info({ fixtures, created: r.created }, 'loaded fixtures');
+    } catch (err) {
+      await clientele.close();
+      throw err;
+    }
+  }
+  if (!cluster.isWorker) clearReadyFile(readyFile);
   try {
     await clientele.app.listen({ host, port });
   } catch (err) {
@@ -442,18 +467,28 @@ async function runServer({ host, port, config, mode, devCa, workers, seed, shutd
   // With --workers the first worker speaks for all; the others would only repeat it.
   if (cluster.isWorker && cluster.worker?.id !== 1) return exitGracefullyOnSignals(close, { timeoutMs: shutdownSeconds * 1000, log });
   log.info({ store: describeStore(config), engine: clientele.store.engine }, 'store open');
+  const url = listeningUrl(clientele.app.server.address(), !!config.tls);
   if (mode === 'none') log.warn({ tenant: auth.anonymousTenantId ?? DEFAULT_TENANT_ID }, 'authentication is off (--auth none): every caller is anonymous, in one tenant');
   else if (!clientele.devIssuer) log.info('the built-in dev issuer is off: only tokens of the configured issuer are accepted (--dev-issuer turns it on)');
-  else if (clientele.devIssuer && !inMemory) log.info(`get a token with: clientele token --location ${location} --tenant <tid> --scopes <scopes>`);
+  else if (clientele.devIssuer && !inMemory) log.info(`get a token with: clientele token --location ${location} --scopes <scopes>`);
   else if (clientele.devIssuer) {
     // In memory the dev issuer's key dies with the process, so `clientele token` cannot sign for it: hand
     // out a token here instead (default tenant, every Bookings scope).
     const token = await clientele.devIssuer.mint({ scopes: BOOKINGS_SCOPES, lifetimeSeconds: 86_400 });
     log.info({ tenant: DEFAULT_TENANT_ID, scopes: BOOKINGS_SCOPES.join(' '), expiresInSeconds: 86_400 }, `dev token for this in-memory server: ${token}`);
+    log.info(`get more tokens from this in-memory server with: clientele token --url ${url}`);
   }
   if (devCa) log.info({ ca: devCa }, `development TLS: trust the CA with NODE_EXTRA_CA_CERTS=${devCa}`);
   if (workers > 1 && !config.db) log.info(`${workers} workers share the SQLite store in ${describeStore(config)}: reads run in parallel, writes take turns`);
   exitGracefullyOnSignals(close, { timeoutMs: shutdownSeconds * 1000, log });
+  // With --workers the primary announces, once every worker listens.
+  if (!cluster.isWorker) announceReady(url, readyFile, logLevel === 'silent');
+}
+
+/** --fixtures: a file that cannot be loaded stops the start with one line naming the file, entry and property. */
+async function loadFixtureFile(clientele: Clientele, file: string, tenant: string) {
+  const { loadFixtures, readFixturesFile } = await import('../../transfer/fixtures.js');
+  return loadFixtures(clientele.model, clientele.schema, clientele.store, readFixturesFile(file), { tenant, source: file });
 }
 
 /**
@@ -467,10 +502,13 @@ async function runPrimary(opts: ServeOptions): Promise<void> {
   try {
     const prepared = await createClientele({ ...config, logger: false, metrics: false });
     if (opts.seed) await seedSampleData(prepared.model, prepared.schema, prepared.store, config.auth?.anonymousTenantId ?? DEFAULT_TENANT_ID);
+    if (opts.fixtures !== undefined) await loadFixtureFile(prepared, opts.fixtures, config.auth?.anonymousTenantId ?? DEFAULT_TENANT_ID);
     await prepared.close();
   } catch (err) {
+    if (err instanceof Error && err.name === 'FixtureError') throw err;
     throw new Error(`cannot start with the store in ${describeStore(config)}: ${(err as Error).message}`);
   }
+  clearReadyFile(opts.readyFile);
   const log = (msg: string) => {
     if (opts.logLevel !== 'silent') io.out(JSON.stringify({ level: 30, time: Date.now(), pid: process.pid, msg }) + '\n');
   };
@@ -485,7 +523,10 @@ async function runPrimary(opts: ServeOptions): Promise<void> {
     let serving = false;
     worker.once('listening', (address) => {
       serving = true;
-      if (++listening === workers) log(`listening on ${config.tls ? 'https' : 'http'}://${host}:${address.port} with ${workers} workers`);
+      if (++listening === workers) {
+        log(`listening on ${config.tls ? 'https' : 'http'}://${host}:${address.port} with ${workers} workers`);
+        announceReady(listeningUrl({ address: host, port: address.port, family: '' }, !!config.tls), opts.readyFile, opts.logLevel === 'silent');
+      }
     });
     worker.once('exit', (code, signal) => {
       if (stopping) return;

@@ -1,12 +1,12 @@
 // `clientele token`: prints an access token from the built-in dev issuer, whose key lives in the data
 // directory (made on first use, so this works before the server has ever started).
-import { DevIssuer } from '../../auth/dev-issuer.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { DEFAULT_DEV_PERMISSIONS, DEV_KEY_FILE, DevIssuer } from '../../auth/dev-issuer.js';
 import { DEFAULT_TENANT_ID } from '../../auth/principal.js';
 import { locationFrom } from '../store-options.js';
 import { env, io, parseCommand, UsageError, type Command } from '../util.js';
 
-/** What a token carries when the command line names no scopes or roles: every Bookings permission. */
-const DEFAULT_PERMISSIONS = ['Bookings.Read.All', 'BookingsAppointment.ReadWrite.All', 'Bookings.ReadWrite.All', 'Bookings.Manage.All'];
 
 const HELP = `Usage: clientele token [options]
 
@@ -14,6 +14,9 @@ Prints a bearer token signed by the dev issuer of the server that uses the same 
 
 Options (environment variable in brackets):
   --location <dir>     data directory holding the dev issuer key [CLIENTELE_LOCATION] (default ./.clientele)
+  --url <url>          ask the server running at this URL instead (its control plane, /_clientele/token):
+                       for an --in-memory server, whose key never leaves its process [CLIENTELE_URL]
+  --control-key <key>  the server's --control-key, if it has one [CLIENTELE_CONTROL_KEY]
   --tenant <id>        tenant id (tid) [CLIENTELE_TENANT] (default ${DEFAULT_TENANT_ID})
   --scopes <list>      delegated scopes (scp), space- or comma-separated
   --app                an app-only token (idtyp app) carrying --roles instead of scopes
@@ -26,7 +29,7 @@ Options (environment variable in brackets):
   -h, --help           this help
 
 Without --scopes or --roles the token holds every Bookings permission:
-  ${DEFAULT_PERMISSIONS.join(' ')}
+  ${DEFAULT_DEV_PERMISSIONS.join(' ')}
 
 Example:
   curl -H "Authorization: Bearer $(clientele token --tenant contoso --scopes Bookings.Read.All)" \\
@@ -40,6 +43,8 @@ export async function token(argv: string[]): Promise<void> {
     argv,
     {
       location: { type: 'string' },
+      url: { type: 'string' },
+      'control-key': { type: 'string' },
         tenant: { type: 'string' },
         scopes: { type: 'string' },
         app: { type: 'boolean' },
@@ -66,19 +71,70 @@ export async function token(argv: string[]): Promise<void> {
     if (!Number.isInteger(lifetimeSeconds) || lifetimeSeconds <= 0) throw new UsageError(`--lifetime: '${values.lifetime}' is not a positive number of seconds`);
   }
 
-  const issuer = await DevIssuer.open(locationFrom(values));
-  const jwt = await issuer.mint({
-    tenantId: tenant,
+  const url = values.url ?? env('CLIENTELE_URL');
+  if (url !== undefined && values.location !== undefined) throw new UsageError('--url asks a running server; --location signs with a key file: give one of them');
+  const options = {
+    tenant,
     app,
     personal: values.personal,
-    scopes: app ? undefined : (list(values.scopes) ?? DEFAULT_PERMISSIONS),
-    roles: app ? (list(values.roles) ?? DEFAULT_PERMISSIONS) : undefined,
+    scopes: app ? undefined : list(values.scopes),
+    roles: app ? list(values.roles) : undefined,
     objectId: values['object-id'],
     clientId: values['client-id'],
     audience: values.audience,
-    lifetimeSeconds,
-  });
+  };
+  if (url !== undefined) {
+    io.out((await askServer(url, { ...options, lifetime: lifetimeSeconds }, values['control-key'] ?? env('CLIENTELE_CONTROL_KEY'))) + '\n');
+    return;
+  }
+
+  const location = locationFrom(values);
+  const made = !existsSync(join(location, DEV_KEY_FILE));
+  const issuer = await DevIssuer.open(location);
+  if (made) {
+    io.err(
+      `clientele token: made a new dev issuer key in '${location}'. Servers using that --location accept this token; ` +
+        `an --in-memory server (or one elsewhere) does not: ask it with --url <its URL>.\n`,
+    );
+  }
+  const jwt = await issuer.mint({ ...options, lifetimeSeconds });
   io.out(jwt + '\n');
+}
+
+/** POST /_clientele/token of a running server; every way it can fail says why in one line. */
+async function askServer(url: string, body: Record<string, unknown>, controlKey: string | undefined): Promise<string> {
+  let endpoint: URL;
+  try {
+    endpoint = new URL('/_clientele/token', url);
+    if (!/^https?:$/.test(endpoint.protocol)) throw new Error();
+  } catch {
+    throw new UsageError(`--url: '${url}' is not an http(s) URL`);
+  }
+  let res: Response;
+  try {
+    res = await fetch(endpoint, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(controlKey !== undefined ? { 'x-clientele-control-key': controlKey } : {}) },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(10_000),
+    });
+  } catch (err) {
+    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+    throw new Error(`cannot reach a server at ${endpoint.origin}: ${cause?.code ?? cause?.message ?? (err as Error).message}`);
+  }
+  const text = await res.text();
+  let json: { access_token?: unknown; error?: { message?: unknown } } | undefined;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  if (res.ok && typeof json?.access_token === 'string') return json.access_token;
+  const message = typeof json?.error?.message === 'string' ? json.error.message : `HTTP ${res.status}`;
+  if (res.status === 404) {
+    throw new Error(`the server at ${endpoint.origin} hands out no tokens: it does not trust the built-in dev issuer (or is not Clientele): ${message}`);
+  }
+  throw new Error(`the server at ${endpoint.origin} refused: ${message}`);
 }
 
 export const tokenCommand: Command = { name: 'token', summary: 'print a bearer token from the built-in dev issuer', run: token };
