@@ -211,7 +211,7 @@ describe('clientele import', () => {
 
   it('a bad header or broken quoting is one error for the whole input', async () => {
     const cases: Array<[string, string]> = [
-      ['Name,Favourite Colour\nA,blue\n', "line 1: unknown column 'Favourite Colour' (the columns are: Id, Name, Email, Phone, Phone Type, Street, City, State, Postal Code, Country, Address Type)"],
+      ['Name,Favourite Colour\nA,blue\n', "line 1: unknown column 'Favourite Colour' (the columns are: Id, Name, Email, Phone, Phone Type, Street, City, State, Postal Code, Country, Address Type, or those of Outlook's contacts export; --ignore-unknown-columns skips the others)"],
       ['Email\na@b.c\n', "line 1: the header has no 'Name' column"],
       ['Name,Email,email\n', "line 1: column 'Email' appears more than once"],
       ['Name,Email\n"Open quote,a@b.c\n', 'line 2: Quote Not Closed: the parsing is finished with an opening quote at line 2'],

@@ -15,7 +15,8 @@ export const customerFileOptionSpecs = {
 
 export const FORMAT_HELP =
   `  --format <fmt>       csv or jsonl (default: from the file name's extension, else csv)\n` +
-  `  --delimiter <char>   CSV field separator (default ,)\n`;
+  `  --delimiter <char>   CSV field separator (import: detected from the header line, one of , ; or tab;\n` +
+  `                       export: ,)\n`;
 
 export function formatOption(text: string | undefined): Format | undefined {
   if (text === undefined) return undefined;

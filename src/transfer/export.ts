@@ -12,6 +12,8 @@ import type { Format } from './records.js';
 export interface ExportOptions {
   format: Format;
   delimiter?: string;
+  /** CSV: start with a UTF-8 byte order mark (Excel otherwise reads UTF-8 as its ANSI code page). */
+  bom?: boolean;
   onProgress?(written: number): void;
 }
 
@@ -46,7 +48,7 @@ export async function exportRecords(store: Store, target: CollectionTarget, out:
   if (opts.format === 'csv') {
     await pipeline(
       Readable.from(csvRows()),
-      stringify({ header: true, columns: [...CUSTOMER_COLUMNS], delimiter: opts.delimiter ?? ',' }),
+      stringify({ header: true, columns: [...CUSTOMER_COLUMNS], delimiter: opts.delimiter ?? ',', bom: opts.bom === true }),
       out,
       { end: out !== process.stdout },
     );

@@ -1,9 +1,9 @@
 // Reads import input one record at a time (constant memory whatever the file size): CSV through csv-parse,
 // JSON lines through readline. Each record is a Graph request body, or why the line is not one.
 import { createInterface } from 'node:readline';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
-import { CsvHeaderError, explainForCsv, readHeader, rowToBody } from './customer-csv.js';
+import { CsvHeaderError, explainForCsv, readHeader, type CsvLayout } from './customer-csv.js';
 
 export interface InputRecord {
   /** 1-based line number in the input (the record's last line, for a CSV field spanning lines). */
@@ -11,6 +11,8 @@ export interface InputRecord {
   body?: unknown;
   /** Set instead of body when the line cannot become a body. */
   error?: string;
+  /** Rewords a validation message of this record for the input's users (CSV names its columns). */
+  explain?(message: string): string;
 }
 
 export type Format = 'csv' | 'jsonl';
@@ -24,12 +26,72 @@ export interface RecordSource {
 /** A problem with the input as a whole (a bad header, broken quoting): nothing can be imported. */
 export class InputError extends Error {}
 
-export function csvSource(input: Readable, opts: { delimiter?: string } = {}): RecordSource {
+export interface CsvSourceOptions {
+  /** The field separator; by default the one the header line uses most of `,`, `;` and tab (`,` on a tie). */
+  delimiter?: string;
+  /** Skip header columns that feed no property instead of refusing the input. */
+  ignoreUnknownColumns?: boolean;
+  /** Told the skipped columns, once the header is read. */
+  onSkippedColumns?(names: string[]): void;
+}
+
+const DELIMITERS = [',', ';', '\t'];
+
+/** The separator a header line uses most, counted outside double quotes; `,` when none or a tie. */
+export function detectDelimiter(text: string): string {
+  const counts = new Map(DELIMITERS.map((d) => [d, 0]));
+  let quoted = false;
+  for (const ch of text) {
+    if (ch === '"') quoted = !quoted;
+    else if (!quoted && (ch === '\n' || ch === '\r')) break;
+    else if (!quoted && counts.has(ch)) counts.set(ch, counts.get(ch)! + 1);
+  }
+  let best = ',';
+  for (const [d, n] of counts) if (n > counts.get(best)!) best = d;
+  return best;
+}
+
+/**
+ * Reads the stream until its first line ends (at most 64 KiB), and gives back that text and a stream that
+ * yields everything from the start again.
+ */
+async function peekFirstLine(input: Readable): Promise<{ head: string; stream: Readable }> {
+  const it = input[Symbol.asyncIterator]();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let done = false;
+  while (size < 65536) {
+    const r = await it.next();
+    if (r.done) {
+      done = true;
+      break;
+    }
+    const chunk = Buffer.isBuffer(r.value) ? r.value : Buffer.from(r.value as string);
+    chunks.push(chunk);
+    size += chunk.length;
+    if (chunk.includes(10)) break;
+  }
+  async function* replay() {
+    yield* chunks;
+    if (done) return;
+    for (let r = await it.next(); !r.done; r = await it.next()) yield r.value as Buffer;
+  }
+  return { head: Buffer.concat(chunks).toString('utf8'), stream: Readable.from(replay(), { objectMode: false }) };
+}
+
+export function csvSource(input: Readable, opts: CsvSourceOptions = {}): RecordSource {
   async function* records(): AsyncIterable<InputRecord> {
-    const parser = input.pipe(
+    let delimiter = opts.delimiter;
+    let source = input;
+    if (delimiter === undefined) {
+      const peeked = await peekFirstLine(input);
+      delimiter = detectDelimiter(peeked.head.replace(/^\uFEFF/, ''));
+      source = peeked.stream;
+    }
+    const parser = source.pipe(
       parse({
         bom: true,
-        delimiter: opts.delimiter ?? ',',
+        delimiter,
         trim: true,
         skip_empty_lines: true,
         // Short and long rows are reported with their line number instead of stopping the parse.
@@ -38,33 +100,37 @@ export function csvSource(input: Readable, opts: { delimiter?: string } = {}): R
       }),
     );
     // Errors of the input stream (a file that cannot be read) surface through the parser.
-    input.on('error', (err) => parser.destroy(err));
-    let columns: ReturnType<typeof readHeader> | undefined;
+    source.on('error', (err) => parser.destroy(err));
+    let layout: CsvLayout | undefined;
+    let width = 0;
     try {
       for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-        if (!columns) {
+        if (!layout) {
           try {
-            columns = readHeader(record);
+            layout = readHeader(record, { ignoreUnknownColumns: opts.ignoreUnknownColumns });
           } catch (err) {
             if (err instanceof CsvHeaderError) throw new InputError(`line ${info.lines}: ${err.message}`);
             throw err;
           }
+          width = record.length;
+          if (layout.skipped.length) opts.onSkippedColumns?.(layout.skipped);
           continue;
         }
-        if (record.length !== columns.length) {
-          yield { line: info.lines, error: `expected ${columns.length} fields as in the header, found ${record.length}` };
+        if (record.length !== width) {
+          yield { line: info.lines, error: `expected ${width} fields as in the header, found ${record.length}` };
           continue;
         }
-        yield { line: info.lines, body: rowToBody(columns, record) };
+        const { body, sources } = layout.toBody(record);
+        yield { line: info.lines, body, explain: (m) => explainForCsv(m, sources) };
       }
     } catch (err) {
       const e = err as Error & { code?: string; lines?: number };
       if (e.code?.startsWith('CSV_')) throw new InputError(`line ${e.lines ?? '?'}: ${e.message}`);
       throw err;
     }
-    if (!columns) throw new InputError('the input is empty: a CSV import needs a header line');
+    if (!layout) throw new InputError('the input is empty: a CSV import needs a header line');
   }
-  return { records: records(), explain: explainForCsv };
+  return { records: records(), explain: (m) => m };
 }
 
 export function jsonlSource(input: Readable): RecordSource {

@@ -19,14 +19,15 @@ Address Type, with the first phone and the first address of each customer; JSON 
 
 Options (environment variable in brackets):
   --business <id>      the business to export from, e.g. Contosolunchdelivery@contoso.onmicrosoft.com
-${FORMAT_HELP}  -q, --quiet          no progress output
+${FORMAT_HELP}  --bom                start the CSV with a UTF-8 byte order mark, so that Excel reads accents right
+  -q, --quiet          no progress output
 ${STORE_HELP}${TENANT_HELP}  -h, --help           this help
 `;
 
 async function run(argv: string[]): Promise<void> {
   const parsed = parseCommand(
     argv,
-    customerFileOptionSpecs,
+    { ...customerFileOptionSpecs, bom: { type: 'boolean' } },
     HELP,
     true,
   );
@@ -43,7 +44,7 @@ async function run(argv: string[]): Promise<void> {
     const out = partial ? createWriteStream(partial, { mode: 0o600 }) : process.stdout; // tenant data: the owner's only
     let result;
     try {
-      result = await exportRecords(store, target, out, { format, delimiter, onProgress: (n) => progress.update(n) });
+      result = await exportRecords(store, target, out, { format, delimiter, bom: values.bom, onProgress: (n) => progress.update(n) });
       if (partial) {
         await finished(out);
         renameSync(partial, file!);

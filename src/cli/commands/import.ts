@@ -17,11 +17,19 @@ The server does not need to be running.
 
 CSV columns (header required, any order, case-insensitive): Id, Name, Email, Phone, Phone Type, Street,
 City, State, Postal Code, Country, Address Type. Only Name is required; a blank Id gets a new GUID.
+Outlook's contacts export is read too: First/Middle/Last Name make the name, E-mail Address the email, its
+phone columns (Business Phone, Mobile Phone, Home Phone...) one phone each, its Business, Home and Other
+address columns one address each. The separator (, ; or tab) is detected from the header line.
 JSON lines: one bookingCustomer per line, as the Graph API takes it (what 'clientele export' writes).
 
 Options (environment variable in brackets):
   --business <id>      the business to import into, e.g. Contosolunchdelivery@contoso.onmicrosoft.com
-${FORMAT_HELP}  --skip-invalid       import the valid rows and report the invalid ones, instead of importing nothing
+${FORMAT_HELP}  --ignore-unknown-columns
+                       skip (and name) CSV columns that feed no bookingCustomer property, instead of
+                       refusing the file (e.g. Outlook's Birthday, Notes, Categories)
+  --upsert             a row whose Id exists updates that customer (blank cells leave its properties as
+                       they are) instead of being invalid: for re-importing an export
+  --skip-invalid       import the valid rows and report the invalid ones, instead of importing nothing
   --max-errors <n>     how many invalid rows to list before only counting them (default 100)
   -q, --quiet          no progress output, only errors
 ${STORE_HELP}${TENANT_HELP}  -h, --help           this help
@@ -32,7 +40,13 @@ Exit status: 0 when imported, 1 when nothing was imported (invalid rows or an er
 async function run(argv: string[]): Promise<void> {
   const parsed = parseCommand(
     argv,
-    { ...customerFileOptionSpecs, 'skip-invalid': { type: 'boolean' }, 'max-errors': { type: 'string' } },
+    {
+      ...customerFileOptionSpecs,
+      'skip-invalid': { type: 'boolean' },
+      'max-errors': { type: 'string' },
+      'ignore-unknown-columns': { type: 'boolean' },
+      upsert: { type: 'boolean' },
+    },
     HELP,
     true,
   );
@@ -47,11 +61,19 @@ async function run(argv: string[]): Promise<void> {
   try {
     const target = await resolveCollection(model, schema, store, tenantId, customersPath(business));
     const input = file ? createReadStream(file) : process.stdin;
-    const source = format === 'csv' ? csvSource(input, { delimiter }) : jsonlSource(input);
     const progress = new Progress('import', { unit: 'rows', quiet: values.quiet });
+    const source =
+      format === 'csv'
+        ? csvSource(input, {
+            delimiter,
+            ignoreUnknownColumns: values['ignore-unknown-columns'],
+            onSkippedColumns: (names) => progress.message(`import: skipping columns that feed no customer property: ${names.join(', ')}`),
+          })
+        : jsonlSource(input);
     let listed = 0;
     const result = await importRecords(model, store, target, source, {
       skipInvalid: values['skip-invalid'],
+      upsert: values.upsert,
       onInvalid(line, message) {
         if (listed >= maxErrors) return;
         listed++;
@@ -71,7 +93,8 @@ async function run(argv: string[]): Promise<void> {
       throw new ImportFailed();
     }
     const skipped = result.invalid ? `, ${count(result.invalid, 'invalid row')} skipped` : '';
-    progress.finish(`import: ${count(result.imported, 'customer')} imported into ${where}${skipped}`);
+    const updated = values.upsert ? `, ${count(result.updated, 'customer')} updated` : '';
+    progress.finish(`import: ${count(result.imported, 'customer')} imported into ${where}${updated}${skipped}`);
   } finally {
     await store.close();
   }

@@ -31,9 +31,10 @@ Options (environment variable in brackets):
 Without --scopes or --roles the token holds every Bookings permission:
   ${DEFAULT_DEV_PERMISSIONS.join(' ')}
 
-Example:
-  curl -H "Authorization: Bearer $(clientele token --tenant contoso --scopes Bookings.Read.All)" \\
+Examples (the default tenant is the one seed, load, reset, export and serve --auth none use):
+  curl -H "Authorization: Bearer $(clientele token --scopes Bookings.Read.All)" \\
     http://127.0.0.1:4000/v1.0/solutions/bookingBusinesses
+  clientele token --url http://127.0.0.1:4000      # from a running (e.g. --in-memory) server
 `;
 
 const list = (text: string | undefined) => (text === undefined ? undefined : text.split(/[\s,]+/).filter(Boolean));
