@@ -2,6 +2,7 @@
 // and every claim is checked against Clientele's Graph API (what the UI creates the API finds, and back).
 // Each test makes the businesses and customers it looks at, so that any one runs alone and in any order
 // (CLIENTELE_TEST_SHUFFLE=<seed> shuffles them: see test/helpers/order.ts).
+// test-duration: long (test/run.ts starts it first)
 import assert from 'node:assert/strict';
 import { after, before } from 'node:test';
 import type { Page, Request } from 'playwright-core';

@@ -1,6 +1,7 @@
 // `clientele seed`, `import` and `export` through the real executable, checked against what the HTTP API
 // then serves from the same data directory.
 // test-engines: sqlite (the data commands work on a data directory: SQLite)
+// test-duration: long (test/run.ts starts it first)
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync, readFileSync, writeFileSync } from 'node:fs';

@@ -1,12 +1,13 @@
 // `clientele serve` and the CLI's conventions through the real executable: --help everywhere, one-line
 // errors with exit codes, environment variables, JSON logs with request ids, graceful shutdown.
 // test-engines: sqlite (the executable's flags, logs and shutdown; --db is covered by workers and scale-out)
+// test-duration: long (test/run.ts starts it first)
 import assert from 'node:assert/strict';
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, connect, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { spawnCli, startCliServer, tempDir } from './helpers/cli.js';
+import { runCli, spawnCli, startCliServer, tempDir } from './helpers/cli.js';
 
 let tmp: ReturnType<typeof tempDir>;
 before(() => {
@@ -28,19 +29,27 @@ describe('clientele --help and help <command>', () => {
     assert.equal(top.code, 0);
     const names = [...top.stdout.matchAll(/^ {2}([a-z-]+) {2,}/gm)].map((m) => m[1]!);
     for (const expected of ['serve', 'seed', 'import', 'export', 'reset', 'snapshot', 'restore']) assert.ok(names.includes(expected), top.stdout);
-    await Promise.all(
-      names.map(async (name) => {
-        for (const args of [[name, '--help'], [name, '-h'], ['help', name]]) {
-          const r = await spawnCli(args);
-          assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`);
-          assert.match(r.stdout, new RegExp(`^Usage: clientele ${name}\\b`));
-          assert.match(r.stdout, /-h, --help/);
-        }
-        const bad = await spawnCli([name, '--no-such-flag']);
-        assert.equal(bad.code, 2, `${name} --no-such-flag`);
-        assertOneLineError(bad.stderr, /--no-such-flag/);
-      }),
-    );
+    // Every command, in-process: main() returns what the executable exits with, and prints through the same
+    // stdout and stderr (one process per case would cost half a second of CPU each, for nothing more).
+    for (const name of names) {
+      for (const args of [[name, '--help'], [name, '-h'], ['help', name]]) {
+        const r = await runCli(args);
+        assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`);
+        assert.match(r.stdout, new RegExp(`^Usage: clientele ${name}\\b`));
+        assert.match(r.stdout, /-h, --help/);
+      }
+      const bad = await runCli([name, '--no-such-flag']);
+      assert.equal(bad.code, 2, `${name} --no-such-flag`);
+      assertOneLineError(bad.stderr, /--no-such-flag/);
+    }
+    // And through the executable, once each: a command's help, and a usage error.
+    const help = await spawnCli(['help', 'serve']);
+    assert.equal(help.code, 0, help.stderr);
+    assert.match(help.stdout, /^Usage: clientele serve\b/);
+    const bad = await spawnCli(['export', '--no-such-flag']);
+    assert.equal(bad.code, 2, bad.stderr);
+    assertOneLineError(bad.stderr, /--no-such-flag/);
+    assert.equal(bad.stdout, '');
   });
 
   it('no command is a usage error; an unknown one too', async () => {
@@ -80,14 +89,18 @@ describe('clientele serve: bad flags, busy port, unusable data directory', () =>
       [['--notification-allow', '10.0.0.0/40'], /--notification-allow: not a valid prefix length in '10\.0\.0\.0\/40'/],
       [['--notification-allow', 'receiver.internal,not a host'], /--notification-allow: not a host, address or address range: 'not a host'/],
     ];
-    await Promise.all(
-      cases.map(async ([args, pattern]) => {
-        const r = await spawnCli(['serve', ...args]);
-        assert.equal(r.code, 2, `serve ${args.join(' ')}: ${r.stderr}`);
-        assertOneLineError(r.stderr, pattern);
-        assert.equal(r.stdout, '');
-      }),
-    );
+    // In-process (see above), then the first case through the executable too.
+    for (const [args, pattern] of cases) {
+      const r = await runCli(['serve', ...args]);
+      assert.equal(r.code, 2, `serve ${args.join(' ')}: ${r.stderr}`);
+      assertOneLineError(r.stderr, pattern);
+      assert.equal(r.stdout, '');
+    }
+    const [args, pattern] = cases[0]!;
+    const r = await spawnCli(['serve', ...args]);
+    assert.equal(r.code, 2, `serve ${args.join(' ')}: ${r.stderr}`);
+    assertOneLineError(r.stderr, pattern);
+    assert.equal(r.stdout, '');
   });
 
   it('a port in use: exit 1, one line naming the port', async () => {

@@ -1,6 +1,7 @@
 // `clientele snapshot`, `restore` and `reset` through the real executable, while a server serves the same
 // data directory: what a test suite does to get a clean (or a known) emulator between runs.
 // test-engines: sqlite (snapshots are of the SQLite data directory)
+// test-duration: long (test/run.ts starts it first)
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

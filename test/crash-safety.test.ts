@@ -4,6 +4,7 @@
 // answer was lost in the kill may or may not exist, but if they do they are whole. Twice, on the same files,
 // so the second start also recovers a store that was itself killed mid-write after a recovery.
 // test-engines: sqlite (it starts its own server on the embedded store)
+// test-duration: long (test/run.ts starts it first)
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -4,6 +4,7 @@
 //   CLIENTELE_FUZZ_RUNS=5000 CLIENTELE_FUZZ_SEED=42 node --import tsx --test test/fuzz.test.ts
 // runs longer or replays a failure (fast-check prints the seed and the shrunk counterexample).
 // test-engines: sqlite (it starts its own server on the embedded store)
+// test-duration: long (test/run.ts starts it first)
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import net from 'node:net';

@@ -1,6 +1,7 @@
 // Keyset paging through the real server: 1000 rows paged under concurrent inserts lose or repeat nothing,
 // in every order; next links carry an opaque, signed $skiptoken that is refused when altered or reused for
 // another query.
+// test-duration: long (test/run.ts starts it first)
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startServer, type TestResponse, type TestServer } from './helpers/server.js';

@@ -19,24 +19,29 @@
 //   CLIENTELE_TEST_CONCURRENCY=n        test files running at once (default 3)
 //   CLIENTELE_TEST_FILE_TIMEOUT=s       seconds one file may take (default 300)
 //   CLIENTELE_TEST_TIMEOUT=s            seconds the whole run may take (default 2400)
+//   CLIENTELE_TEST_REPORT=path          writes each file's time and tests there, as JSON
+//   CLIENTELE_TEST_TSX=1                runs the test files through tsx rather than their compiled copy
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync, type Dirent } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { spec, tap } from 'node:test/reporters';
 import { fileURLToPath } from 'node:url';
 import { provideChromium, providePostgres, ProvisionError, type Postgres } from './helpers/provision.js';
+import { compileTests } from './helpers/compile.js';
+import { ROOT } from './helpers/paths.js';
+import { filesFor, isLong, needsChromium, type Engine } from './helpers/suite-files.js';
 
-type Engine = 'sqlite' | 'postgres';
 interface TestEvent {
   type: string;
   data: { nesting?: number; name?: string; message?: string; testNumber?: number; details?: any; [k: string]: unknown };
 }
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-const ROOT = resolve(here, '..');
-const REPORTER = join(here, 'helpers', 'events-reporter.mjs');
-const WATCHDOG = join(here, 'helpers', 'watchdog.mjs');
+const REPORTER = join(ROOT, 'test', 'helpers', 'events-reporter.mjs');
+const WATCHDOG = join(ROOT, 'test', 'helpers', 'watchdog.mjs');
+/** Test files run from their compiled copy (test/helpers/compile.ts), unless CLIENTELE_TEST_TSX=1. */
+const THROUGH_TSX = process.env.CLIENTELE_TEST_TSX === '1';
 
 const seconds = (name: string, fallback: number) => {
   const raw = process.env[name];
@@ -49,12 +54,6 @@ const SUITE_TIMEOUT_MS = seconds('CLIENTELE_TEST_TIMEOUT', 2400);
 const CONCURRENCY = Number(process.env.CLIENTELE_TEST_CONCURRENCY || 3);
 /** Time the watchdog gets to report before the file's processes are killed. */
 const REPORT_GRACE_MS = 5000;
-
-const testFiles = (dir: string) =>
-  readdirSync(dir)
-    .filter((f) => f.endsWith('.test.ts'))
-    .sort()
-    .map((f) => join(dir, f));
 
 const engines = (process.env.CLIENTELE_TEST_ENGINES ?? 'sqlite,postgres').split(',').map((e) => e.trim()) as Engine[];
 for (const e of engines) if (e !== 'sqlite' && e !== 'postgres') fail(`CLIENTELE_TEST_ENGINES: unknown engine '${e}'`);
@@ -73,17 +72,8 @@ const patterns: string[] = [];
   }
 }
 
-const source = (file: string) => readFileSync(file, 'utf8');
-/** The engines a file runs on: every one, unless its opening comment names them (`test-engines: sqlite`). */
-function enginesOf(file: string): Engine[] {
-  const m = /test-engines:\s*([a-z, ]+)/.exec(source(file).slice(0, 2000));
-  return m ? (m[1]!.split(',').map((e) => e.trim()) as Engine[]) : ['sqlite', 'postgres'];
-}
-/** Files that drive a browser: they import the browser helper. */
-const needsChromium = (file: string) => /from '\.\.?\/(?:\.\.\/)?helpers\/browser\.js'/.test(source(file));
-
-function filesFor(engine: Engine): string[] {
-  const all = [...testFiles(here).filter((f) => enginesOf(f).includes(engine)), ...(engine === 'postgres' ? testFiles(join(here, 'postgres')) : [])];
+function selected(engine: Engine): string[] {
+  const all = filesFor(engine);
   return requested.length ? all.filter((f) => requested.includes(f)) : all;
 }
 
@@ -176,10 +166,11 @@ function reviveError(e: any): unknown {
 
 const tail = (text: string, lines = 40) => text.split('\n').slice(-lines).join('\n').trim();
 
-function runFile(file: string, env: NodeJS.ProcessEnv, suiteDeadline: number): Promise<FileResult> {
+function runFile(file: string, env: NodeJS.ProcessEnv, suiteDeadline: number, build: string | undefined): Promise<FileResult> {
   const started = Date.now();
   const deadline = Math.min(started + FILE_TIMEOUT_MS, suiteDeadline);
-  const args = ['--import', 'tsx', '--import', WATCHDOG, '--test-reporter', REPORTER, ...patterns.map((p) => `--test-name-pattern=${p}`), file];
+  const code = build ? ['--enable-source-maps', join(build, relative(ROOT, file)).replace(/\.ts$/, '.js')] : ['--import', 'tsx', file];
+  const args = ['--import', WATCHDOG, '--test-reporter', REPORTER, ...patterns.map((p) => `--test-name-pattern=${p}`), ...code];
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     detached: true,
@@ -319,6 +310,62 @@ function runFile(file: string, env: NodeJS.ProcessEnv, suiteDeadline: number): P
   });
 }
 
+/** The newest modification time under `dir` (node_modules aside), or 0 when it is missing. */
+function newest(dir: string): number {
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return 0;
+  }
+  let t = 0;
+  for (const e of entries) {
+    if (e.name === 'node_modules') continue;
+    const path = join(dir, e.name);
+    t = Math.max(t, e.isDirectory() ? newest(path) : statSync(path).mtimeMs);
+  }
+  return t;
+}
+
+/**
+ * Some tests run the built executable (bin/clientele.js on dist/) and the built admin page: `npm test`
+ * builds first, and a run of one file builds too when dist/ is missing or older than the sources.
+ */
+async function ensureBuilt(): Promise<void> {
+  const built = (path: string) => (existsSync(path) ? statSync(path).mtimeMs : 0);
+  const oldest = Math.min(built(join(ROOT, 'dist', 'cli', 'entry.js')), built(join(ROOT, 'dist', 'admin', 'index.html')));
+  const sources = Math.max(newest(join(ROOT, 'src')), newest(join(ROOT, 'admin')));
+  if (oldest > 0 && oldest >= sources) return;
+  note(oldest ? 'dist/ is older than the sources: npm run build' : 'dist/ is missing: npm run build');
+  const code = await new Promise<number>((resolveCode) => {
+    const child = spawn('npm', ['run', 'build'], { cwd: ROOT, stdio: ['ignore', 2, 2] });
+    child.once('error', () => resolveCode(127));
+    child.once('exit', (c) => resolveCode(c ?? 1));
+  });
+  if (code !== 0) fail(`npm run build failed (exit code ${code})`);
+}
+
+/** What CLIENTELE_TEST_REPORT=path gets: each file's time and outcome, and each of its tests (scripts/test-alone.ts). */
+function report(jobs: Job[]) {
+  return jobs
+    .filter((j) => j.result)
+    .map((j) => ({
+      file: relative(ROOT, j.file),
+      engine: j.engine,
+      ms: j.result!.durationMs,
+      failed: j.result!.counters.fail + j.result!.counters.cancelled,
+      tests: j.result!.events
+        .filter((e) => e.type === 'test:pass' || e.type === 'test:fail')
+        .map((e) => ({
+          name: e.data.name,
+          nesting: e.data.nesting,
+          suite: e.data.details?.type === 'suite',
+          passed: e.type === 'test:pass',
+          skipped: Boolean(e.data.skip || e.data.todo),
+        })),
+    }));
+}
+
 /** A queue that an async generator drains while producers add to it. */
 class Channel<T> {
   private items: T[] = [];
@@ -349,11 +396,13 @@ interface Job {
 }
 
 async function main(): Promise<void> {
-  const passes = engines.map((engine) => ({ engine, files: filesFor(engine) })).filter((p) => p.files.length > 0);
+  const passes = engines.map((engine) => ({ engine, files: selected(engine) })).filter((p) => p.files.length > 0);
   if (requested.length && passes.length === 0) {
     fail(`no test files match ${requested.map((f) => relative(process.cwd(), f)).join(' ')} (from ${relative(process.cwd(), here) || '.'})`);
   }
 
+  await ensureBuilt();
+  const build = THROUGH_TSX ? undefined : await compileTests();
   let pg: Postgres | undefined;
   let chromium: string | undefined;
   try {
@@ -395,7 +444,9 @@ async function main(): Promise<void> {
 
   const started = Date.now();
   const suiteDeadline = started + SUITE_TIMEOUT_MS;
-  const jobs: Job[] = passes.flatMap((p) => p.files.map((file) => ({ engine: p.engine, file })));
+  // The long files of every pass first, so that none of them is left running alone at the end.
+  const all: Job[] = passes.flatMap((p) => p.files.map((file) => ({ engine: p.engine, file })));
+  const jobs = [...all.filter((j) => isLong(j.file)), ...all.filter((j) => !isLong(j.file))];
   const done = new Channel<Job>();
   let next = 0;
   const worker = async () => {
@@ -405,7 +456,7 @@ async function main(): Promise<void> {
         const message = `${relative(ROOT, job.file)} did not run: the suite's time limit (${SUITE_TIMEOUT_MS / 1000} s) was reached first`;
         job.result = { events: [fileFailure(job.file, message, 0, 'testTimeoutFailure')], counters: { ...zero(), tests: 1, fail: 1 }, durationMs: 0 };
       } else {
-        job.result = await runFile(job.file, envFor(job.engine), suiteDeadline);
+        job.result = await runFile(job.file, envFor(job.engine), suiteDeadline, build);
       }
       done.push(job);
     }
@@ -482,10 +533,7 @@ async function main(): Promise<void> {
       .slice(0, 5)
       .map((j) => `${relative(ROOT, j.file)} [${j.engine}] ${(j.result!.durationMs / 1000).toFixed(1)} s`);
     note(`slowest files: ${slowest.join(', ')}`);
-    if (process.env.CLIENTELE_TEST_TIMES) {
-      const times = jobs.filter((j) => j.result).map((j) => ({ file: relative(ROOT, j.file), engine: j.engine, ms: j.result!.durationMs }));
-      writeFileSync(process.env.CLIENTELE_TEST_TIMES, JSON.stringify(times, null, 1));
-    }
+    if (process.env.CLIENTELE_TEST_REPORT) writeFileSync(process.env.CLIENTELE_TEST_REPORT, JSON.stringify(report(jobs), null, 1));
     yield { type: 'test:plan', data: { nesting: 0, count: passes.length } };
     for (const k of COUNTERS) yield { type: 'test:diagnostic', data: { nesting: 0, message: `${k} ${totals[k]}` } };
     yield { type: 'test:diagnostic', data: { nesting: 0, message: `duration_ms ${Date.now() - started}` } };

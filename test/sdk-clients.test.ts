@@ -4,6 +4,7 @@
 // (or, for @azure/identity, one from the dev issuer's token endpoint).
 // One server serves all three; a second one throttles (1 request/s, bursts of 2) for the retry tests.
 // test-engines: sqlite (the SDKs' side of the wire; the API tests cover both engines)
+// test-duration: long (test/run.ts starts it first)
 import { runTestFileInChild, startClienteleProcess } from './helpers/sdk.js';
 
 const server = await startClienteleProcess();

@@ -1,11 +1,12 @@
 // The test suite's own rules, checked over every file under test/. test-engines: sqlite
 import assert from 'node:assert/strict';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { bareAsserts, findBareAsserts } from './helpers/assert-messages.js';
+import { ROOT } from './helpers/paths.js';
 
-const TEST_DIR = fileURLToPath(new URL('.', import.meta.url));
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
+// The TypeScript sources, also when this runs from their compiled copy.
+const TEST_DIR = join(ROOT, 'test');
 
 describe('test suite rules', () => {
   it('every assert(…) and assert.ok(…) carries a message (Node 20 re-parses the source for one, and can spin for minutes)', () => {

@@ -1,5 +1,6 @@
 // `clientele serve --workers N`: N processes share the port and the store; a worker that dies is replaced;
 // SIGTERM stops them all. Flags that cannot work together are refused before anything starts.
+// test-duration: long (test/run.ts starts it first)
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { after, before, describe, it } from 'node:test';

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main.js';
 import { io } from '../../src/cli/util.js';
+import { ROOT } from './paths.js';
 
 /** Runs a command in-process and captures what it prints through `io`. */
 export async function runCli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -24,7 +25,7 @@ export async function runCli(argv: string[]): Promise<{ code: number; stdout: st
   }
 }
 
-export const ROOT = join(import.meta.dirname, '..', '..');
+export { ROOT };
 export const BIN = join(ROOT, 'bin', 'clientele.js');
 
 export interface CliResult {

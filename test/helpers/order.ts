@@ -3,7 +3,7 @@
 // order); unset, they run as written. scripts/test-alone.ts runs the admin page's tests so.
 import { describe, it, type TestContext } from 'node:test';
 
-type TestFn = (t: TestContext) => unknown;
+type TestFn = (t: TestContext) => void | Promise<void>;
 
 /** A seeded PRNG (mulberry32): small, and the same sequence for the same seed everywhere. */
 function random(seed: number): () => number {

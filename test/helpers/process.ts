@@ -1,15 +1,15 @@
-// Real `clientele serve` processes for scale-out tests: spawned from the sources (through tsx), on a port
+// Real `clientele serve` processes for scale-out tests: spawned from the sources (their compiled copy, or through
+// tsx), on a port
 // of their own choosing, on a store shared by every process of a test.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { DevIssuer } from '../../src/auth/dev-issuer.js';
+import { nodeArgsFor, ROOT } from './paths.js';
 import { freshSchema } from './postgres.js';
 import { mintDefault, requester, testDbUrl, type Requester } from './server.js';
 
-const BIN = fileURLToPath(new URL('../../src/cli/entry.ts', import.meta.url));
 /** The flags say everything: no store settings leak in from the environment of the test run. */
 const CLEAN_ENV = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'DATABASE_URL' && !k.startsWith('CLIENTELE_')));
 
@@ -51,7 +51,8 @@ export interface ServeProcess {
 /** Runs `clientele serve --port 0 ...args`; resolves once it listens (with --workers: once all workers do). */
 export async function spawnServe(args: string[], opts: { token?: () => Promise<string>; timeoutMs?: number } = {}): Promise<ServeProcess> {
   const workers = args.includes('--workers');
-  const proc = spawn(process.execPath, ['--import', 'tsx', BIN, 'serve', '--host', '127.0.0.1', '--port', '0', ...args], {
+  const proc = spawn(process.execPath, [...nodeArgsFor('src/cli/entry.ts'), 'serve', '--host', '127.0.0.1', '--port', '0', ...args], {
+    cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: CLEAN_ENV,
   });

@@ -5,13 +5,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { runCli } from './cli.js';
+import { nodeArgsFor, ROOT } from './paths.js';
 
-const ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
-const CLI = join(ROOT, 'test/helpers/clientele-main.ts');
+const CLI = nodeArgsFor('test/helpers/clientele-main.ts');
 const REPORTER = join(ROOT, 'test/helpers/json-reporter.mjs');
 // Generous: a loaded 2-core machine has taken 10 s to start a server under tsx with a new certificate.
 const START_TIMEOUT_MS = 60_000;
@@ -42,7 +41,7 @@ export async function startClienteleProcess(opts: StartOptions = {}): Promise<Cl
     : ['--tls', 'dev'];
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', CLI, 'serve', '--location', location, '--port', '0', '--log-level', 'info', ...tlsArgs, ...(opts.args ?? [])],
+    [...CLI, 'serve', '--location', location, '--port', '0', '--log-level', 'info', ...tlsArgs, ...(opts.args ?? [])],
     { cwd: ROOT, env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] },
   );
   // Never outlive this test process, even when it ends without reaching stop().
@@ -117,7 +116,8 @@ interface ChildResult {
  * here per test there, named "suite > test", passing or failing as it did.
  */
 export async function runTestFileInChild(file: string, env: Record<string, string>): Promise<void> {
-  const child = spawn(process.execPath, ['--import', 'tsx', '--test', `--test-reporter=${REPORTER}`, join(ROOT, file)], {
+  // The file itself is the test process (no --test, which would start yet another process for it).
+  const child = spawn(process.execPath, [`--test-reporter=${REPORTER}`, ...nodeArgsFor(file)], {
     cwd: ROOT,
     env: childEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -2,6 +2,7 @@
 // request and response exactly as documented, so tests can replay them byte for byte.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ROOT } from './paths.js';
 
 export interface SeedExample {
   file: string;
@@ -9,7 +10,7 @@ export interface SeedExample {
   response: { status: number; headers: Record<string, string>; body: string };
 }
 
-const DIR = join(import.meta.dirname, '..', 'fixtures', 'seeds');
+const DIR = join(ROOT, 'test', 'fixtures', 'seeds');
 
 /** The JSON text that starts at the first '{' at or after `from`, by brace matching (strings respected). */
 function jsonAt(text: string, from: number): { json: string; end: number } {

@@ -6,8 +6,8 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { nodeArgsFor, ROOT } from './paths.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
 
 /** Authentication off for these servers: they test storage, input handling and speed, not tokens. */
 export const AUTH_ARGS: string[] = ['--auth', 'none'];
@@ -20,7 +20,8 @@ export interface ServerProcessOptions {
   /** Extra `serve` flags. */
   args?: string[];
   /**
-   * 'src' runs the TypeScript sources through tsx (tests: never a stale build); 'dist' runs bin/clientele.js
+   * 'src' runs the TypeScript sources (their compiled copy under test/run.ts, else through tsx: tests, never a
+   * stale build); 'dist' runs bin/clientele.js
    * (benchmarks: what users run; needs `npm run build`).
    */
   entry?: 'src' | 'dist';
@@ -103,7 +104,7 @@ export async function startServerProcess(opts: ServerProcessOptions = {}): Promi
   const nodeArgs = [...(opts.nodeArgs ?? [])];
   nodeArgs.push(
     ...((opts.entry ?? 'src') === 'src'
-      ? ['--import', 'tsx', join(ROOT, 'src', 'cli', 'entry.ts'), ...serveArgs]
+      ? [...nodeArgsFor('src/cli/entry.ts'), ...serveArgs]
       : [join(ROOT, 'bin', 'clientele.js'), ...serveArgs]),
   );
   const started = performance.now();
