@@ -126,17 +126,33 @@ describe('$batch inner URLs stay under the version root', () => {
     assert.equal(two.status, 200, `empty segments are ignored: ${JSON.stringify(two.body)}`);
   });
 
-  it('refuses inner URLs longer than a request line may be, fragments and unencoded characters, per request', async () => {
+  it('refuses inner URLs longer than a request line may be and control characters, per request', async () => {
     const res = await batch([
       { id: 'long', method: 'GET', url: `solutions/bookingBusinesses?$filter=${'a'.repeat(MAX_INNER_URL_LENGTH)}` },
-      { id: 'space', method: 'GET', url: 'solutions/booking Businesses' },
+      { id: 'control', method: 'GET', url: 'solutions/bookingBusinesses\r\nX-Injected: 1' },
       { id: 'ok', method: 'GET', url: 'solutions/bookingBusinesses' },
     ]);
-    const [long, space, ok] = res.json.responses;
+    const [long, control, ok] = res.json.responses;
     assert.equal(long.status, 400, `an over-long URL is refused: ${JSON.stringify(long.body).slice(0, 300)}`);
     assert.match(long.body.error.message, /longer than/, 'the message says why');
-    assert.equal(space.status, 400, `a raw space is refused: ${JSON.stringify(space.body)}`);
+    assert.equal(control.status, 400, `control characters are refused: ${JSON.stringify(control.body)}`);
+    assert.match(control.body.error.message, /control characters/, 'the message says why');
     assert.equal(ok.status, 200, 'the other requests of the batch still run');
+  });
+
+  it("takes spaces and quotes as Graph's own batch examples write them, and non-ASCII keys", async () => {
+    const customers = `solutions/bookingBusinesses/${encodeURIComponent(BUSINESS)}/customers`;
+    const made = await server.request('POST', `/beta/${customers}`, { body: { id: 'josé-ñúñez', displayName: 'José Ñúñez' } });
+    assert.equal(made.status, 201, `a customer with a non-ASCII id: ${made.text}`);
+    const res = await batch([
+      { id: 'filter', method: 'GET', url: `${customers}?$filter=displayName eq 'José Ñúñez'&$select=displayName` },
+      { id: 'key', method: 'GET', url: `${customers}/josé-ñúñez` },
+    ]);
+    const [filtered, byKey] = res.json.responses;
+    assert.equal(filtered.status, 200, `a raw filter runs: ${JSON.stringify(filtered.body)}`);
+    assert.deepEqual(filtered.body.value.map((c: { displayName: string }) => c.displayName), ['José Ñúñez'], 'the filter found the customer');
+    assert.equal(byKey.status, 200, `a raw non-ASCII key resolves: ${JSON.stringify(byKey.body)}`);
+    assert.equal(byKey.body.displayName, 'José Ñúñez', 'the customer is the one named');
   });
 
   it('inner requests cannot set framing headers such as Host or Content-Length', async () => {

@@ -1,8 +1,14 @@
 // Hostile query options answer 400 with a clear message, never a 500 or a false 503: expression depth and size
-// limits hold in the query code itself (inner $batch URLs are not bound by the 16 KB URL limit), and U+0000 in a
-// key, a literal or a search term is refused on every engine.
+// limits hold in the query code itself (whatever the way in: a request, an inner $batch URL, or the parsers
+// called with text longer than any URL may be), and U+0000 in a key, a literal or a search term is refused on
+// every engine.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { MAX_INNER_URL_LENGTH } from '../src/http/batch-url.js';
+import { GraphError } from '../src/http/errors.js';
+import { sqliteDialect } from '../src/odata/filter/dialect.js';
+import { parseFilter } from '../src/odata/filter/parser.js';
+import { compileSearch } from '../src/odata/search.js';
 import { startServer, type TestResponse, type TestServer } from './helpers/server.js';
 
 let server: TestServer;
@@ -17,26 +23,62 @@ before(async () => {
 });
 after(() => server.close());
 
-/** A GET of the customers with this raw query, directly and as the only request of a $batch (no URL limit there). */
+/**
+ * A GET of the customers with this raw query, directly (while it fits in a request line) and as the only
+ * request of a $batch (while it fits an inner URL's limit; past it, the batch refuses the URL as too long).
+ * `option` and `expr`, when given, are also handed to the parser itself, which must refuse them alone.
+ */
 async function both(query: string): Promise<TestResponse[]> {
   const results: TestResponse[] = [];
   if (query.length < 12_000) results.push(await server.request('GET', `/beta${customers}?${query}`));
-  const res = await server.request('POST', '/beta/$batch', { body: { requests: [{ id: '1', method: 'GET', url: `${customers}?${query}` }] } });
+  const url = `${customers}?${query}`;
+  const res = await server.request('POST', '/beta/$batch', { body: { requests: [{ id: '1', method: 'GET', url }] } });
   assert.equal(res.status, 200, `the batch itself is fine: ${res.text.slice(0, 500)}`);
   const inner = res.json.responses[0];
-  results.push({ status: inner.status, headers: new Headers(inner.headers), text: JSON.stringify(inner.body), json: inner.body });
+  const answer = { status: inner.status, headers: new Headers(inner.headers), text: JSON.stringify(inner.body), json: inner.body };
+  if (url.length <= MAX_INNER_URL_LENGTH) results.push(answer);
+  else {
+    assert.equal(answer.status, 400, `an inner URL past ${MAX_INNER_URL_LENGTH} characters is refused: ${answer.text.slice(0, 300)}`);
+    assert.match(answer.json.error.message, /longer than/, 'the batch says the URL is too long');
+  }
   return results;
 }
 
+/** The parsers on their own: the limits hold for text no URL could carry. */
+function parsed(query: string): TestResponse[] {
+  const [option, encoded] = query.split(/=(.*)/s) as [string, string];
+  const text = decodeURIComponent(encoded);
+  try {
+    if (option === '$filter') parseFilter(text);
+    else {
+      const type = server.clientele.model.entityType('microsoft.graph.bookingCustomer');
+      compileSearch(type, server.clientele.schema.table(type), text, sqliteDialect);
+    }
+  } catch (err) {
+    assert.ok(err instanceof GraphError, `the parser throws a GraphError, not ${(err as Error).name}: ${(err as Error).message.slice(0, 200)}`);
+    const json = { error: { code: err.code, message: err.message } };
+    return [{ status: err.status, headers: new Headers(), text: JSON.stringify(json), json }];
+  }
+  return [{ status: 200, headers: new Headers(), text: '', json: undefined }];
+}
+
 async function refused(query: string, message: RegExp): Promise<void> {
-  for (const res of await both(query)) {
+  for (const res of [...(await both(query)), ...parsed(query)]) {
     assert.equal(res.status, 400, `400 for ${query.slice(0, 60)}…: ${res.text.slice(0, 500)}`);
     assert.equal(res.json?.error?.code, 'BadRequest', `Graph's error shape: ${res.text.slice(0, 500)}`);
     assert.match(res.json.error.message, message, 'the message says what is wrong');
   }
 }
 
-const q = (option: string, expr: string) => `${option}=${encodeURIComponent(expr)}`;
+// Commas stay as they are (they are fine in a query string), so long lists fit an inner URL's limit.
+const q = (option: string, expr: string) => `${option}=${encodeURIComponent(expr).replace(/%2C/g, ',')}`;
+
+/** `both`, for queries that must work: at least one way in carries them. */
+async function carried(query: string): Promise<TestResponse[]> {
+  const results = await both(query);
+  assert.ok(results.length > 0, `a request or an inner $batch URL carries the query (${query.length} characters)`);
+  return results;
+}
 
 describe('$filter and $search limits', () => {
   it('a $filter nested too deeply is a 400, whether by not, parentheses or functions', async () => {
@@ -56,13 +98,13 @@ describe('$filter and $search limits', () => {
   it('moderate expressions still work', async () => {
     const chain = Array.from({ length: 50 }, (_, i) => `displayName eq 'n${i}'`).join(' or ');
     for (const expr of [`${'not '.repeat(20)}(displayName eq 'Adele Vance')`, `${'('.repeat(40)}displayName eq 'Adele Vance'${')'.repeat(40)}`, `${chain} or displayName eq 'Adele Vance'`]) {
-      for (const res of await both(q('$filter', expr))) {
+      for (const res of await carried(q('$filter', expr))) {
         assert.equal(res.status, 200, `${expr.slice(0, 60)}: ${res.text.slice(0, 300)}`);
         assert.equal(res.json.value.length, 1, 'Adele is found');
       }
     }
     const values = Array.from({ length: 500 }, (_, i) => `'n${i}'`).join(',');
-    for (const res of await both(q('$filter', `displayName in (${values},'Adele Vance')`))) {
+    for (const res of await carried(q('$filter', `displayName in (${values},'Adele Vance')`))) {
       assert.equal(res.status, 200, `500 values in 'in': ${res.text.slice(0, 300)}`);
       assert.equal(res.json.value.length, 1, 'Adele is found among 500 values');
     }
@@ -76,13 +118,13 @@ describe('$filter and $search limits', () => {
       `displayName in (${Array.from({ length: 1000 }, (_, i) => `'n${i}'`).join(',')}) or emailAddress in (${Array.from({ length: 900 }, (_, i) => `'e${i}'`).join(',')},'adelev@contoso.com')`,
     ];
     for (const expr of expressions) {
-      for (const res of await both(q('$filter', expr))) {
+      for (const res of await carried(q('$filter', expr))) {
         assert.equal(res.status, 200, `${expr.slice(0, 60)}…: ${res.text.slice(0, 300)}`);
         assert.equal(res.json.value.length, 1, 'Adele is found');
       }
     }
     const terms = Array.from({ length: 600 }, (_, i) => `"zz${i}"`).join(' OR ');
-    for (const res of await both(q('$search', `${terms} OR "adele"`))) {
+    for (const res of await carried(q('$search', `${terms} OR "adele"`))) {
       assert.equal(res.status, 200, `601 search terms: ${res.text.slice(0, 300)}`);
       assert.equal(res.json.value.length, 1, 'Adele is found');
     }
@@ -100,17 +142,17 @@ describe('$filter and $search limits', () => {
     await refused(q('$search', `${'('.repeat(3000)}"adele"${')'.repeat(3000)}`), /nested more than \d+ levels deep/);
     await refused(q('$search', `${'NOT '.repeat(60_000)}"adele"`), /nested more than \d+ levels deep/);
     await refused(q('$search', Array.from({ length: 5000 }, (_, i) => `"t${i}"`).join(' OR ')), /too complex|more than \d+/);
-    for (const res of await both(q('$search', `${'NOT '.repeat(10)}"adele"`))) assert.equal(res.status, 200, `10 NOTs are fine: ${res.text.slice(0, 300)}`);
+    for (const res of await carried(q('$search', `${'NOT '.repeat(10)}"adele"`))) assert.equal(res.status, 200, `10 NOTs are fine: ${res.text.slice(0, 300)}`);
   });
 });
 
 describe('U+0000 in query text and keys', () => {
   it('is a 400 in a $filter literal, a $search term and a key, on every engine', async () => {
-    for (const res of await both(`$filter=displayName eq 'a%00b'`)) {
+    for (const res of await carried(`$filter=displayName eq 'a%00b'`)) {
       assert.equal(res.status, 400, `filter literal: ${res.text}`);
       assert.match(res.json.error.message, /U\+0000/, 'the message names the character');
     }
-    for (const res of await both(`$search="a%00b"`)) {
+    for (const res of await carried(`$search="a%00b"`)) {
       assert.equal(res.status, 400, `search term: ${res.text}`);
       assert.match(res.json.error.message, /U\+0000/, 'the message names the character');
     }

@@ -11,18 +11,18 @@ export type ResolvedInnerUrl = { path: string; error?: undefined } | { path?: un
 /**
  * The inner URL as a path below `/{version}/` (raw segments, so keys keep their encoding, plus the raw
  * query), or the 400 that request gets. Dot segments are removed as RFC 3986 does; one that would leave
- * the version root, a segment that decodes to a slash or backslash, a fragment, and any `$batch` segment
- * (a batch nests one level deep, as on Graph) are refused.
+ * the version root, a segment that decodes to a slash or backslash, a fragment, control characters, and any
+ * `$batch` segment (a batch nests one level deep, as on Graph) are refused.
  */
 export function resolveInnerUrl(url: string): ResolvedInnerUrl {
   const refuse = (why: string): ResolvedInnerUrl => ({ error: badRequest(`Invalid request URL '${shorten(url)}': ${why}`) });
   if (url.length > MAX_INNER_URL_LENGTH) return refuse(`it is longer than ${MAX_INNER_URL_LENGTH} characters.`);
   if (url.includes('#')) return refuse('a request URL has no fragment.');
-  // Control characters, spaces and non-ASCII must arrive percent-encoded, as in a request line.
-  if (/[^\x21-\x7e]/.test(url)) return refuse('it contains characters that must be percent-encoded.');
+  // Control characters have no place in a URL, encoded or not here.
+  if (/[\x00-\x1f\x7f]/.test(url)) return refuse('it contains control characters.');
   const q = url.indexOf('?');
   const rawPath = q < 0 ? url : url.slice(0, q);
-  const query = q < 0 ? '' : url.slice(q);
+  const query = q < 0 ? '' : encodeUnsafe(url.slice(q));
   if (rawPath.includes('\\')) return refuse("'\\' is not a path separator.");
 
   const segments: string[] = [];
@@ -40,9 +40,18 @@ export function resolveInnerUrl(url: string): ResolvedInnerUrl {
       continue;
     }
     if (decoded.toLowerCase() === '$batch') return refuse('a batch request cannot contain another $batch request.');
-    segments.push(raw);
+    segments.push(encodeUnsafe(raw));
   }
   return { path: segments.join('/') + query };
+}
+
+/**
+ * Graph's own batch examples write spaces and quotes as they are (`$filter=importance eq 'high'`), as a
+ * browser's address bar does: what a request line cannot carry (spaces, non-ASCII) is percent-encoded here,
+ * and what is encoded already stays as it is.
+ */
+function encodeUnsafe(text: string): string {
+  return text.replace(/[^\x21-\x7e]+/gu, (run) => encodeURIComponent(run));
 }
 
 function shorten(s: string): string {
