@@ -175,7 +175,7 @@ function runFile(file: string, env: NodeJS.ProcessEnv, suiteDeadline: number, bu
     cwd: ROOT,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe'],
-    env: { ...env, CLIENTELE_TEST_DEADLINE: String(deadline), CLIENTELE_TEST_EVENTS_FD: '3', CLIENTELE_TEST_WATCHDOG_FD: '4' },
+    env: { ...env, CLIENTELE_TEST_DEADLINE: String(deadline), CLIENTELE_TEST_EVENTS_FD: '3', CLIENTELE_TEST_WATCHDOG_FD: '4', CLIENTELE_TEST_RUNNER_PID: String(process.pid) },
   });
   running.add(child);
   const events: TestEvent[] = [];

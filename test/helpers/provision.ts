@@ -145,11 +145,19 @@ export async function startEmbeddedPostgres(): Promise<Postgres> {
     rmSync(dir, { recursive: true, force: true });
     return new ProvisionError(`could not start the run's own PostgreSQL: ${what}\n${output}`);
   };
-  const init = spawnSync(bins.initdb, ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-locale', '--no-sync'], {
-    ...as,
-    encoding: 'utf8',
-    env: { ...process.env, LC_ALL: 'C' },
-  });
+  // UTF-8 with Unicode case mapping (lower('É') is 'é'), as the machine's C.UTF-8 databases have: PostgreSQL's
+  // own C.UTF-8 (17 and later) needs no locale from the system; else the system's.
+  const initdb = (locale: string[]) =>
+    spawnSync(bins.initdb, ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', ...locale, '--no-sync'], {
+      ...as,
+      encoding: 'utf8',
+      env: { ...process.env, LC_ALL: 'C' },
+    });
+  let init = initdb(['--locale-provider=builtin', '--builtin-locale=C.UTF-8', '--locale=C']);
+  if (init.status !== 0) {
+    rmSync(data, { recursive: true, force: true });
+    init = initdb(['--locale=C.UTF-8']);
+  }
   if (init.status !== 0) throw fail(`initdb exited with ${init.status ?? init.signal}`, `${init.stdout}${init.stderr}${init.error ?? ''}`);
 
   const port = await freePort();
@@ -246,7 +254,7 @@ export async function provideChromium(log: (line: string) => void): Promise<stri
   const prefix = sudo ? ['sudo', '-n', '-E'] : [];
   const step = async (args: string[]) => (sudo ? run(prefix[0]!, [...prefix.slice(1), ...args], env) : run(args[0]!, args.slice(1), env));
   const updated = await step(['apt-get', 'update', '-qq']);
-  const installed = updated === 0 ? await step(['apt-get', 'install', '-y', '-qq', '--no-install-recommends', 'chromium']) : updated;
+  const installed = updated === 0 ? await step(['apt-get', 'install', '-y', '-qq', 'chromium']) : updated;
   if (installed !== 0 || !executable(DEBIAN_CHROMIUM)) {
     throw new ProvisionError(`installing chromium failed (exit code ${installed}): run \`${install}\` as root and look at what it says`);
   }

@@ -6,7 +6,7 @@ import { SourceMap } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { workerData } from 'node:worker_threads';
 
-const { deadline, fd } = workerData;
+const { deadline, fd, parent } = workerData;
 const MAX_FRAMES = 25;
 
 function report(value) {
@@ -103,3 +103,15 @@ setTimeout(() => {
     .catch((err) => report({ error: String(err?.stack ?? err) }))
     .finally(() => clearInterval(alive));
 }, Math.max(0, deadline - Date.now()));
+
+// The runner gone (this process handed to another parent): end this process group, as the runner would have.
+if (parent > 0) {
+  setInterval(() => {
+    if (process.ppid === parent) return;
+    try {
+      process.kill(-process.pid, 'SIGKILL');
+    } catch {
+      process.kill(process.pid, 'SIGKILL');
+    }
+  }, 1000).unref();
+}

@@ -3,12 +3,15 @@
 // JavaScript stack, mapped to the TypeScript sources, or, when it is idle, what it is waiting on. The report
 // goes to file descriptor CLIENTELE_TEST_WATCHDOG_FD as one JSON line; the runner then ends the process.
 // A worker, because a main thread stuck in a loop runs none of its own timers or signal handlers.
+// Should the runner itself die (killed, say), the worker ends this process's group: the file and whatever
+// it started (the runner gives each file a process group of its own).
 import { isMainThread, Worker } from 'node:worker_threads';
 
 const deadline = Number(process.env.CLIENTELE_TEST_DEADLINE);
 const fd = Number(process.env.CLIENTELE_TEST_WATCHDOG_FD);
+const parent = Number(process.env.CLIENTELE_TEST_RUNNER_PID);
 if (isMainThread && deadline > 0 && fd > 2) {
-  const worker = new Worker(new URL('./watchdog-worker.mjs', import.meta.url), { workerData: { deadline, fd }, execArgv: [], stdout: false, stderr: false });
+  const worker = new Worker(new URL('./watchdog-worker.mjs', import.meta.url), { workerData: { deadline, fd, parent }, execArgv: [], stdout: false, stderr: false });
   worker.unref();
   worker.on('error', () => {});
 }
