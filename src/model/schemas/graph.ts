@@ -10,9 +10,10 @@
 // - beta's physicalAddress has postOfficeBox and type, v1.0's phone has language and region;
 // - beta's time slots say start/end, v1.0's startTime/endTime (stored under the v1.0 names);
 // - only beta has the top-level bookingBusinesses and bookingCurrencies entity sets.
-// Not declared yet (the Bookings issues for services, staff, custom questions and appointments add them):
-// bookingBusiness's appointments, calendarView, customQuestions, services and staffMembers.
+// Services, staff members and custom questions are declared in bookings-catalogue.ts. Not declared yet (the
+// appointments issue adds them): bookingBusiness's appointments and calendarView.
 import type { PropertyDecl, SchemaDecl } from '../edm.js';
+import { bookingCatalogueNavigation } from './bookings-catalogue.js';
 import { bookingBusinessPermissions as businessPermissions, bookingCustomerPermissions as customerPermissions } from './permissions.js';
 
 const BETA = ['beta' as const];
@@ -233,6 +234,7 @@ export const graphSchema: SchemaDecl = {
           // Beyond Graph: Bookings offers neither delta nor change notifications on customers today.
           changeTracking: true,
         },
+        ...bookingCatalogueNavigation,
       ],
     },
     {
