@@ -5,6 +5,7 @@ import { createAuth, type AuthConfig } from './auth/index.js';
 import { devIssuerDiscovery } from './auth/discovery.js';
 import type { DevIssuer } from './auth/dev-issuer.js';
 import { DEFAULT_CHANGE_RETENTION_MS } from './handlers/entities.js';
+import { registerBookingsBehaviour } from './bookings/index.js';
 import { EntityHookRegistry } from './handlers/hooks.js';
 import { loadModel } from './model/index.js';
 import type { Model } from './model/model.js';
@@ -103,7 +104,7 @@ export async function createClientele(config: ClienteleConfig = {}): Promise<Cli
   );
   const changeRetentionMs = config.changeRetentionMs ?? DEFAULT_CHANGE_RETENTION_MS;
   const n = config.notifications ?? {};
-  const hooks = new EntityHookRegistry().register(
+  const hooks = registerBookingsBehaviour(new EntityHookRegistry(), store, schema).register(
     SUBSCRIPTION_TYPE,
     subscriptionHooks(store, {
       maxExpirationMinutes: n.maxExpirationMinutes ?? 4230,

@@ -124,9 +124,10 @@ export class EntityService {
     return contextUrl(ctx.serviceRoot, steps, kind, select, this.metadataOwner);
   }
 
-  private hookContext(ctx: RequestContext): HookContext {
+  private hookContext(ctx: RequestContext, target: Target): HookContext {
     return {
       request: ctx,
+      target,
       resolve: async (rawPath) => {
         const path = resolvePath(this.model, rawPath);
         return { target: await this.resolve(path, ctx), suffix: path.suffix };
@@ -292,7 +293,7 @@ export class EntityService {
         checkIfMatch(ifMatch, etagOf(target.entity));
         const deleted = await this.store.delete(target.table, target.scope, target.entity.idKey, ifMatch === undefined ? undefined : target.entity.version);
         if (!deleted) throw ifMatch === undefined ? this.entityNotFound(step.type, step.key ?? step.name) : preconditionFailed();
-        const hc = this.hookContext(ctx);
+        const hc = this.hookContext(ctx, target);
         for (const h of this.hooks.for(step.type)) await h.afterDelete?.(target.entity, hc);
         return { status: 204 };
       }
@@ -319,7 +320,7 @@ export class EntityService {
     const given = this.validator.entity(type, body, 'create');
     const values = initialValues(type, given, nowDateTimeOffset());
     const hooks = this.hooks.for(type);
-    const hc = this.hookContext(ctx);
+    const hc = this.hookContext(ctx, target);
     for (const h of hooks) await h.beforeCreate?.(values, hc);
     const clientChosen = typeof values.id === 'string' && values.id !== '';
     let stored: StoredEntity | undefined;
@@ -420,7 +421,7 @@ export class EntityService {
       if (p.complexType && p.name in changes) changes[p.name] = carryHiddenFields(p.complexType, changes[p.name], current.values[p.name], p.collection === true);
     }
     const hooks = this.hooks.for(type);
-    const hc = this.hookContext(ctx);
+    const hc = this.hookContext(ctx, target);
     for (const h of hooks) await h.beforeUpdate?.(current, changes, hc);
     for (const p of type.properties) if (p.stamp === 'updated') changes[p.name] = nowDateTimeOffset();
     const updated = await this.store.update(target.table!, target.scope, current.idKey, changes, ifMatch === undefined ? undefined : current.version);

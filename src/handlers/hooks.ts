@@ -9,6 +9,11 @@ import type { RequestContext, Target } from './entities.js';
 
 export interface HookContext {
   request: RequestContext;
+  /**
+   * What the request addresses: the collection on create (its `scope` is where the new entity goes, `parent`
+   * the containing entity), the entity itself on update and delete.
+   */
+  target: Target;
   /** Resolves a resource path (as it follows the version in a URL) for the caller, exactly as a request would. */
   resolve(rawPath: string): Promise<{ target: Target; suffix?: string }>;
   /** Refuses (GraphError 403) unless the caller may perform `op` on `target`, by the model's rule for it. */
