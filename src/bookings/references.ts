@@ -9,6 +9,13 @@ export function tableOf(schema: StorageSchema, qualifiedName: string): TableDef 
   return schema.table(schema.model.entityType(qualifiedName));
 }
 
+/** `changes` plus the table's update stamps (lastUpdatedDateTime): for writes the server makes itself. */
+export function withUpdateStamps(table: TableDef, changes: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...changes };
+  for (const c of table.columns) if (c.property.stamp === 'updated') out[c.name] = nowDateTimeOffset();
+  return out;
+}
+
 /** Refuses ids (as a client wrote them) that name no entity of `table` in the business. */
 export async function requireExisting(store: Store, table: TableDef, scope: Scope, ids: string[], describe: (id: string) => string): Promise<void> {
   if (!ids.length) return;
@@ -32,8 +39,6 @@ export async function rewriteEach(
   for await (const row of store.scan(table, { tenantId: scope.tenantId, parentKey: scope.parentKey })) {
     const next = change(row.values[property]);
     if (next === undefined) continue;
-    const changes: Record<string, unknown> = { [property]: next };
-    for (const c of table.columns) if (c.property.stamp === 'updated') changes[c.name] = nowDateTimeOffset();
-    await store.update(table, scope, row.idKey, changes);
+    await store.update(table, scope, row.idKey, withUpdateStamps(table, { [property]: next }));
   }
 }

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { Principal } from '../auth/principal.js';
 import { badRequest, conflict, methodNotAllowed, notFound, GraphError } from '../http/errors.js';
 import type { Operation, PermissionRule } from '../model/edm.js';
-import type { Model, Property, StructuredType } from '../model/model.js';
+import type { BoundAction, Model, Property, StructuredType } from '../model/model.js';
 import { BodyValidator } from '../model/validate.js';
 import { nowDateTimeOffset } from '../model/values.js';
 import { carryHiddenFields } from '../model/versions.js';
@@ -118,6 +118,10 @@ export class EntityService {
     this.delta = new DeltaService(store, query, { changeRetentionMs: opts.changeRetentionMs ?? DEFAULT_CHANGE_RETENTION_MS });
     this.hooks = opts.hooks ?? new EntityHookRegistry();
     this.metadataOwner = model.singletons.find((s) => s.ownsMetadata)?.name;
+    // A declared action without behaviour would be a route that cannot answer: refuse to start instead.
+    for (const a of model.actions) {
+      if (!this.hooks.action(a.bindingType, a.decl.name)) throw new Error(`the bound action ${a.decl.name} of ${a.decl.bindingType} has no handler`);
+    }
   }
 
   private context(ctx: RequestContext, steps: Array<Pick<PathStep, 'name' | 'key'>>, kind: 'collection' | 'entity', select?: readonly string[]): string {
@@ -222,6 +226,7 @@ export class EntityService {
   async handle(method: string, path: ResolvedPath, ctx: RequestContext, body: unknown): Promise<HandlerResult> {
     ctx = { ...ctx, metadataOwner: this.metadataOwner };
     const last = path.steps[path.steps.length - 1]!;
+    if (path.action) return this.invoke(method, path, path.action, ctx, body);
     const op = this.operation(method, path);
     if (op) {
       const permissions = last.source.kind === 'set' ? last.source.set.permissions : last.source.kind === 'nav' ? last.source.nav.permissions : undefined;
@@ -300,6 +305,25 @@ export class EntityService {
       default:
         throw methodNotAllowed(method, allowed);
     }
+  }
+
+  /**
+   * `POST …/{entity}/{action}`: the action's permission first (before any lookup, as for every operation),
+   * then the entity, the parameters, and the behaviour registered for it. 204 unless it returns a value.
+   */
+  private async invoke(method: string, path: ResolvedPath, action: BoundAction, ctx: RequestContext, body: unknown): Promise<HandlerResult> {
+    const last = path.steps[path.steps.length - 1]!;
+    this.authorize(ctx.principal, 'update', action.decl.permission, last);
+    if (method !== 'POST') throw methodNotAllowed(method, ['POST']);
+    const target = await this.resolve(path, ctx);
+    if (!target.entity) throw last.collection ? this.entityNotFound(last.type, last.key!) : notFound(`The navigation property '${last.name}' has no value.`);
+    const parameters = this.validator.parameters(action, body);
+    const handler = this.hooks.action(last.type, action.decl.name)!;
+    const value = await handler(target.entity, parameters, this.hookContext(ctx, target));
+    const returns = action.decl.returnType;
+    if (!returns) return { status: 204 };
+    const type = returns.collection ? `Collection(${returns.type})` : returns.type;
+    return { status: 200, body: { '@odata.context': `${ctx.serviceRoot}/$metadata#${type}`, value } };
   }
 
   private async newKey(type: StructuredType, table: TableDef, scope: Scope, values: Record<string, unknown>): Promise<string> {

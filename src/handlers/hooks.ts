@@ -22,7 +22,16 @@ export interface HookContext {
   state: Map<string, unknown>;
 }
 
+/**
+ * What a bound action does (its declaration is in the model): given the entity it is invoked on and the
+ * validated parameters, it returns the action's value (undefined for an action without a return type), in its
+ * wire form: it goes out as the response's `value`.
+ */
+export type ActionHandler = (entity: StoredEntity, parameters: Record<string, unknown>, hc: HookContext) => Promise<unknown> | unknown;
+
 export interface EntityHooks {
+  /** The type's bound actions, by declared name. */
+  actions?: Record<string, ActionHandler>;
   /** Before the insert; `values` holds every declared property and may be changed. */
   beforeCreate?(values: Record<string, unknown>, hc: HookContext): Promise<void> | void;
   afterCreate?(entity: StoredEntity, hc: HookContext): Promise<void> | void;
@@ -40,6 +49,16 @@ export class EntityHookRegistry {
     list.push(hooks);
     this.byType.set(qualifiedName, list);
     return this;
+  }
+
+  /** The handler of a bound action, from the type or the nearest base type that has one. */
+  action(type: StructuredType, name: string): ActionHandler | undefined {
+    const hooks = this.for(type);
+    for (let i = hooks.length - 1; i >= 0; i--) {
+      const handler = hooks[i]!.actions?.[name];
+      if (handler) return handler;
+    }
+    return undefined;
   }
 
   /** Hooks of the type and its base types, base first. */

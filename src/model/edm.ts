@@ -152,9 +152,38 @@ export interface SingletonDecl extends PerVersion<SingletonDecl> {
   ownsMetadata?: boolean;
 }
 
+/** One parameter of an action, carried by name in the request body. */
+export interface ParameterDecl {
+  name: string;
+  /** `Edm.*` or the qualified name of a complex or enum type. */
+  type: string;
+  collection?: boolean;
+  /** Defaults to true, as in CSDL; a non-nullable parameter must be sent. */
+  nullable?: boolean;
+}
+
+/**
+ * A bound action (CSDL `<Action IsBound="true">`): `POST …/{entity}/{name}` with the parameters in a JSON
+ * body. What it does is per-type behaviour (EntityHooks.actions, registered under the binding type's name);
+ * the declaration gives its shape, its permission and whether it answers 204 or a value.
+ */
+export interface ActionDecl extends PerVersion<ActionDecl> {
+  name: string;
+  /** Qualified name of the entity type it is bound to (types derived from it have it too). */
+  bindingType: string;
+  /** The binding parameter's name in $metadata (Graph names it after the type: `bookingBusiness`). */
+  bindingParameter: string;
+  parameters?: ParameterDecl[];
+  /** The value a call answers (200 with `value`); none (204 No Content) when absent. */
+  returnType?: { type: string; collection?: boolean };
+  /** What a bearer token needs to invoke it. */
+  permission: PermissionRule;
+}
+
 export interface SchemaDecl {
   namespace: string;
   types: Array<StructuredTypeDecl | EnumTypeDecl>;
   entitySets?: EntitySetDecl[];
   singletons?: SingletonDecl[];
+  actions?: ActionDecl[];
 }

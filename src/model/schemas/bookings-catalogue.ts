@@ -13,7 +13,7 @@
 // - beta's bookingStaffMember has colorIndex; v1.0's bookingService.smsNotificationsEnabled is not nullable;
 // - v1.0's bookingPriceType and bookingReminderRecipients end with unknownFutureValue.
 import type { NavigationDecl, PropertyDecl, SchemaDecl } from '../edm.js';
-import { bookingCustomQuestionPermissions, bookingServicePermissions, bookingStaffMemberPermissions } from './permissions.js';
+import { bookingBusinessPublishPermission, bookingCustomQuestionPermissions, bookingServicePermissions, bookingStaffMemberPermissions } from './permissions.js';
 
 const BETA = ['beta' as const];
 const V1 = ['v1.0' as const];
@@ -51,8 +51,15 @@ export const bookingCatalogueNavigation: NavigationDecl[] = [
   },
 ];
 
+const BUSINESS = 'microsoft.graph.bookingBusiness';
+
 export const bookingsCatalogueSchema: SchemaDecl = {
   namespace: 'microsoft.graph',
+  // The business's booking page goes public (publish) and private (unpublish): src/bookings/booking-business.ts.
+  actions: [
+    { name: 'publish', bindingType: BUSINESS, bindingParameter: 'bookingBusiness', permission: bookingBusinessPublishPermission },
+    { name: 'unpublish', bindingType: BUSINESS, bindingParameter: 'bookingBusiness', permission: bookingBusinessPublishPermission },
+  ],
   types: [
     { kind: 'enum', name: 'answerInputType', members: ['text', 'radioButton', 'unknownFutureValue'] },
     {

@@ -81,3 +81,7 @@ export const bookingCustomQuestionPermissions: Permissions = {
   update: delegatedOnly(APPOINTMENT, READ_WRITE, MANAGE),
   delete: delegatedOnly(APPOINTMENT, READ_WRITE, MANAGE),
 };
+
+// publish and unpublish a business: Bookings.Manage.All alone (Graph's generated tables for both pages,
+// delegated and application; Bookings.ReadWrite.All "does not allow … publish of booking businesses").
+export const bookingBusinessPublishPermission: PermissionRule = anyCaller(MANAGE);
