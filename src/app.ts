@@ -6,7 +6,7 @@ import { devIssuerDiscovery } from './auth/discovery.js';
 import type { DevIssuer } from './auth/dev-issuer.js';
 import { DEFAULT_CHANGE_RETENTION_MS } from './handlers/entities.js';
 import { registerBookingsBehaviour } from './bookings/index.js';
-import { EntityHookRegistry } from './handlers/hooks.js';
+import { assertActionsHandled, EntityHookRegistry } from './handlers/hooks.js';
 import { loadModel } from './model/index.js';
 import type { Model } from './model/model.js';
 import { SUBSCRIPTION_TYPE } from './model/schemas/subscriptions.js';
@@ -112,6 +112,7 @@ export async function createClientele(config: ClienteleConfig = {}): Promise<Cli
       allowHttp: n.allowHttp ?? false,
     }),
   );
+  assertActionsHandled(model, hooks);
   app = await buildServer({
     model,
     schema,

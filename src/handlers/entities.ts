@@ -11,7 +11,7 @@ import { carryHiddenFields } from '../model/versions.js';
 import { canonicalPath, resolvePath, type PathStep, type ResolvedPath } from '../odata/path.js';
 import { contextUrl, entityUrl, serializeEntity, serializeProperty } from '../odata/serialize.js';
 import type { StorageSchema, TableDef } from '../store/schema.js';
-import { DuplicateKeyError, type Scope, type Store, type StoredEntity } from '../store/store.js';
+import { DuplicateKeyError, newVersion, type Scope, type Store, type StoredEntity } from '../store/store.js';
 import type { ListOptions, QueryEngine } from '../odata/query.js';
 import { checkIfMatch, etagOf, notModified, preconditionFailed } from '../odata/etag.js';
 import { DeltaService } from './delta.js';
@@ -118,10 +118,6 @@ export class EntityService {
     this.delta = new DeltaService(store, query, { changeRetentionMs: opts.changeRetentionMs ?? DEFAULT_CHANGE_RETENTION_MS });
     this.hooks = opts.hooks ?? new EntityHookRegistry();
     this.metadataOwner = model.singletons.find((s) => s.ownsMetadata)?.name;
-    // A declared action without behaviour would be a route that cannot answer: refuse to start instead.
-    for (const a of model.actions) {
-      if (!this.hooks.action(a.bindingType, a.decl.name)) throw new Error(`the bound action ${a.decl.name} of ${a.decl.bindingType} has no handler`);
-    }
   }
 
   private context(ctx: RequestContext, steps: Array<Pick<PathStep, 'name' | 'key'>>, kind: 'collection' | 'entity', select?: readonly string[]): string {
@@ -227,11 +223,14 @@ export class EntityService {
     ctx = { ...ctx, metadataOwner: this.metadataOwner };
     const last = path.steps[path.steps.length - 1]!;
     if (path.action) return this.invoke(method, path, path.action, ctx, body);
+    const reference = this.schema.isStored(last.type) ? last.type.decl.referenceData : undefined;
+    if (reference && method !== 'GET') throw methodNotAllowed(method, ['GET']);
     const op = this.operation(method, path);
     if (op) {
       const permissions = last.source.kind === 'set' ? last.source.set.permissions : last.source.kind === 'nav' ? last.source.nav.permissions : undefined;
       this.authorize(ctx.principal, op, permissions?.[op], last);
     }
+    if (reference) await this.storeReferenceRows(last.type, reference, ctx.principal.tenantId);
     const target = await this.resolve(path, ctx);
     const { step } = target;
     const isCollection = step.collection && step.key === undefined;
@@ -308,6 +307,29 @@ export class EntityService {
   }
 
   /**
+   * The rows of a reference-data type (StructuredTypeDecl.referenceData) this tenant lacks, stored: once on
+   * its first read, and again after a reset. Reference data lives at the top level (under a singleton).
+   * Two first reads at once may both insert: the second finds the keys taken and leaves them.
+   */
+  private async storeReferenceRows(type: StructuredType, rows: ReadonlyArray<Record<string, unknown>>, tenantId: string): Promise<void> {
+    const table = this.schema.table(type);
+    const scope = { tenantId, parentKey: '' };
+    const keyed = rows.map((values) => ({ idKey: this.normKey(type, String(values.id)), values }));
+    const present = await this.store.existingKeys(table, scope, keyed.map((r) => r.idKey));
+    const missing = keyed.filter((r) => !present.has(r.idKey));
+    if (!missing.length) return;
+    const now = nowDateTimeOffset();
+    try {
+      await this.store.insertMany(
+        table,
+        missing.map((r) => ({ tenantId, parentKey: '', idKey: r.idKey, version: newVersion(), values: initialValues(type, r.values, now) })),
+      );
+    } catch (err) {
+      if (!(err instanceof DuplicateKeyError)) throw err;
+    }
+  }
+
+  /**
    * `POST …/{entity}/{action}`: the action's permission first (before any lookup, as for every operation),
    * then the entity, the parameters, and the behaviour registered for it. 204 unless it returns a value.
    */
@@ -318,7 +340,9 @@ export class EntityService {
     const target = await this.resolve(path, ctx);
     if (!target.entity) throw last.collection ? this.entityNotFound(last.type, last.key!) : notFound(`The navigation property '${last.name}' has no value.`);
     const parameters = this.validator.parameters(action, body);
-    const handler = this.hooks.action(last.type, action.decl.name)!;
+    const handler = this.hooks.action(last.type, action.decl.name);
+    // The server checks at start that every action has behaviour (assertActionsHandled); a bare service may not.
+    if (!handler) throw new GraphError(501, 'NotImplemented', `The action '${action.decl.name}' is not available here.`);
     const value = await handler(target.entity, parameters, this.hookContext(ctx, target));
     const returns = action.decl.returnType;
     if (!returns) return { status: 204 };

@@ -3,7 +3,7 @@
 // adjust what is written or refuse the operation with a GraphError; an after-hook runs once the write has
 // committed, and if it fails the write is undone (a created entity is deleted again) and the error reported.
 import type { Operation } from '../model/edm.js';
-import type { StructuredType } from '../model/model.js';
+import type { Model, StructuredType } from '../model/model.js';
 import type { StoredEntity } from '../store/store.js';
 import type { RequestContext, Target } from './entities.js';
 
@@ -66,5 +66,14 @@ export class EntityHookRegistry {
     const chain: StructuredType[] = [];
     for (let t: StructuredType | undefined = type; t; t = t.base) chain.unshift(t);
     return chain.flatMap((t) => this.byType.get(t.qualifiedName) ?? []);
+  }
+}
+
+/** A declared action without behaviour would be a route that cannot answer: the server refuses to start instead. */
+export function assertActionsHandled(model: Model, hooks: EntityHookRegistry): void {
+  for (const version of model.allVersions()) {
+    for (const a of version.actions) {
+      if (!hooks.action(a.bindingType, a.decl.name)) throw new Error(`the bound action ${a.decl.name} of ${a.decl.bindingType} has no handler`);
+    }
   }
 }

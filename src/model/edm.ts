@@ -122,6 +122,12 @@ export interface StructuredTypeDecl extends PerVersion<StructuredTypeDecl> {
    */
   textQuery?: { name: string; properties: string[] };
   /**
+   * Entity types only: rows every tenant has, as data (Graph's currency list). The collection is read-only
+   * (writes answer 405) and a tenant's rows are stored from this list when the tenant first reads them, so
+   * query options, paging and ETags work as for any stored type and a reset tenant gets them back.
+   */
+  referenceData?: ReadonlyArray<Record<string, unknown>>;
+  /**
    * Set by projection (not declared): properties this version lacks but accepts on input, from the
    * `acceptedIn` of the declaration's properties.
    */

@@ -197,10 +197,15 @@ export function buildOpenApi(model: Model, opts: OpenApiOptions = {}): Json {
         ],
         responses: { '200': { description: 'Retrieved collection', content: { 'application/json': { schema: ref(`${t.qualifiedName}CollectionResponse`) } } }, ...errors },
       }),
-      post: op(collectionCtx, 'create', perms, t, {
-        requestBody: body(t),
-        responses: { '201': entityResponse(t, 'Created entity'), ...errors },
-      }),
+      // Reference data (Graph's currencies) is read-only.
+      ...(t.decl.referenceData
+        ? {}
+        : {
+            post: op(collectionCtx, 'create', perms, t, {
+              requestBody: body(t),
+              responses: { '201': entityResponse(t, 'Created entity'), ...errors },
+            }),
+          }),
     };
     paths[`${collectionCtx.path}/$count`] = {
       ...pathParams,
@@ -216,8 +221,12 @@ export function buildOpenApi(model: Model, opts: OpenApiOptions = {}): Json {
     paths[itemCtx.path] = {
       parameters: itemCtx.params,
       get: op(itemCtx, 'get', perms, t, { parameters: [select(t)], responses: { '200': entityResponse(t, 'Retrieved entity'), ...errors } }),
-      patch: op(itemCtx, 'update', perms, t, { requestBody: body(t), responses: { '204': { description: 'Success' }, ...errors } }),
-      delete: op(itemCtx, 'delete', perms, t, { responses: { '204': { description: 'Success' }, ...errors } }),
+      ...(t.decl.referenceData
+        ? {}
+        : {
+            patch: op(itemCtx, 'update', perms, t, { requestBody: body(t), responses: { '204': { description: 'Success' }, ...errors } }),
+            delete: op(itemCtx, 'delete', perms, t, { responses: { '204': { description: 'Success' }, ...errors } }),
+          }),
     };
     visitActions(itemCtx, t);
     visitNavigation(itemCtx, t);

@@ -14,6 +14,8 @@
 // appointments issue adds them): bookingBusiness's appointments and calendarView.
 import type { PropertyDecl, SchemaDecl } from '../edm.js';
 import { bookingCatalogueNavigation } from './bookings-catalogue.js';
+import { BOOKING_CURRENCIES } from '../data/booking-currencies.js';
+import { bookingCurrencyPermissions } from './permissions.js';
 import { bookingBusinessPermissions as businessPermissions, bookingCustomerPermissions as customerPermissions } from './permissions.js';
 
 const BETA = ['beta' as const];
@@ -238,10 +240,14 @@ export const graphSchema: SchemaDecl = {
       ],
     },
     {
-      // Declared from the metadata; the currencies themselves are not served yet (requests answer 404).
+      // Graph's currency list, read-only: src/model/data/booking-currencies.ts.
       kind: 'entity',
       name: 'bookingCurrency',
       baseType: 'microsoft.graph.entity',
+      table: 'booking_currencies',
+      caseInsensitiveKey: true,
+      referenceData: BOOKING_CURRENCIES,
+      notFound: { code: 'ErrorItemNotFound', message: "The currency '{id}' is not a Bookings currency." },
       properties: [{ name: 'symbol', type: 'Edm.String', nullable: false }],
     },
     {
@@ -256,13 +262,13 @@ export const graphSchema: SchemaDecl = {
           containsTarget: true,
           permissions: businessPermissions,
         },
-        { name: 'bookingCurrencies', type: 'microsoft.graph.bookingCurrency', collection: true, containsTarget: true },
+        { name: 'bookingCurrencies', type: 'microsoft.graph.bookingCurrency', collection: true, containsTarget: true, permissions: bookingCurrencyPermissions },
       ],
     },
   ],
   entitySets: [
     { name: 'bookingBusinesses', type: 'microsoft.graph.bookingBusiness', permissions: businessPermissions, versions: BETA },
-    { name: 'bookingCurrencies', type: 'microsoft.graph.bookingCurrency', versions: BETA },
+    { name: 'bookingCurrencies', type: 'microsoft.graph.bookingCurrency', permissions: bookingCurrencyPermissions, versions: BETA },
   ],
   // v1.0's Bookings examples all give `https://graph.microsoft.com/v1.0/solutions/$metadata#bookingBusinesses…`.
   singletons: [{ name: 'solutions', type: 'microsoft.graph.solutionsRoot', byVersion: { 'v1.0': { ownsMetadata: true } } }],

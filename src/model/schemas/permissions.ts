@@ -85,3 +85,10 @@ export const bookingCustomQuestionPermissions: Permissions = {
 // publish and unpublish a business: Bookings.Manage.All alone (Graph's generated tables for both pages,
 // delegated and application; Bookings.ReadWrite.All "does not allow … publish of booking businesses").
 export const bookingBusinessPublishPermission: PermissionRule = anyCaller(MANAGE);
+
+// bookingCurrency (list and get): Bookings.Read.All (least) and every write scope, delegated only (Graph's
+// bookingcurrency-get table documents no application permission). The collection is read-only.
+export const bookingCurrencyPermissions: Permissions = {
+  list: delegatedOnly(READ, APPOINTMENT, READ_WRITE, MANAGE),
+  get: delegatedOnly(READ, APPOINTMENT, READ_WRITE, MANAGE),
+};
