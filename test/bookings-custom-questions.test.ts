@@ -51,7 +51,8 @@ for (const version of VERSIONS) {
       const toRadio = await server.request('PATCH', path, { body: { answerInputType: 'radioButton' } });
       assert.equal(toRadio.status, 400, `radioButton and still no options: ${toRadio.text}`);
       const both = await server.request('PATCH', path, { body: { answerInputType: 'radioButton', answerOptions: ['Yes', 'No'] } });
-      assert.equal(both.status, 204, `type and options together: ${both.text}`);
+      assert.equal(both.status, 200, `type and options together (200 with the question, as Graph documents): ${both.text}`);
+      assert.deepEqual(both.json.answerOptions, ['Yes', 'No'], 'the updated question is answered');
       const dropOptions = await server.request('PATCH', path, { body: { answerOptions: [] } });
       assert.equal(dropOptions.status, 400, `a radioButton question left without options: ${dropOptions.text}`);
       const read = await server.request('GET', path);

@@ -210,6 +210,8 @@ export const bookingsCatalogueSchema: SchemaDecl = {
       caseInsensitiveKey: true,
       notFound: { code: 'ErrorItemNotFound', message: "The specified custom question '{id}' was not found in the business." },
       indexes: [['displayName']],
+      // Graph's update pages (beta and v1.0) answer 200 with the updated question.
+      updateResponse: 'entity',
       properties: [
         { name: 'answerInputType', type: 'microsoft.graph.answerInputType', defaultValue: 'text' },
         { name: 'answerOptions', type: 'Edm.String', collection: true },
