@@ -1,4 +1,4 @@
-// Seeds sample businesses and customers through the entity service, exactly as POST requests would create
+// Seeds sample businesses, their customers, staff, custom questions and services through the entity service, exactly as POST requests would create
 // them (ids, stamps, validation). Entities that exist already are left alone.
 import { anonymousPrincipal } from '../auth/principal.js';
 import { registerBookingsBehaviour } from '../bookings/index.js';
@@ -38,6 +38,10 @@ export async function seedSampleData(model: Model, schema: StorageSchema, store:
   for (const business of SAMPLE_BUSINESSES) {
     await post('solutions/bookingBusinesses', business.body);
     for (const customer of business.customers) await post(customersPath(String(business.body.id)), customer);
+    const base = `solutions/bookingBusinesses/${encodeURIComponent(String(business.body.id))}`;
+    for (const member of business.staffMembers ?? []) await post(`${base}/staffMembers`, member);
+    for (const question of business.customQuestions ?? []) await post(`${base}/customQuestions`, question);
+    for (const service of business.services ?? []) await post(`${base}/services`, service);
   }
   return result;
 }
