@@ -5,7 +5,8 @@ import { createAuth, type Auth, type AuthConfig } from './auth/index.js';
 import { devIssuerDiscovery } from './auth/discovery.js';
 import type { DevIssuer } from './auth/dev-issuer.js';
 import { DEFAULT_CHANGE_RETENTION_MS } from './handlers/entities.js';
-import { EntityHookRegistry } from './handlers/hooks.js';
+import { registerBookingsBehaviour } from './bookings/index.js';
+import { assertActionsHandled, EntityHookRegistry } from './handlers/hooks.js';
 import { loadModel } from './model/index.js';
 import type { Model } from './model/model.js';
 import { SUBSCRIPTION_TYPE } from './model/schemas/subscriptions.js';
@@ -126,7 +127,7 @@ export async function createClientele(config: ClienteleConfig = {}): Promise<Cli
   const changeRetentionMs = config.changeRetentionMs ?? DEFAULT_CHANGE_RETENTION_MS;
   const n = config.notifications ?? {};
   const destinations: DestinationPolicy = { allowHttp: n.allowHttp ?? false, allow: new AllowList(n.allow ?? []), resolve: n.resolve };
-  const hooks = new EntityHookRegistry().register(
+  const hooks = registerBookingsBehaviour(new EntityHookRegistry(), store, schema).register(
     SUBSCRIPTION_TYPE,
     subscriptionHooks(store, {
       maxExpirationMinutes: n.maxExpirationMinutes ?? 4230,
@@ -136,6 +137,7 @@ export async function createClientele(config: ClienteleConfig = {}): Promise<Cli
       ...destinations,
     }),
   );
+  assertActionsHandled(model, hooks);
   app = await buildServer({
     model,
     schema,

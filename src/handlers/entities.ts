@@ -4,14 +4,14 @@ import { randomUUID } from 'node:crypto';
 import type { Principal } from '../auth/principal.js';
 import { badRequest, conflict, methodNotAllowed, notFound, GraphError } from '../http/errors.js';
 import type { NavigationDecl, Operation, PermissionRule } from '../model/edm.js';
-import type { Model, Property, StructuredType } from '../model/model.js';
+import type { BoundAction, Model, Property, StructuredType } from '../model/model.js';
 import { BodyValidator } from '../model/validate.js';
 import { nowDateTimeOffset } from '../model/values.js';
 import { carryHiddenFields, storageName } from '../model/versions.js';
 import { canonicalPath, resolvePath, type PathStep, type ResolvedPath } from '../odata/path.js';
 import { contextUrl, entityUrl, serializeEntity, serializeProperty } from '../odata/serialize.js';
 import type { StorageSchema, TableDef } from '../store/schema.js';
-import { DuplicateKeyError, type Scope, type Store, type StoredEntity, type WhereBuilder } from '../store/store.js';
+import { DuplicateKeyError, newVersion, type Scope, type Store, type StoredEntity, type WhereBuilder } from '../store/store.js';
 import type { ListOptions, QueryEngine } from '../odata/query.js';
 import { checkIfMatch, etagOf, notModified, preconditionFailed } from '../odata/etag.js';
 import { DeltaService } from './delta.js';
@@ -125,9 +125,10 @@ export class EntityService {
     return contextUrl(ctx.serviceRoot, steps, kind, select, this.metadataOwner);
   }
 
-  private hookContext(ctx: RequestContext): HookContext {
+  private hookContext(ctx: RequestContext, target: Target): HookContext {
     return {
       request: ctx,
+      target,
       resolve: async (rawPath) => {
         const path = resolvePath(this.model, rawPath);
         return { target: await this.resolve(path, ctx), suffix: path.suffix };
@@ -249,11 +250,15 @@ export class EntityService {
   async handle(method: string, path: ResolvedPath, ctx: RequestContext, body: unknown): Promise<HandlerResult> {
     ctx = { ...ctx, metadataOwner: this.metadataOwner };
     const last = path.steps[path.steps.length - 1]!;
+    if (path.action) return this.invoke(method, path, path.action, ctx, body);
+    const reference = this.schema.isStored(last.type) ? last.type.decl.referenceData : undefined;
+    if (reference && method !== 'GET') throw methodNotAllowed(method, ['GET']);
     const op = this.operation(method, path);
     if (op) {
       const permissions = last.source.kind === 'set' ? last.source.set.permissions : last.source.kind === 'nav' ? last.source.nav.permissions : undefined;
       this.authorize(ctx.principal, op, permissions?.[op], last);
     }
+    if (reference) await this.storeReferenceRows(last.type, reference, ctx.principal.tenantId);
     const target = await this.resolve(path, ctx);
     const { step } = target;
     const isCollection = step.collection && step.key === undefined;
@@ -320,13 +325,57 @@ export class EntityService {
         checkIfMatch(ifMatch, etagOf(target.entity));
         const deleted = await this.store.delete(target.table, target.scope, target.entity.idKey, ifMatch === undefined ? undefined : target.entity.version);
         if (!deleted) throw ifMatch === undefined ? this.entityNotFound(step.type, step.key ?? step.name) : preconditionFailed();
-        const hc = this.hookContext(ctx);
+        const hc = this.hookContext(ctx, target);
         for (const h of this.hooks.for(step.type)) await h.afterDelete?.(target.entity, hc);
         return { status: 204 };
       }
       default:
         throw methodNotAllowed(method, allowed);
     }
+  }
+
+  /**
+   * The rows of a reference-data type (StructuredTypeDecl.referenceData) this tenant lacks, stored: once on
+   * its first read, and again after a reset. Reference data lives at the top level (under a singleton).
+   * Two first reads at once may both insert: the second finds the keys taken and leaves them.
+   */
+  private async storeReferenceRows(type: StructuredType, rows: ReadonlyArray<Record<string, unknown>>, tenantId: string): Promise<void> {
+    const table = this.schema.table(type);
+    const scope = { tenantId, parentKey: '' };
+    const keyed = rows.map((values) => ({ idKey: this.normKey(type, String(values.id)), values }));
+    const present = await this.store.existingKeys(table, scope, keyed.map((r) => r.idKey));
+    const missing = keyed.filter((r) => !present.has(r.idKey));
+    if (!missing.length) return;
+    const now = nowDateTimeOffset();
+    try {
+      await this.store.insertMany(
+        table,
+        missing.map((r) => ({ tenantId, parentKey: '', idKey: r.idKey, version: newVersion(), values: initialValues(type, r.values, now) })),
+      );
+    } catch (err) {
+      if (!(err instanceof DuplicateKeyError)) throw err;
+    }
+  }
+
+  /**
+   * `POST …/{entity}/{action}`: the action's permission first (before any lookup, as for every operation),
+   * then the entity, the parameters, and the behaviour registered for it. 204 unless it returns a value.
+   */
+  private async invoke(method: string, path: ResolvedPath, action: BoundAction, ctx: RequestContext, body: unknown): Promise<HandlerResult> {
+    const last = path.steps[path.steps.length - 1]!;
+    this.authorize(ctx.principal, 'update', action.decl.permission, last);
+    if (method !== 'POST') throw methodNotAllowed(method, ['POST']);
+    const target = await this.resolve(path, ctx);
+    if (!target.entity) throw last.collection ? this.entityNotFound(last.type, last.key!) : notFound(`The navigation property '${last.name}' has no value.`);
+    const parameters = this.validator.parameters(action, body);
+    const handler = this.hooks.action(last.type, action.decl.name);
+    // The server checks at start that every action has behaviour (assertActionsHandled); a bare service may not.
+    if (!handler) throw new GraphError(501, 'NotImplemented', `The action '${action.decl.name}' is not available here.`);
+    const value = await handler(target.entity, parameters, this.hookContext(ctx, target));
+    const returns = action.decl.returnType;
+    if (!returns) return { status: 204 };
+    const type = returns.collection ? `Collection(${returns.type})` : returns.type;
+    return { status: 200, body: { '@odata.context': `${ctx.serviceRoot}/$metadata#${type}`, value } };
   }
 
   private async newKey(type: StructuredType, table: TableDef, scope: Scope, values: Record<string, unknown>): Promise<string> {
@@ -347,7 +396,7 @@ export class EntityService {
     const given = this.validator.entity(type, body, 'create');
     const values = initialValues(type, given, nowDateTimeOffset());
     const hooks = this.hooks.for(type);
-    const hc = this.hookContext(ctx);
+    const hc = this.hookContext(ctx, target);
     for (const h of hooks) await h.beforeCreate?.(values, hc);
     const clientChosen = typeof values.id === 'string' && values.id !== '';
     let stored: StoredEntity | undefined;
@@ -447,7 +496,7 @@ export class EntityService {
       if (p.complexType && key in changes) changes[key] = carryHiddenFields(p.complexType, changes[key], current.values[key], p.collection === true);
     }
     const hooks = this.hooks.for(type);
-    const hc = this.hookContext(ctx);
+    const hc = this.hookContext(ctx, target);
     for (const h of hooks) await h.beforeUpdate?.(current, changes, hc);
     for (const p of type.properties) if (p.stamp === 'updated') changes[storageName(p)] = nowDateTimeOffset();
     const updated = await this.store.update(target.table!, target.scope, current.idKey, changes, ifMatch === undefined ? undefined : current.version);

@@ -4,12 +4,17 @@
 // committed, and if it fails the write is undone (a created entity is deleted again) and the error reported.
 import type { Principal } from '../auth/principal.js';
 import type { Operation } from '../model/edm.js';
-import type { StructuredType } from '../model/model.js';
+import type { Model, StructuredType } from '../model/model.js';
 import type { StoredEntity, WhereBuilder } from '../store/store.js';
 import type { RequestContext, Target } from './entities.js';
 
 export interface HookContext {
   request: RequestContext;
+  /**
+   * What the request addresses: the collection on create (its `scope` is where the new entity goes, `parent`
+   * the containing entity), the entity itself on update and delete.
+   */
+  target: Target;
   /** Resolves a resource path (as it follows the version in a URL) for the caller, exactly as a request would. */
   resolve(rawPath: string): Promise<{ target: Target; suffix?: string }>;
   /** Refuses (GraphError 403) unless the caller may perform `op` on `target`, by the model's rule for it. */
@@ -26,9 +31,18 @@ export interface Visibility {
   allows(entity: StoredEntity): boolean;
 }
 
+/**
+ * What a bound action does (its declaration is in the model): given the entity it is invoked on and the
+ * validated parameters, it returns the action's value (undefined for an action without a return type), in its
+ * wire form: it goes out as the response's `value`.
+ */
+export type ActionHandler = (entity: StoredEntity, parameters: Record<string, unknown>, hc: HookContext) => Promise<unknown> | unknown;
+
 export interface EntityHooks {
   /** Narrows what the caller sees within its tenant (undefined: everything). */
   visibleTo?(principal: Principal): Visibility | undefined;
+  /** The type's bound actions, by declared name. */
+  actions?: Record<string, ActionHandler>;
   /** Before the insert; `values` holds every declared property and may be changed. */
   beforeCreate?(values: Record<string, unknown>, hc: HookContext): Promise<void> | void;
   afterCreate?(entity: StoredEntity, hc: HookContext): Promise<void> | void;
@@ -48,10 +62,29 @@ export class EntityHookRegistry {
     return this;
   }
 
+  /** The handler of a bound action, from the type or the nearest base type that has one. */
+  action(type: StructuredType, name: string): ActionHandler | undefined {
+    const hooks = this.for(type);
+    for (let i = hooks.length - 1; i >= 0; i--) {
+      const handler = hooks[i]!.actions?.[name];
+      if (handler) return handler;
+    }
+    return undefined;
+  }
+
   /** Hooks of the type and its base types, base first. */
   for(type: StructuredType): EntityHooks[] {
     const chain: StructuredType[] = [];
     for (let t: StructuredType | undefined = type; t; t = t.base) chain.unshift(t);
     return chain.flatMap((t) => this.byType.get(t.qualifiedName) ?? []);
+  }
+}
+
+/** A declared action without behaviour would be a route that cannot answer: the server refuses to start instead. */
+export function assertActionsHandled(model: Model, hooks: EntityHookRegistry): void {
+  for (const version of model.allVersions()) {
+    for (const a of version.actions) {
+      if (!hooks.action(a.bindingType, a.decl.name)) throw new Error(`the bound action ${a.decl.name} of ${a.decl.bindingType} has no handler`);
+    }
   }
 }

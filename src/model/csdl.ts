@@ -72,6 +72,16 @@ export function buildCsdl(model: Model): string {
       out.push(`<ReturnType Type="Collection(${esc(type)})" />`);
       out.push('</Function>');
     }
+    // Bound actions, as Graph declares them: the binding parameter first, named after the bound type.
+    for (const a of model.actions.filter((x) => x.namespace === namespace)) {
+      out.push(`<Action Name="${esc(a.decl.name)}" IsBound="true">`);
+      out.push(`<Parameter Name="${esc(a.decl.bindingParameter)}" Type="${esc(a.decl.bindingType)}" Nullable="false" />`);
+      for (const p of a.decl.parameters ?? []) {
+        out.push(`<Parameter Name="${esc(p.name)}" Type="${esc(typeRef(p))}"${p.nullable === false ? ' Nullable="false"' : ''} />`);
+      }
+      if (a.decl.returnType) out.push(`<ReturnType Type="${esc(typeRef(a.decl.returnType))}" />`);
+      out.push('</Action>');
+    }
     if (namespace === containerNamespace) {
       out.push('<EntityContainer Name="GraphService">');
       for (const s of model.entitySets) out.push(`<EntitySet Name="${esc(s.name)}" EntityType="${esc(s.type)}" />`);

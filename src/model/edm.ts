@@ -123,6 +123,12 @@ export interface StructuredTypeDecl extends PerVersion<StructuredTypeDecl> {
    */
   textQuery?: { name: string; properties: string[] };
   /**
+   * Entity types only: rows every tenant has, as data (Graph's currency list). The collection is read-only
+   * (writes answer 405) and a tenant's rows are stored from this list when the tenant first reads them, so
+   * query options, paging and ETags work as for any stored type and a reset tenant gets them back.
+   */
+  referenceData?: ReadonlyArray<Record<string, unknown>>;
+  /**
    * Set by projection (not declared): properties this version lacks but accepts on input, from the
    * `acceptedIn` of the declaration's properties.
    */
@@ -153,9 +159,38 @@ export interface SingletonDecl extends PerVersion<SingletonDecl> {
   ownsMetadata?: boolean;
 }
 
+/** One parameter of an action, carried by name in the request body. */
+export interface ParameterDecl {
+  name: string;
+  /** `Edm.*` or the qualified name of a complex or enum type. */
+  type: string;
+  collection?: boolean;
+  /** Defaults to true, as in CSDL; a non-nullable parameter must be sent. */
+  nullable?: boolean;
+}
+
+/**
+ * A bound action (CSDL `<Action IsBound="true">`): `POST …/{entity}/{name}` with the parameters in a JSON
+ * body. What it does is per-type behaviour (EntityHooks.actions, registered under the binding type's name);
+ * the declaration gives its shape, its permission and whether it answers 204 or a value.
+ */
+export interface ActionDecl extends PerVersion<ActionDecl> {
+  name: string;
+  /** Qualified name of the entity type it is bound to (types derived from it have it too). */
+  bindingType: string;
+  /** The binding parameter's name in $metadata (Graph names it after the type: `bookingBusiness`). */
+  bindingParameter: string;
+  parameters?: ParameterDecl[];
+  /** The value a call answers (200 with `value`); none (204 No Content) when absent. */
+  returnType?: { type: string; collection?: boolean };
+  /** What a bearer token needs to invoke it. */
+  permission: PermissionRule;
+}
+
 export interface SchemaDecl {
   namespace: string;
   types: Array<StructuredTypeDecl | EnumTypeDecl>;
   entitySets?: EntitySetDecl[];
   singletons?: SingletonDecl[];
+  actions?: ActionDecl[];
 }

@@ -2,6 +2,7 @@
 import {
   isPrimitive,
   type AcceptedElsewhere,
+  type ActionDecl,
   type ApiVersion,
   type EntitySetDecl,
   type EnumTypeDecl,
@@ -154,6 +155,15 @@ export interface Singleton extends SingletonDecl {
   entityType: StructuredType;
 }
 
+/** A bound action of this version, its parameters resolved as the members of a complex type would be. */
+export interface BoundAction {
+  decl: ActionDecl;
+  namespace: string;
+  bindingType: StructuredType;
+  /** The parameters as a complex type (not part of the schema): what the request body is validated against. */
+  parameters: StructuredType;
+}
+
 export class Model {
   /** Plain declarations (one version's, see versions.ts): what $metadata, OpenAPI and the admin page describe. */
   readonly schemas: SchemaDecl[];
@@ -166,6 +176,7 @@ export class Model {
   private singletonsByLower = new Map<string, Singleton>();
   readonly entitySets: EntitySet[] = [];
   readonly singletons: Singleton[] = [];
+  readonly actions: BoundAction[] = [];
 
   constructor(schemas: SchemaDecl[], version?: ApiVersion) {
     this.schemas = schemas;
@@ -192,6 +203,28 @@ export class Model {
     for (const t of this.structuredTypes()) {
       for (const n of t.navigation) this.entityType(n.type);
     }
+    for (const s of schemas) {
+      for (const a of s.actions ?? []) {
+        const parameters = new StructuredType(s.namespace, {
+          kind: 'complex',
+          name: `${a.name}.parameters`,
+          properties: (a.parameters ?? []).map((p) => ({ ...p })),
+        });
+        parameters.finish(this);
+        this.actions.push({ decl: a, namespace: s.namespace, bindingType: this.entityType(a.bindingType), parameters });
+      }
+    }
+  }
+
+  /**
+   * The action bound to `type` (or a type it derives from) that a path segment names: `publish`, or
+   * qualified, `microsoft.graph.publish`, in any case.
+   */
+  boundAction(type: StructuredType, segment: string): BoundAction | undefined {
+    const lower = segment.toLowerCase();
+    return this.actions.find(
+      (a) => a.bindingType.isAssignableFrom(type) && (a.decl.name.toLowerCase() === lower || `${a.namespace}.${a.decl.name}`.toLowerCase() === lower),
+    );
   }
 
   /** This model and the other versions' (just this one when it stands alone). */
@@ -257,6 +290,7 @@ export class Model {
     for (const s of this.schemas) {
       for (const set of s.entitySets ?? []) add(set.permissions);
       for (const t of s.types) if (t.kind !== 'enum') for (const nav of t.navigation ?? []) add(nav.permissions);
+      for (const a of s.actions ?? []) add({ create: a.permission });
     }
     return [...found].sort();
   }

@@ -197,10 +197,15 @@ export function buildOpenApi(model: Model, opts: OpenApiOptions = {}): Json {
         ],
         responses: { '200': { description: 'Retrieved collection', content: { 'application/json': { schema: ref(`${t.qualifiedName}CollectionResponse`) } } }, ...errors },
       }),
-      post: op(collectionCtx, 'create', perms, t, {
-        requestBody: body(t),
-        responses: { '201': entityResponse(t, 'Created entity'), ...errors },
-      }),
+      // Reference data (Graph's currencies) is read-only.
+      ...(t.decl.referenceData
+        ? {}
+        : {
+            post: op(collectionCtx, 'create', perms, t, {
+              requestBody: body(t),
+              responses: { '201': entityResponse(t, 'Created entity'), ...errors },
+            }),
+          }),
     };
     paths[`${collectionCtx.path}/$count`] = {
       ...pathParams,
@@ -216,10 +221,49 @@ export function buildOpenApi(model: Model, opts: OpenApiOptions = {}): Json {
     paths[itemCtx.path] = {
       parameters: itemCtx.params,
       get: op(itemCtx, 'get', perms, t, { parameters: [select(t)], responses: { '200': entityResponse(t, 'Retrieved entity'), ...errors } }),
-      patch: op(itemCtx, 'update', perms, t, { requestBody: body(t), responses: { '204': { description: 'Success' }, ...errors } }),
-      delete: op(itemCtx, 'delete', perms, t, { responses: { '204': { description: 'Success' }, ...errors } }),
+      ...(t.decl.referenceData
+        ? {}
+        : {
+            patch: op(itemCtx, 'update', perms, t, { requestBody: body(t), responses: { '204': { description: 'Success' }, ...errors } }),
+            delete: op(itemCtx, 'delete', perms, t, { responses: { '204': { description: 'Success' }, ...errors } }),
+          }),
     };
+    visitActions(itemCtx, t);
     visitNavigation(itemCtx, t);
+  };
+
+  /** `POST {entity}/{action}` for the actions bound to the entity's type. */
+  const visitActions = (ctx: PathContext, t: StructuredType) => {
+    for (const a of model.actions) {
+      if (!a.bindingType.isAssignableFrom(t)) continue;
+      const params = a.decl.parameters ?? [];
+      const returns = a.decl.returnType;
+      const returnSchema = returns && (isPrimitive(returns.type) ? primitiveSchema(returns.type) : ref(returns.type));
+      paths[`${ctx.path}/${a.decl.name}`] = {
+        parameters: ctx.params,
+        post: {
+          tags: [ctx.opPrefix.split('.').slice(0, 2).join('.')],
+          summary: `Invoke action ${a.decl.name}`,
+          description: `Invoke the bound action ${a.decl.name} of ${t.name}.${permissionsText(a.decl.permission)}`,
+          operationId: `${ctx.opPrefix}.${t.name}.${a.decl.name}`,
+          ...(params.length
+            ? {
+                requestBody: {
+                  description: 'Action parameters',
+                  required: params.some((p) => p.nullable === false),
+                  content: { 'application/json': { schema: structuredSchema(a.parameters) } },
+                },
+              }
+            : {}),
+          responses: {
+            ...(returns
+              ? { '200': { description: 'Success', content: { 'application/json': { schema: { type: 'object', properties: { value: returns.collection ? { type: 'array', items: returnSchema } : returnSchema } } } } } }
+              : { '204': { description: 'Success' } }),
+            ...errors,
+          },
+        },
+      };
+    }
   };
 
   const visitSingle = (ctx: PathContext, nav: NavigationDecl, t: StructuredType) => {
@@ -233,6 +277,7 @@ export function buildOpenApi(model: Model, opts: OpenApiOptions = {}): Json {
       put: op(single, 'create', perms, t, { operationId: `${single.opPrefix}.Set`, requestBody: body(t), responses: { '204': { description: 'Success' }, ...errors } }),
       delete: op(single, 'delete', perms, t, { responses: { '204': { description: 'Success' }, ...errors } }),
     };
+    visitActions(single, t);
     visitNavigation(single, t);
   };
 

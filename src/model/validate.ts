@@ -2,7 +2,7 @@
 // The result is the body in canonical form, ready to be stored.
 import { badRequest } from '../http/errors.js';
 import { isPrimitive } from './edm.js';
-import { StructuredType, type Model, type Property } from './model.js';
+import { StructuredType, type BoundAction, type Model, type Property } from './model.js';
 import { checkPrimitive, describeJson, storableText } from './values.js';
 import { storageName } from './versions.js';
 
@@ -64,6 +64,26 @@ export class BodyValidator {
           throw badRequest(`The property '${p.name}' is required when creating a '${t.qualifiedName}'.`);
         }
       }
+    }
+    return out;
+  }
+
+  /**
+   * The body of an action call: an object (or nothing, when the action takes no parameter) holding the
+   * declared parameters by name, each of its type; non-nullable ones must be there.
+   */
+  parameters(action: BoundAction, body: unknown): Record<string, unknown> {
+    const name = action.decl.name;
+    if (body === undefined || body === null) body = {};
+    if (!isPlainObject(body)) throw badRequest(`The body of the action '${name}' must be a JSON object of its parameters.`);
+    for (const key of Object.keys(body)) {
+      if (!key.includes('@') && !action.parameters.property(key)) {
+        throw badRequest(`'${key}' is not a parameter of the action '${name}'.`, 'RequestBodyRead');
+      }
+    }
+    const out = this.structured(action.parameters, body, '', 'create');
+    for (const p of action.parameters.properties) {
+      if (!p.nullable && (out[p.name] === undefined || out[p.name] === null)) throw badRequest(`The parameter '${p.name}' of the action '${name}' is required.`);
     }
     return out;
   }

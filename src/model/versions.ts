@@ -8,7 +8,7 @@
 //   `language`) are never shown by this one, and `carryHiddenFields` keeps them when this version rewrites
 //   the value (at the same position, for collections);
 // - a field two versions name differently is stored under one name (`storedAs`).
-import type { ApiVersion, EntitySetDecl, EnumTypeDecl, NavigationDecl, PerVersion, PropertyDecl, SchemaDecl, SingletonDecl, StructuredTypeDecl } from './edm.js';
+import type { ActionDecl, ApiVersion, EntitySetDecl, EnumTypeDecl, NavigationDecl, PerVersion, PropertyDecl, SchemaDecl, SingletonDecl, StructuredTypeDecl } from './edm.js';
 import type { StructuredType } from './model.js';
 
 function has(decl: PerVersion<unknown>, version: ApiVersion): boolean {
@@ -48,6 +48,7 @@ export function projectSchema(schema: SchemaDecl, version: ApiVersion): SchemaDe
   };
   if (schema.entitySets) out.entitySets = schema.entitySets.filter((s) => has(s, version)).map((s) => plain<EntitySetDecl>(s, version));
   if (schema.singletons) out.singletons = schema.singletons.filter((s) => has(s, version)).map((s) => plain<SingletonDecl>(s, version));
+  if (schema.actions) out.actions = schema.actions.filter((a) => has(a, version)).map((a) => plain<ActionDecl>(a, version));
   return out;
 }
 

@@ -1,10 +1,10 @@
 // Resolves an OData resource path against the model: entity sets, singletons, containment navigation,
 // keys as segments (`/x/{id}`) or in parentheses (`/x('id')`, `/x(id='id')`), a property of one entity
-// (`/x/{id}/displayName`), the `$ref`, `$count`, `$value` suffixes, and the bound `delta` function on
-// change-tracked collections. Segment names are matched
+// (`/x/{id}/displayName`), the `$ref`, `$count`, `$value` suffixes, the bound `delta` function on
+// change-tracked collections, and the model's bound actions on one entity (`/x/{id}/publish`). Segment names are matched
 // case-insensitively, as Graph does.
 import type { NavigationDecl } from '../model/edm.js';
-import type { EntitySet, Model, Property, Singleton, StructuredType } from '../model/model.js';
+import type { BoundAction, EntitySet, Model, Property, Singleton, StructuredType } from '../model/model.js';
 import { badRequest } from '../http/errors.js';
 
 export type StepSource =
@@ -31,6 +31,8 @@ export interface ResolvedPath {
   /** A structural property of the addressed entity (`…/customers/{id}/displayName`): that value alone. */
   property?: Property;
   suffix?: PathSuffix;
+  /** A bound action of the addressed entity (`…/bookingBusinesses/{id}/publish`): the last segment. */
+  action?: BoundAction;
 }
 
 const SUFFIXES = new Map<string, PathSuffix>([
@@ -89,9 +91,11 @@ export function resolvePath(model: Model, rawPath: string): ResolvedPath {
   const steps: PathStep[] = [];
   let suffix: PathSuffix | undefined;
   let property: Property | undefined;
+  let action: BoundAction | undefined;
 
   for (let i = 0; i < rawSegments.length; i++) {
     const raw = rawSegments[i]!;
+    if (action) throw badRequest(`The action '${action.decl.name}' must be the last segment of the request URI.`);
     if (suffix) throw badRequest(`The segment '${suffix}' must be the last segment of the request URI.`);
     const maybeSuffix = SUFFIXES.get(decodeSegment(raw).toLowerCase());
     const last = steps[steps.length - 1];
@@ -132,6 +136,12 @@ export function resolvePath(model: Model, rawPath: string): ResolvedPath {
       else if (singleton)
         step = { type: singleton.entityType, source: { kind: 'singleton', singleton }, name: singleton.name, collection: false };
     } else {
+      // One entity (keyed, or single-valued): a segment may name an action bound to its type.
+      const bound = key === undefined ? model.boundAction(last.type, decodeSegment(name)) : undefined;
+      if (bound) {
+        action = bound;
+        continue;
+      }
       const nav = last.type.navigationProperty(lower);
       if (nav) {
         // A collection of an abstract type holds its stored descendant's members (v1.0's bookingCustomerBase).
@@ -152,7 +162,7 @@ export function resolvePath(model: Model, rawPath: string): ResolvedPath {
     }
     steps.push(step);
   }
-  return { steps, property, suffix };
+  return { steps, property, suffix, action };
 }
 
 /** OData key literal as it appears in canonical URLs and context URLs: quoted and percent-encoded. */

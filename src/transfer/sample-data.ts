@@ -1,11 +1,23 @@
 // Sample data for `clientele seed` and `serve --seed`: the Contoso examples of Graph's Bookings pages
-// (Contoso lunch delivery and its customer Joni Sherman, Fourth Coffee), with fixed ids so that seeding
-// twice changes nothing and tests can address them.
+// (Contoso lunch delivery with its customer Joni Sherman, its staff Dana Swope and Samantha Booth, its custom
+// questions and its Bento and Kaiseki services; Fourth Coffee), with fixed ids so that seeding twice changes
+// nothing and tests can address them.
 
 export interface SampleBusiness {
   body: Record<string, unknown>;
   customers: Array<Record<string, unknown>>;
+  /** Created in this order: services name staff members and custom questions. */
+  staffMembers?: Array<Record<string, unknown>>;
+  customQuestions?: Array<Record<string, unknown>>;
+  services?: Array<Record<string, unknown>>;
 }
+
+const weekdayHours = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday'].map((day) => ({ day, timeSlots: [{ start: '08:00:00.0000000', end: '17:00:00.0000000' }] }));
+const lunchLocation = {
+  displayName: 'Contoso Lunch Delivery',
+  address: { street: '4567 First Street', city: 'Buffalo', state: 'NY', countryOrRegion: 'USA', postalCode: '98052' },
+};
+const lunchPolicy = { timeSlotInterval: 'PT1H', minimumLeadTime: 'PT10H', maximumAdvance: 'P10D', sendConfirmationsToOwner: true, allowStaffSelection: true };
 
 export const SAMPLE_BUSINESSES: SampleBusiness[] = [
   {
@@ -45,6 +57,37 @@ export const SAMPLE_BUSINESSES: SampleBusiness[] = [
         displayName: 'Alex Wilber',
         emailAddress: 'alexw@relecloud.com',
         addresses: [{ street: '1 Microsoft Way', city: 'Redmond', state: 'WA', countryOrRegion: 'USA', postalCode: '98052', type: 'home' }],
+      },
+    ],
+    // Graph's staff, custom question and service pages (beta shapes, which say everything).
+    staffMembers: [
+      {
+        id: '8ee1c803-a1fa-406d-8259-7ab53233f148', displayName: 'Dana Swope', emailAddress: 'danas@contoso.com', role: 'externalGuest',
+        timeZone: 'America/Chicago', useBusinessHours: true, isEmailNotificationEnabled: false, colorIndex: 1, workingHours: weekdayHours,
+      },
+      {
+        id: '71d64d0e-7225-49b6-b0b1-070d476cda51', displayName: 'Samantha Booth', emailAddress: 'samanthab@contoso.onmicrosoft.com', role: 'administrator',
+        timeZone: 'America/Chicago', useBusinessHours: true, availabilityIsAffectedByPersonalCalendar: true, isEmailNotificationEnabled: false, colorIndex: 0,
+      },
+    ],
+    customQuestions: [
+      { id: '3bc6fde0-4ad3-445d-ab17-0fc15dba0774', displayName: 'What is your age?', answerInputType: 'text', answerOptions: [] },
+      { id: 'dbb865a6-530d-46e1-8e88-5d76789034b2', displayName: 'What is your nationality?', answerInputType: 'radioButton', answerOptions: ['US', 'UK', 'Canada', 'India'] },
+    ],
+    services: [
+      {
+        id: '57da6774-a087-4d69-b0e6-6fb82c339976', displayName: 'Bento', defaultDuration: 'PT30M', defaultPrice: 10, defaultPriceType: 'fixedPrice',
+        description: 'Individual bento box lunch delivery', notes: 'Home-cooked special', preBuffer: 'PT5M', postBuffer: 'PT10M', isLocationOnline: true,
+        smsNotificationsEnabled: true, defaultLocation: lunchLocation, schedulingPolicy: lunchPolicy,
+        defaultReminders: [{ offset: 'P1D', recipients: 'allAttendees', message: 'Please be reminded that this service is tomorrow.' }],
+        staffMemberIds: ['8ee1c803-a1fa-406d-8259-7ab53233f148'],
+        customQuestions: [{ questionId: '3bc6fde0-4ad3-445d-ab17-0fc15dba0774', isRequired: true }],
+      },
+      {
+        id: '635a7b7c-4230-4d3b-a42b-698e89927528', displayName: 'Kaiseki', defaultDuration: 'PT1H30M', defaultPrice: 30, defaultPriceType: 'fixedPrice',
+        description: 'Individual kaiseki lunch delivery', notes: 'Home-cooked special', preBuffer: 'PT5M', postBuffer: 'PT10M', isLocationOnline: true,
+        smsNotificationsEnabled: true, defaultLocation: lunchLocation, schedulingPolicy: lunchPolicy,
+        staffMemberIds: ['8ee1c803-a1fa-406d-8259-7ab53233f148', '71d64d0e-7225-49b6-b0b1-070d476cda51'],
       },
     ],
   },

@@ -10,9 +10,12 @@
 // - beta's physicalAddress has postOfficeBox and type, v1.0's phone has language and region;
 // - beta's time slots say start/end, v1.0's startTime/endTime (stored under the v1.0 names);
 // - only beta has the top-level bookingBusinesses and bookingCurrencies entity sets.
-// Not declared yet (the Bookings issues for services, staff, custom questions and appointments add them):
-// bookingBusiness's appointments, calendarView, customQuestions, services and staffMembers.
+// Services, staff members and custom questions are declared in bookings-catalogue.ts. Not declared yet (the
+// appointments issue adds them): bookingBusiness's appointments and calendarView.
 import type { PropertyDecl, SchemaDecl } from '../edm.js';
+import { bookingCatalogueNavigation } from './bookings-catalogue.js';
+import { BOOKING_CURRENCIES } from '../data/booking-currencies.js';
+import { bookingCurrencyPermissions } from './permissions.js';
 import { bookingBusinessPermissions as businessPermissions, bookingCustomerPermissions as customerPermissions } from './permissions.js';
 
 const BETA = ['beta' as const];
@@ -233,13 +236,18 @@ export const graphSchema: SchemaDecl = {
           // Beyond Graph: Bookings offers neither delta nor change notifications on customers today.
           changeTracking: true,
         },
+        ...bookingCatalogueNavigation,
       ],
     },
     {
-      // Declared from the metadata; the currencies themselves are not served yet (requests answer 404).
+      // Graph's currency list, read-only: src/model/data/booking-currencies.ts.
       kind: 'entity',
       name: 'bookingCurrency',
       baseType: 'microsoft.graph.entity',
+      table: 'booking_currencies',
+      caseInsensitiveKey: true,
+      referenceData: BOOKING_CURRENCIES,
+      notFound: { code: 'ErrorItemNotFound', message: "The currency '{id}' is not a Bookings currency." },
       properties: [{ name: 'symbol', type: 'Edm.String', nullable: false }],
     },
     {
@@ -254,13 +262,13 @@ export const graphSchema: SchemaDecl = {
           containsTarget: true,
           permissions: businessPermissions,
         },
-        { name: 'bookingCurrencies', type: 'microsoft.graph.bookingCurrency', collection: true, containsTarget: true },
+        { name: 'bookingCurrencies', type: 'microsoft.graph.bookingCurrency', collection: true, containsTarget: true, permissions: bookingCurrencyPermissions },
       ],
     },
   ],
   entitySets: [
     { name: 'bookingBusinesses', type: 'microsoft.graph.bookingBusiness', permissions: businessPermissions, versions: BETA },
-    { name: 'bookingCurrencies', type: 'microsoft.graph.bookingCurrency', versions: BETA },
+    { name: 'bookingCurrencies', type: 'microsoft.graph.bookingCurrency', permissions: bookingCurrencyPermissions, versions: BETA },
   ],
   // v1.0's Bookings examples all give `https://graph.microsoft.com/v1.0/solutions/$metadata#bookingBusinesses…`.
   singletons: [{ name: 'solutions', type: 'microsoft.graph.solutionsRoot', byVersion: { 'v1.0': { ownsMetadata: true } } }],

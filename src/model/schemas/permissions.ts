@@ -57,3 +57,38 @@ export const managedTenantsPermissions: Permissions = {
   update: managedTenantsWrite,
   delete: managedTenantsWrite,
 };
+
+// Services, staff members and custom questions (Graph's pages for each operation, api-reference/{beta,v1.0}/api/
+// bookingbusiness-{list,post}-{services,staffmembers,customquestions}, booking{service,staffmember,customquestion}-*).
+// Reads: Bookings.Read.All (least) and every write scope, delegated and application (the list-staffmembers and
+// list-customquestions tables give application roles; the services pages' older tables say nothing else).
+// Writes: services and staff members Bookings.ReadWrite.All or Bookings.Manage.All; custom questions also
+// BookingsAppointment.ReadWrite.All (the least privileged on their create page). Graph's tables document no
+// application permission for these writes, so app-only tokens are refused.
+const catalogueRead = customerRead;
+export const bookingServicePermissions: Permissions = {
+  list: catalogueRead,
+  get: catalogueRead,
+  create: delegatedOnly(READ_WRITE, MANAGE),
+  update: delegatedOnly(READ_WRITE, MANAGE),
+  delete: delegatedOnly(READ_WRITE, MANAGE),
+};
+export const bookingStaffMemberPermissions: Permissions = { ...bookingServicePermissions };
+export const bookingCustomQuestionPermissions: Permissions = {
+  list: catalogueRead,
+  get: catalogueRead,
+  create: delegatedOnly(APPOINTMENT, READ_WRITE, MANAGE),
+  update: delegatedOnly(APPOINTMENT, READ_WRITE, MANAGE),
+  delete: delegatedOnly(APPOINTMENT, READ_WRITE, MANAGE),
+};
+
+// publish and unpublish a business: Bookings.Manage.All alone (Graph's generated tables for both pages,
+// delegated and application; Bookings.ReadWrite.All "does not allow … publish of booking businesses").
+export const bookingBusinessPublishPermission: PermissionRule = anyCaller(MANAGE);
+
+// bookingCurrency (list and get): Bookings.Read.All (least) and every write scope, delegated only (Graph's
+// bookingcurrency-get table documents no application permission). The collection is read-only.
+export const bookingCurrencyPermissions: Permissions = {
+  list: delegatedOnly(READ, APPOINTMENT, READ_WRITE, MANAGE),
+  get: delegatedOnly(READ, APPOINTMENT, READ_WRITE, MANAGE),
+};
