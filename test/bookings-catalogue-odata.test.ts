@@ -10,7 +10,8 @@ import { startServer, type TestServer } from './helpers/server.js';
 let server: TestServer;
 let receiver: Receiver;
 before(async () => {
-  server = await startServer({ notifications: { pollIntervalMs: 25, retryBaseMs: 30, retryMaxMs: 200, maxAttempts: 4, validationTimeoutMs: 400 } });
+  // The receivers of these tests listen on loopback over http: --notification-http.
+  server = await startServer({ notifications: { allowHttp: true, pollIntervalMs: 25, retryBaseMs: 30, retryMaxMs: 200, maxAttempts: 4, validationTimeoutMs: 400 } });
   receiver = await startReceiver();
 });
 after(async () => {
