@@ -81,4 +81,4 @@ export async function token(argv: string[]): Promise<void> {
   io.out(jwt + '\n');
 }
 
-export const tokenCommand: Command = { name: 'token', summary: 'print a bearer token from the built-in dev issuer', run: token };
+export const tokenCommand: Command = { name: 'token', run: token };
