@@ -5,11 +5,13 @@
 //   npm run test:alone -- [--engines sqlite,postgres] [--shuffles 3] [--seed n] [--jobs 2] [--each-test] [files...]
 //
 // It ends with one line, `N passed, N failed`, and lists every run that failed with the command to repeat it.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { ensureBuilt } from '../test/helpers/build.js';
+import { compileTests } from '../test/helpers/compile.js';
 import { ENGINES, filesFor, type Engine } from '../test/helpers/suite-files.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -56,6 +58,14 @@ interface Outcome {
 const scratch = mkdtempSync(join(tmpdir(), 'clientele-test-alone-'));
 process.on('exit', () => rmSync(scratch, { recursive: true, force: true }));
 let reports = 0;
+/** The runs in progress: told to stop (test/run.ts then ends its files' processes) when this script is. */
+const children = new Set<ChildProcess>();
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.once(signal, () => {
+    for (const c of children) c.kill('SIGTERM');
+    process.exit(130);
+  });
+}
 
 function execute(run: Run): Promise<Outcome> {
   const reportFile = join(scratch, `report-${reports++}.json`);
@@ -66,11 +76,13 @@ function execute(run: Run): Promise<Outcome> {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, ...run.env, CLIENTELE_TEST_ENGINES: run.engine, CLIENTELE_TEST_REPORT: reportFile },
     });
+    children.add(child);
     let output = '';
     const keep = (d: Buffer) => (output = (output + d.toString('utf8')).slice(-200_000));
     child.stdout.on('data', keep);
     child.stderr.on('data', keep);
     child.once('exit', (code) => {
+      children.delete(child);
       let tests: TestInfo[] = [];
       try {
         tests = (JSON.parse(readFileSync(reportFile, 'utf8')) as Array<{ tests: TestInfo[] }>).flatMap((f) => f.tests);
@@ -99,6 +111,10 @@ async function all(runs: Run[]): Promise<Outcome[]> {
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 const shell = (run: Run) =>
   [...Object.entries({ ...run.env, CLIENTELE_TEST_ENGINES: run.engine }).map(([k, v]) => `${k}=${v}`), 'node --import tsx test/run.ts', ...run.args.map((a) => (/^[\w./=-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`))].join(' ');
+
+// Built and compiled once here, rather than by runs racing each other.
+await ensureBuilt((line) => process.stdout.write(`${line}\n`));
+await compileTests();
 
 const started = Date.now();
 const files = (engine: Engine) => filesFor(engine).filter((f) => !requested.length || requested.includes(f));

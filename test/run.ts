@@ -22,12 +22,13 @@
 //   CLIENTELE_TEST_REPORT=path          writes each file's time and tests there, as JSON
 //   CLIENTELE_TEST_TSX=1                runs the test files through tsx rather than their compiled copy
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync, type Dirent } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { spec, tap } from 'node:test/reporters';
 import { fileURLToPath } from 'node:url';
 import { provideChromium, providePostgres, ProvisionError, type Postgres } from './helpers/provision.js';
+import { ensureBuilt } from './helpers/build.js';
 import { compileTests } from './helpers/compile.js';
 import { ROOT } from './helpers/paths.js';
 import { filesFor, isLong, needsChromium, type Engine } from './helpers/suite-files.js';
@@ -310,41 +311,6 @@ function runFile(file: string, env: NodeJS.ProcessEnv, suiteDeadline: number, bu
   });
 }
 
-/** The newest modification time under `dir` (node_modules aside), or 0 when it is missing. */
-function newest(dir: string): number {
-  let entries: Dirent[];
-  try {
-    entries = readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return 0;
-  }
-  let t = 0;
-  for (const e of entries) {
-    if (e.name === 'node_modules') continue;
-    const path = join(dir, e.name);
-    t = Math.max(t, e.isDirectory() ? newest(path) : statSync(path).mtimeMs);
-  }
-  return t;
-}
-
-/**
- * Some tests run the built executable (bin/clientele.js on dist/) and the built admin page: `npm test`
- * builds first, and a run of one file builds too when dist/ is missing or older than the sources.
- */
-async function ensureBuilt(): Promise<void> {
-  const built = (path: string) => (existsSync(path) ? statSync(path).mtimeMs : 0);
-  const oldest = Math.min(built(join(ROOT, 'dist', 'cli', 'entry.js')), built(join(ROOT, 'dist', 'admin', 'index.html')));
-  const sources = Math.max(newest(join(ROOT, 'src')), newest(join(ROOT, 'admin')));
-  if (oldest > 0 && oldest >= sources) return;
-  note(oldest ? 'dist/ is older than the sources: npm run build' : 'dist/ is missing: npm run build');
-  const code = await new Promise<number>((resolveCode) => {
-    const child = spawn('npm', ['run', 'build'], { cwd: ROOT, stdio: ['ignore', 2, 2] });
-    child.once('error', () => resolveCode(127));
-    child.once('exit', (c) => resolveCode(c ?? 1));
-  });
-  if (code !== 0) fail(`npm run build failed (exit code ${code})`);
-}
-
 /** What CLIENTELE_TEST_REPORT=path gets: each file's time and outcome, and each of its tests (scripts/test-alone.ts). */
 function report(jobs: Job[]) {
   return jobs
@@ -401,7 +367,11 @@ async function main(): Promise<void> {
     fail(`no test files match ${requested.map((f) => relative(process.cwd(), f)).join(' ')} (from ${relative(process.cwd(), here) || '.'})`);
   }
 
-  await ensureBuilt();
+  try {
+    await ensureBuilt(note);
+  } catch (err) {
+    fail((err as Error).message);
+  }
   const build = THROUGH_TSX ? undefined : await compileTests();
   let pg: Postgres | undefined;
   let chromium: string | undefined;

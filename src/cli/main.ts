@@ -34,7 +34,7 @@ export async function main(argv: string[]): Promise<number> {
   const command = commands.find((c) => c.name === name);
   try {
     if (!command) throw new UsageError(`unknown command '${name}'`);
-    await command.run(rest);
+    await (await command.load()).run(rest);
     return 0;
   } catch (err) {
     // The reader of our output went away (`clientele export | head`): not a failure of ours.

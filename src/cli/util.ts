@@ -13,7 +13,6 @@ export function env(name: string): string | undefined {
 
 export interface Command {
   name: string;
-  summary: string;
   /** The text `clientele <name> --help` prints. */
   help?: string;
   run(argv: string[]): Promise<void>;

@@ -36,4 +36,4 @@ export async function cert(argv: string[]): Promise<void> {
   );
 }
 
-export const certCommand: Command = { name: 'cert', summary: 'make a development TLS certificate for localhost', run: cert };
+export const certCommand: Command = { name: 'cert', run: cert };

@@ -64,4 +64,4 @@ async function run(argv: string[]): Promise<void> {
   }
 }
 
-export const exportCommand: Command = { name: 'export', summary: 'export customers as CSV or JSON lines', help: HELP, run };
+export const exportCommand: Command = { name: 'export', help: HELP, run };

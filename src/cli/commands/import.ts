@@ -105,4 +105,4 @@ export class ImportFailed extends Error {
   readonly silent = true;
 }
 
-export const importCommand: Command = { name: 'import', summary: 'import customers from CSV or JSON lines', help: HELP, run };
+export const importCommand: Command = { name: 'import', help: HELP, run };

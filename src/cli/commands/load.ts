@@ -83,4 +83,4 @@ async function loadThroughServer(url: string, fixtures: unknown, tenant: string,
   throw new Error(res.status === 400 ? `${message} (nothing was loaded)` : `the server at ${endpoint.origin} refused: ${message}`);
 }
 
-export const loadCommand: Command = { name: 'load', summary: 'load fixtures (businesses, customers...) from a JSON file', help: HELP, run };
+export const loadCommand: Command = { name: 'load', help: HELP, run };

@@ -28,4 +28,4 @@ async function run(argv: string[]): Promise<void> {
   }
 }
 
-export const resetCommand: Command = { name: 'reset', summary: "delete a tenant's (or all) data", help: HELP, run };
+export const resetCommand: Command = { name: 'reset', help: HELP, run };

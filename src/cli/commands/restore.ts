@@ -36,4 +36,4 @@ async function run(argv: string[]): Promise<void> {
   }
 }
 
-export const restoreCommand: Command = { name: 'restore', summary: 'replace all data with a snapshot', help: HELP, run };
+export const restoreCommand: Command = { name: 'restore', help: HELP, run };

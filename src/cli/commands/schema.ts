@@ -42,4 +42,4 @@ export function schemaScript(engine: 'postgres' | 'sqlite', citus: boolean): str
   return out;
 }
 
-export const schemaCommand: Command = { name: 'schema', summary: 'print the SQL schema (PostgreSQL, Citus or SQLite)', run: schema };
+export const schemaCommand: Command = { name: 'schema', run: schema };

@@ -27,4 +27,4 @@ async function run(argv: string[]): Promise<void> {
   }
 }
 
-export const seedCommand: Command = { name: 'seed', summary: 'add sample businesses and customers', help: HELP, run };
+export const seedCommand: Command = { name: 'seed', help: HELP, run };

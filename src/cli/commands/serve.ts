@@ -560,4 +560,4 @@ async function runPrimary(opts: ServeOptions): Promise<void> {
   for (let i = 0; i < workers; i++) fork();
 }
 
-export const serveCommand: Command = { name: 'serve', summary: 'start the server', help: HELP, run: serve };
+export const serveCommand: Command = { name: 'serve', help: HELP, run: serve };

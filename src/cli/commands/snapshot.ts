@@ -41,4 +41,4 @@ async function run(argv: string[]): Promise<void> {
   }
 }
 
-export const snapshotCommand: Command = { name: 'snapshot', summary: 'save all data to a file', help: HELP, run };
+export const snapshotCommand: Command = { name: 'snapshot', help: HELP, run };

@@ -138,4 +138,4 @@ async function askServer(url: string, body: Record<string, unknown>, controlKey:
   throw new Error(`the server at ${endpoint.origin} refused: ${message}`);
 }
 
-export const tokenCommand: Command = { name: 'token', summary: 'print a bearer token from the built-in dev issuer', run: token };
+export const tokenCommand: Command = { name: 'token', run: token };
