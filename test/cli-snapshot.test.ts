@@ -19,10 +19,6 @@ let server: TestServer;
 before(async () => {
   tmp = tempDir();
   dir = join(tmp.dir, 'data');
-  const seeded = await spawnCli(['seed', '--location', dir]);
-  assert.equal(seeded.code, 0, seeded.stderr);
-  const other = await spawnCli(['seed', '--location', dir, '--tenant', OTHER_TENANT]);
-  assert.equal(other.code, 0, other.stderr);
   server = await startServer({ location: dir, inMemory: false });
 });
 after(async () => {
@@ -49,15 +45,30 @@ async function otherTenantCustomers(): Promise<string> {
   return r.code === 0 ? r.stdout : `exit ${r.code}: ${r.stderr}`;
 }
 
+let fixtures = 0;
+/** The state each test starts from, whatever ran before it: every tenant emptied, the default tenant and
+ * OTHER_TENANT seeded afresh (12 rows each), and a snapshot of that taken, with what the API and an export
+ * showed when it was taken. */
+async function seededSnapshot(): Promise<{ snapshotFile: string; saved: unknown; savedOther: string }> {
+  const emptied = await cli('reset', '--all-tenants');
+  assert.equal(emptied.code, 0, `reset --all-tenants: ${emptied.stderr}`);
+  for (const tenant of [[], ['--tenant', OTHER_TENANT]]) {
+    const seeded = await cli('seed', ...tenant);
+    assert.equal(seeded.code, 0, `seed ${tenant.join(' ')}: ${seeded.stderr}`);
+  }
+  const snapshotFile = join(tmp.dir, `state-${++fixtures}.snapshot`);
+  const saved = await state();
+  const savedOther = await otherTenantCustomers();
+  const r = await cli('snapshot', snapshotFile, '-q');
+  assert.equal(r.code, 0, `snapshot: ${r.stderr}`);
+  return { snapshotFile, saved, savedOther };
+}
+
 describe('snapshot, reset, restore', () => {
-  let snapshotFile: string;
-  let saved: unknown;
-  let savedOther: string;
 
   it('snapshot writes every tenant as JSON lines: a header, one line per row, an end marker', async () => {
-    saved = await state();
-    savedOther = await otherTenantCustomers();
-    snapshotFile = join(tmp.dir, 'state.snapshot');
+    await seededSnapshot();
+    const snapshotFile = join(tmp.dir, 'written.snapshot');
     const r = await cli('snapshot', snapshotFile);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stderr, `snapshot: 24 rows saved to ${snapshotFile}\n`);
@@ -71,6 +82,7 @@ describe('snapshot, reset, restore', () => {
   });
 
   it('restore brings back exactly the saved state, under a running server', async () => {
+    const { snapshotFile, saved, savedOther } = await seededSnapshot();
     const customers = `/beta/solutions/bookingBusinesses/${encodeURIComponent(CONTOSO)}/customers`;
     assert.equal((await server.request('POST', customers, { body: { displayName: 'Added later' } })).status, 201);
     assert.equal((await server.request('DELETE', `${customers}/36038f36-634e-44e4-9415-d7d59c2347aa`)).status, 204);
@@ -85,6 +97,7 @@ describe('snapshot, reset, restore', () => {
   });
 
   it('reset empties the default tenant only; --all-tenants empties every tenant', async () => {
+    const { snapshotFile, saved, savedOther } = await seededSnapshot();
     const r = await cli('reset');
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stderr, 'reset: 12 rows deleted (tenant 00000000-0000-0000-0000-000000000001)\n');
@@ -101,6 +114,7 @@ describe('snapshot, reset, restore', () => {
   });
 
   it('restore from standard input, snapshot to standard output', async () => {
+    const { snapshotFile, saved, savedOther } = await seededSnapshot();
     const r = await spawnCli(['restore', '-', '--location', dir], { input: readFileSync(snapshotFile) });
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(await state(), saved);
@@ -112,6 +126,7 @@ describe('snapshot, reset, restore', () => {
   });
 
   it('a damaged, cut-short or foreign file changes nothing', async () => {
+    const { snapshotFile, saved, savedOther } = await seededSnapshot();
     const text = readFileSync(snapshotFile, 'utf8').trimEnd().split('\n');
     const cases: Array<[string, RegExp]> = [
       [text.slice(0, 4).join('\n'), /the snapshot is incomplete \(no end marker\)/],
@@ -133,6 +148,7 @@ describe('snapshot, reset, restore', () => {
   });
 
   it('reset, restore and import are logged like any write: a delta client sees them', async () => {
+    const { snapshotFile } = await seededSnapshot();
     const base = `/beta/solutions/bookingBusinesses/${encodeURIComponent(CONTOSO)}/customers`;
     /** Follows a delta round to its deltaLink. */
     const round = async (url: string) => {
