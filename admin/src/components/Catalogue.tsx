@@ -3,7 +3,7 @@
 // type (columns, the fields of its form, pickers, how a detail reads) is its CatalogueKind, declared in its
 // own module (Services.tsx, StaffMembers.tsx, CustomQuestions.tsx).
 import { Fragment, type ComponentChildren } from 'preact';
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { seg, type Entity } from '../api';
 import { useEntity } from '../collection';
 import { display, humanize, useApp } from '../context';
@@ -108,6 +108,11 @@ export function ItemPage({ businessId, kind, id, edit }: { businessId: string; k
   const [error, setError] = useState<unknown>(null);
   const [notice, setNotice] = useState('');
   const [confirming, setConfirming] = useState(false);
+
+  // A "Saved." is about the last save: opening the form again clears it.
+  useEffect(() => {
+    if (edit) setNotice('');
+  }, [edit]);
 
   const save = async (body: Record<string, unknown>) => {
     const changed = Object.keys(body).length > 0;
