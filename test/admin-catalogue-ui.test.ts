@@ -229,10 +229,14 @@ describeShuffled('admin page: business, services, staff members, custom question
     assert.equal(edited.timeZone, 'Europe/Paris', 'the time zone');
     assert.equal(await detail(page, 'role').textContent(), 'viewer', 'the page shows the new role');
 
+    // A service names the staff member: the confirmation says what deleting does to it, and it is so.
+    const svc = await apiCreate(biz, 'services', { displayName: 'With Dana', staffMemberIds: [id] });
     await page.getByRole('button', { name: 'Delete' }).click();
+    await page.getByText('Services that name this staff member will no longer.').waitFor();
     await page.getByRole('button', { name: 'Confirm delete' }).click();
     await page.waitForURL((url) => url.hash === hashOf(biz, 'staffMembers'));
     assert.equal((await apiGet(biz, 'staffMembers', id)).status, 404, 'the staff member is gone');
+    assert.deepEqual((await apiGet(biz, 'services', svc.id)).json.staffMemberIds, [], 'the service no longer names it');
     await done(page);
   });
 
@@ -323,6 +327,40 @@ describeShuffled('admin page: business, services, staff members, custom question
     await page.waitForURL((url) => url.hash === '#/');
     await page.getByRole('heading', { name: 'Businesses' }).waitFor();
     assert.equal((await server.request('GET', bizPath(biz))).status, 404, 'the business is gone');
+    await done(page);
+  });
+
+  it('works in v1.0 too: a staff member and a service made through the page, as /v1.0 reads them', async () => {
+    const biz = await business();
+    const page = await open(hashOf(biz, 'staffMembers', 'new'));
+    const requests = graphRequests(page);
+    await page.getByText('Access:').click();
+    await page.getByLabel('API version').selectOption('v1.0');
+    await page.getByText('Access: v1.0').click();
+    await page.getByLabel('Display name').fill('Vera Staff');
+    await page.getByLabel('Email address').fill('vera@contoso.com');
+    await page.getByLabel('Role').selectOption('scheduler');
+    await page.getByRole('button', { name: 'Create staff member' }).click();
+    await page.waitForURL(itemUrl('staffMembers'));
+    const staffId = idInUrl(page);
+    await detail(page, 'role').filter({ hasText: 'scheduler' }).waitFor();
+    const staff = await server.request('GET', `/v1.0/solutions/bookingBusinesses/${encodeURIComponent(biz)}/staffMembers/${staffId}`);
+    assert.equal(staff.status, 200, staff.text);
+    assert.equal(staff.json['@odata.type'], '#microsoft.graph.bookingStaffMember', 'a v1.0 staff member');
+    assert.equal(staff.json.emailAddress, 'vera@contoso.com', 'emailAddress');
+
+    await page.goto(`${server.origin}/admin/${hashOf(biz, 'services', 'new')}`);
+    await page.getByLabel('Display name').fill('V1 service');
+    await pickerReady(page, 'staff-picker');
+    await page.getByRole('checkbox', { name: /Vera Staff/ }).check();
+    await page.getByRole('button', { name: 'Create service' }).click();
+    await page.waitForURL(itemUrl('services'));
+    await detail(page, 'staffMemberIds').filter({ hasText: 'Vera Staff' }).waitFor();
+    const service = await server.request('GET', `/v1.0/solutions/bookingBusinesses/${encodeURIComponent(biz)}/services/${idInUrl(page)}`);
+    assert.equal(service.status, 200, service.text);
+    assert.deepEqual(service.json.staffMemberIds, [staffId], 'the service names the staff member');
+    const versions = new Set(requests.map((r) => new URL(r.url()).pathname.split('/')[1]));
+    assert.deepEqual([...versions], ['v1.0'], 'every Graph request after the switch went to /v1.0');
     await done(page);
   });
 

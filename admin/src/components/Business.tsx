@@ -91,6 +91,7 @@ export function BusinessFrame({ id, active, children }: { id: string; active: Bu
             )}
             {confirming ? (
               <>
+                <span class="muted">With its customers, services, staff members and custom questions.</span>
                 <button class="danger" onClick={remove}>
                   Confirm delete business
                 </button>

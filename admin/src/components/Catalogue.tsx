@@ -32,6 +32,8 @@ export interface CatalogueKind {
   hints?: Record<string, string>;
   /** Fields drawn by the kind (pickers of the business's other items). */
   custom?(businessId: string): Record<string, CustomField>;
+  /** What deleting one does besides (said at the confirmation). */
+  deleteNote?: string;
   /** Details drawn by the kind (names rather than ids). */
   detail?: Record<string, (p: { businessId: string; value: unknown }) => ComponentChildren>;
 }
@@ -145,6 +147,7 @@ export function ItemPage({ businessId, kind, id, edit }: { businessId: string; k
             </a>
             {confirming ? (
               <>
+                {kind.deleteNote && <span class="muted">{kind.deleteNote}</span>}
                 <button class="danger" onClick={remove}>
                   Confirm delete
                 </button>

@@ -15,5 +15,7 @@ export const customQuestions: CatalogueKind = {
   ],
   fields: ['displayName', 'answerInputType', 'answerOptions'],
   details: ['displayName', 'answerInputType', 'answerOptions', 'id', 'createdDateTime', 'lastUpdatedDateTime'],
+  // The server takes a deleted question out of the services that ask it (README).
+  deleteNote: 'Services that ask this question will no longer.',
   hints: { answerOptions: 'For radioButton questions; none for text questions' },
 };

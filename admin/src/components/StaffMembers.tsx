@@ -17,5 +17,7 @@ export const staffMembers: CatalogueKind = {
   ],
   fields: ['displayName', 'emailAddress', 'role', 'useBusinessHours', 'timeZone'],
   details: ['displayName', 'emailAddress', 'role', 'useBusinessHours', 'timeZone', 'membershipStatus', 'isEmailNotificationEnabled', 'id', 'createdDateTime', 'lastUpdatedDateTime'],
+  // The server takes a deleted staff member out of the services that name it (README).
+  deleteNote: 'Services that name this staff member will no longer.',
   hints: { useBusinessHours: 'Empty on create: true (the business’s hours)', timeZone: 'e.g. America/Chicago' },
 };
