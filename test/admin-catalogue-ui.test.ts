@@ -364,7 +364,7 @@ describeShuffled('admin page: business, services, staff members, custom question
     await done(page);
   });
 
-  it('fits every page in 390 px and follows the system’s dark mode, as screenshots show', async (t) => {
+  it('fits every page in 390 px and follows the system’s dark mode (on a phone and a desktop), as screenshots show', async (t) => {
     const biz = await business('Phone width business with a long name');
     const staff = await apiCreate(biz, 'staffMembers', { displayName: 'Erin Staff', emailAddress: 'erin.with.a.long.address@contoso.com', role: 'administrator' });
     const question = await apiCreate(biz, 'customQuestions', { displayName: 'A question?', answerInputType: 'radioButton', answerOptions: ['Yes', 'No'] });
@@ -407,43 +407,47 @@ describeShuffled('admin page: business, services, staff members, custom question
     ];
 
     const page = await open('#/');
-    await page.setViewportSize({ width: 390, height: 844 });
-    const colours = { light: [] as number[], dark: [] as number[] };
-    for (const scheme of ['light', 'dark'] as const) {
+    // The phone in both schemes; dark mode on a desktop's width too (the layout there is checked as well).
+    const modes = [
+      { scheme: 'light', width: 390, height: 844 },
+      { scheme: 'dark', width: 390, height: 844 },
+      { scheme: 'dark', width: 1280, height: 900 },
+    ] as const;
+    for (const { scheme, width, height } of modes) {
+      await page.setViewportSize({ width, height });
       await page.emulateMedia({ colorScheme: scheme });
+      const check = async (name: string) => {
+        const m = await measure(page);
+        const at = `${name} (${scheme}, ${width} px)`;
+        assert.ok(m.scrollWidth <= width, `${at}: the page is ${m.scrollWidth} px wide`);
+        assert.ok(m.header.left >= 0 && m.header.right <= width && m.header.width > 0, `${at}: the header is within the screen (${JSON.stringify(m.header)})`);
+        for (const [part, box] of Object.entries(m.headerParts)) {
+          assert.ok(box.left >= 0 && box.right <= width && box.width > 0 && box.height > 0, `${at}: the header's ${part} is fully visible (${JSON.stringify(box)})`);
+        }
+        assert.equal(m.overflowing, '', `${at}: no element sticks out of the screen`);
+        assert.equal(m.spilling, '', `${at}: no content runs out of its box`);
+        const background = luminance(m.background);
+        if (scheme === 'dark') assert.ok(background < 0.05, `${at}: a dark background in dark mode (${m.background})`);
+        else assert.ok(background > 0.9, `${at}: a light background in light mode (${m.background})`);
+        const ratio = contrast(luminance(m.text), background);
+        assert.ok(ratio >= 7, `${at}: text ${m.text} on ${m.background} has contrast ${ratio.toFixed(1)}`);
+        for (const [what, colour] of Object.entries(m.surfaces)) {
+          const l = luminance(colour);
+          assert.ok(scheme === 'dark' ? l < 0.1 : l > 0.8, `${at}: the ${what} follows the scheme (${colour})`);
+        }
+        await screenshot(page, `${name}-${scheme}-${width}`, width);
+      };
       for (const [name, hash, ready] of pages) {
         await page.goto(`${server.origin}/admin/${hash}`);
         for (const sel of ready) await page.locator(sel).first().waitFor();
-        const m = await measure(page);
-        assert.ok(m.scrollWidth <= 390, `${name} (${scheme}): the page is ${m.scrollWidth} px wide at 390`);
-        assert.ok(m.header.left >= 0 && m.header.right <= 390 && m.header.width > 0, `${name}: the header is within the screen (${JSON.stringify(m.header)})`);
-        for (const [part, box] of Object.entries(m.headerParts)) {
-          assert.ok(box.left >= 0 && box.right <= 390 && box.width > 0 && box.height > 0, `${name}: the header's ${part} is fully visible (${JSON.stringify(box)})`);
-        }
-        assert.equal(m.overflowing, '', `${name} (${scheme}): no element sticks out of the screen`);
-        assert.equal(m.spilling, '', `${name} (${scheme}): no content runs out of its box`);
-        const background = luminance(m.background);
-        colours[scheme].push(background);
-        if (scheme === 'dark') assert.ok(background < 0.05, `${name}: a dark background in dark mode (${m.background})`);
-        else assert.ok(background > 0.9, `${name}: a light background in light mode (${m.background})`);
-        const ratio = contrast(luminance(m.text), background);
-        assert.ok(ratio >= 7, `${name} (${scheme}): text ${m.text} on ${m.background} has contrast ${ratio.toFixed(1)}`);
-        for (const [what, colour] of Object.entries(m.surfaces)) {
-          const l = luminance(colour);
-          assert.ok(scheme === 'dark' ? l < 0.1 : l > 0.8, `${name} (${scheme}): the ${what} follows the scheme (${colour})`);
-        }
-        await screenshot(page, `${name}-${scheme}`);
+        await check(name);
       }
-      // The token panel, open, in the phone's header.
+      // The token panel, open, in the header.
       await page.goto(`${server.origin}/admin/#/`);
       await page.locator(list).first().waitFor();
       await page.getByText('Access:').click();
       await page.getByLabel('Bearer token').waitFor();
-      const m = await measure(page);
-      assert.ok(m.scrollWidth <= 390, `the open token panel (${scheme}) fits: ${m.scrollWidth} px`);
-      assert.equal(m.overflowing, '', `the open token panel (${scheme}): nothing sticks out`);
-      assert.equal(m.spilling, '', `the open token panel (${scheme}): no content runs out of its box`);
-      await screenshot(page, `token-panel-${scheme}`);
+      await check('token-panel');
       await page.getByText('Access:').click();
     }
     t.diagnostic(`screenshots in ${shots}`);
@@ -524,13 +528,13 @@ function luminance(colour: string): number {
 }
 const contrast = (a: number, b: number) => (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
 
-/** A full-page screenshot, checked to be a non-empty PNG of the phone's width. */
-async function screenshot(page: Page, name: string) {
+/** A full-page screenshot, checked to be a non-empty PNG of the screen's width. */
+async function screenshot(page: Page, name: string, width: number) {
   const path = join(shots, `${name}.png`);
   await page.screenshot({ path, fullPage: true });
   const png = readFileSync(path);
   assert.ok(statSync(path).size > 1000, `${name}.png is not empty (${statSync(path).size} bytes)`);
   assert.equal(png.subarray(0, 8).toString('hex'), '89504e470d0a1a0a', `${name}.png is a PNG`);
-  // IHDR's width: the screenshot is of the phone-wide page, not of a wider document.
-  assert.equal(png.readUInt32BE(16), 390, `${name}.png is 390 px wide`);
+  // IHDR's width: the screenshot is of the screen-wide page, not of a wider document.
+  assert.equal(png.readUInt32BE(16), width, `${name}.png is ${width} px wide`);
 }
