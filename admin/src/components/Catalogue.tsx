@@ -30,6 +30,8 @@ export interface CatalogueKind {
   /** The properties its page shows, in order. */
   details: string[];
   hints?: Record<string, string>;
+  /** Required on create by the server's rules for the type, beyond the model's. */
+  required?: string[];
   /** Fields drawn by the kind (pickers of the business's other items). */
   custom?(businessId: string): Record<string, CustomField>;
   /** What deleting one does besides (said at the confirmation). */
@@ -93,6 +95,7 @@ export function NewItem({ businessId, kind }: { businessId: string; kind: Catalo
           initial={formState(type, undefined, kind.fields)}
           custom={kind.custom?.(businessId)}
           hints={kind.hints}
+          required={kind.required}
           submitLabel={`Create ${kind.singular}`}
           onSubmit={create}
           onCancel={() => navigate(href.catalogue(businessId, kind.name))}

@@ -27,9 +27,11 @@ interface Props {
   custom?: Record<string, CustomField>;
   /** A line of help under a field, by property name (e.g. the form a duration takes). */
   hints?: Record<string, string>;
+  /** Marked required on create besides what the model says (rules of the type's module on the server). */
+  required?: string[];
 }
 
-export function EntityForm({ type, mode, initial, current, submitLabel, onSubmit, onCancel, fields, custom, hints }: Props) {
+export function EntityForm({ type, mode, initial, current, submitLabel, onSubmit, onCancel, fields, custom, hints, required }: Props) {
   const { model } = useApp();
   const [state, setState] = useState<FormObject>(initial);
   const [errors, setErrors] = useState<FormErrors>({ fields: {} });
@@ -94,7 +96,7 @@ export function EntityForm({ type, mode, initial, current, submitLabel, onSubmit
             value={state[p.name]!}
             error={errors.fields[p.name]}
             hint={hints?.[p.name]}
-            required={mode === 'create' && !!p.requiredOnCreate}
+            required={mode === 'create' && (!!p.requiredOnCreate || !!required?.includes(p.name))}
             onChange={(v) => update(p.name, v)}
           />
         );

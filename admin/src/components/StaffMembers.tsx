@@ -16,6 +16,8 @@ export const staffMembers: CatalogueKind = {
     { name: 'membershipStatus', label: 'Status' },
   ],
   fields: ['displayName', 'emailAddress', 'role', 'useBusinessHours', 'timeZone'],
+  // Beta inherits emailAddress from bookingPerson, optional there; Graph's create page requires it.
+  required: ['emailAddress'],
   details: ['displayName', 'emailAddress', 'role', 'useBusinessHours', 'timeZone', 'membershipStatus', 'isEmailNotificationEnabled', 'id', 'createdDateTime', 'lastUpdatedDateTime'],
   // The server takes a deleted staff member out of the services that name it (README).
   deleteNote: 'Services that name this staff member will no longer.',
