@@ -1,6 +1,8 @@
 // A create/edit form generated from an entity type: one field per editable property, enums as choices,
 // complex collections (addresses, phones) as repeatable groups. Input is checked by the server's own
-// validator (see model.ts) before anything is sent; what the server still refuses shows as a Graph error.
+// validator (see model.ts) before anything is sent; what the server still refuses shows as a Graph error,
+// and next to the field its message names. A view may restrict the form to some properties (`fields`) and
+// draw some itself (`custom`: pickers of a business's staff members and questions).
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { GraphRequestError } from '../api';
