@@ -16,7 +16,8 @@ import { ENGINES, filesFor, type Engine } from '../test/helpers/suite-files.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const RUN = join(ROOT, 'test', 'run.ts');
-const ADMIN = join(ROOT, 'test', 'admin-ui.test.ts');
+/** The admin page's test files: shuffled besides (their tests share a browser and a server). */
+const ADMIN = ['admin-ui.test.ts', 'admin-catalogue-ui.test.ts'].map((f) => join(ROOT, 'test', f));
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -121,12 +122,12 @@ const files = (engine: Engine) => filesFor(engine).filter((f) => !requested.leng
 const single: Run[] = engines.flatMap((engine) => files(engine).map((f) => ({ label: `${relative(ROOT, f)} [${engine}]`, engine, args: [f] })));
 const firstSeed = values.seed !== undefined ? Number(values.seed) : Date.now() % 100_000;
 const shuffled: Run[] = engines.flatMap((engine) =>
-  files(engine).includes(ADMIN)
-    ? Array.from({ length: shuffles }, (_, i) => {
-        const seed = String(firstSeed + i);
-        return { label: `${relative(ROOT, ADMIN)} [${engine}] shuffled (CLIENTELE_TEST_SHUFFLE=${seed})`, engine, args: [ADMIN], env: { CLIENTELE_TEST_SHUFFLE: seed } };
-      })
-    : [],
+  ADMIN.filter((admin) => files(engine).includes(admin)).flatMap((admin) =>
+    Array.from({ length: shuffles }, (_, i) => {
+      const seed = String(firstSeed + i);
+      return { label: `${relative(ROOT, admin)} [${engine}] shuffled (CLIENTELE_TEST_SHUFFLE=${seed})`, engine, args: [admin], env: { CLIENTELE_TEST_SHUFFLE: seed } };
+    }),
+  ),
 );
 
 const outcomes = await all([...single, ...shuffled]);

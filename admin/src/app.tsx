@@ -2,7 +2,10 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { GraphClient, type ApiVersion } from './api';
 import { loadToken, loadVersion, saveToken, saveVersion } from './auth';
+import { EditBusiness } from './components/Business';
 import { BusinessPage } from './components/BusinessPage';
+import { CatalogueList, ItemPage, NewItem } from './components/Catalogue';
+import { CATALOGUE } from './components/catalogueKinds';
 import { Businesses } from './components/Businesses';
 import { CustomerPage, NewCustomer } from './components/CustomerPage';
 import { TokenPanel } from './components/TokenPanel';
@@ -59,6 +62,10 @@ export function App() {
           {route.page === 'business' && <BusinessPage id={route.businessId} />}
           {route.page === 'newCustomer' && <NewCustomer businessId={route.businessId} />}
           {route.page === 'customer' && <CustomerPage businessId={route.businessId} id={route.customerId} edit={route.edit} />}
+          {route.page === 'editBusiness' && <EditBusiness id={route.businessId} />}
+          {route.page === 'catalogue' && <CatalogueList key={route.kind} businessId={route.businessId} kind={CATALOGUE[route.kind]} />}
+          {route.page === 'newItem' && <NewItem key={route.kind} businessId={route.businessId} kind={CATALOGUE[route.kind]} />}
+          {route.page === 'item' && <ItemPage key={`${route.kind}/${route.itemId}`} businessId={route.businessId} kind={CATALOGUE[route.kind]} id={route.itemId} edit={route.edit} />}
         </Ctx.Provider>
       )}
     </>

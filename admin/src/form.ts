@@ -32,10 +32,13 @@ function objectOf(type: StructuredType, value: unknown): FormObject {
   return out;
 }
 
-/** The form's initial state: an entity's values, or empty fields for a new one. */
-export function formState(type: StructuredType, entity?: Record<string, unknown>): FormObject {
+/**
+ * The form's initial state: an entity's values, or empty fields for a new one; only `fields` when given (a
+ * form for a type's main properties: what it does not show, it neither sends nor changes).
+ */
+export function formState(type: StructuredType, entity?: Record<string, unknown>, fields?: string[]): FormObject {
   const out: FormObject = {};
-  for (const p of editableProperties(type)) out[p.name] = fieldOf(p, entity?.[p.name]);
+  for (const p of editableProperties(type)) if (!fields || fields.includes(p.name)) out[p.name] = fieldOf(p, entity?.[p.name]);
   return out;
 }
 

@@ -49,7 +49,7 @@ export interface FormErrors {
 }
 
 /** The property a validation message is about: messages quote its path, e.g. 'addresses[0]/type'. */
-function propertyNamed(message: string, names: string[]): string | undefined {
+export function propertyNamed(message: string, names: string[]): string | undefined {
   const m = /'([A-Za-z_][A-Za-z0-9_]*)(?:[[/][^']*)?'/.exec(message);
   return m && names.includes(m[1]!) ? m[1] : undefined;
 }

@@ -8,7 +8,7 @@ import { formState } from '../form';
 import { CUSTOMER, type StructuredType } from '../model';
 import { href, navigate } from '../router';
 import { businessPath } from './Businesses';
-import { useBusiness } from './BusinessPage';
+import { useBusiness } from './Business';
 import { EntityForm } from './EntityForm';
 import { ErrorBox } from './ErrorBox';
 
@@ -173,7 +173,9 @@ function CustomerDetails({ type, customer }: { type: StructuredType; customer: E
                   {items.map((item, i) => (
                     <tr key={i}>
                       {cols.map((c) => (
-                        <td key={c.name}>{display(item[c.name], c.type)}</td>
+                        <td key={c.name} data-label={humanize(c.name)}>
+                          {display(item[c.name], c.type)}
+                        </td>
                       ))}
                     </tr>
                   ))}

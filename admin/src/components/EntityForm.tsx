@@ -1,11 +1,18 @@
 // A create/edit form generated from an entity type: one field per editable property, enums as choices,
 // complex collections (addresses, phones) as repeatable groups. Input is checked by the server's own
-// validator (see model.ts) before anything is sent; what the server still refuses shows as a Graph error.
+// validator (see model.ts) before anything is sent; what the server still refuses shows as a Graph error,
+// and next to the field its message names. A view may restrict the form to some properties (`fields`) and
+// draw some itself (`custom`: pickers of a business's staff members and questions).
+import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
+import { GraphRequestError } from '../api';
 import { humanize, useApp } from '../context';
 import { bodyOf, emptyItem, type FieldValue, type FormObject } from '../form';
-import { editableProperties, validateBody, type FormErrors, type Property, type StructuredType } from '../model';
+import { editableProperties, propertyNamed, validateBody, type FormErrors, type Property, type StructuredType } from '../model';
 import { ErrorBox } from './ErrorBox';
+
+/** A field drawn by the view that owns the type (a staff picker, question assignments), in the form's state. */
+export type CustomField = (p: { id: string; label: string; value: FieldValue; error?: string; onChange(v: FieldValue): void }) => ComponentChildren;
 
 interface Props {
   type: StructuredType;
@@ -16,9 +23,17 @@ interface Props {
   submitLabel: string;
   onSubmit(body: Record<string, unknown>): Promise<void>;
   onCancel?(): void;
+  /** The properties shown, in this order (default: every editable one); `initial` holds just these. */
+  fields?: string[];
+  /** Fields drawn by the caller, by property name. */
+  custom?: Record<string, CustomField>;
+  /** A line of help under a field, by property name (e.g. the form a duration takes). */
+  hints?: Record<string, string>;
+  /** Marked required on create besides what the model says (rules of the type's module on the server). */
+  required?: string[];
 }
 
-export function EntityForm({ type, mode, initial, current, submitLabel, onSubmit, onCancel }: Props) {
+export function EntityForm({ type, mode, initial, current, submitLabel, onSubmit, onCancel, fields, custom, hints, required }: Props) {
   const { model } = useApp();
   const [state, setState] = useState<FormObject>(initial);
   const [errors, setErrors] = useState<FormErrors>({ fields: {} });
@@ -26,6 +41,7 @@ export function EntityForm({ type, mode, initial, current, submitLabel, onSubmit
   const [busy, setBusy] = useState(false);
   const [serverError, setServerError] = useState<unknown>(null);
 
+  const shown = fields ? fields.map((n) => type.property(n)).filter((p): p is Property => !!p && editableProperties(type).includes(p)) : editableProperties(type);
   const check = (s: FormObject) => validateBody(model, type, bodyOf(type, s, mode, initial), mode, current);
   const update = (name: string, value: FieldValue) => {
     const next = { ...state, [name]: value };
@@ -44,7 +60,13 @@ export function EntityForm({ type, mode, initial, current, submitLabel, onSubmit
     try {
       await onSubmit(bodyOf(type, state, mode, initial));
     } catch (err) {
+      // The server's rules beyond the model's (across entities, per type): its message also goes next to
+      // the field it names. The form keeps what was typed either way.
       setServerError(err);
+      if (err instanceof GraphRequestError && err.info.status === 400) {
+        const name = propertyNamed(err.info.message, shown.map((p) => p.name));
+        if (name) setErrors({ fields: { [name]: err.info.message } });
+      }
     } finally {
       setBusy(false);
     }
@@ -58,9 +80,29 @@ export function EntityForm({ type, mode, initial, current, submitLabel, onSubmit
           {errors.form}
         </p>
       )}
-      {editableProperties(type).map((p) => (
-        <Field key={p.name} prop={p} path={p.name} value={state[p.name]!} error={errors.fields[p.name]} required={mode === 'create' && !!p.requiredOnCreate} onChange={(v) => update(p.name, v)} />
-      ))}
+      {shown.map((p) => {
+        const draw = custom?.[p.name];
+        if (draw) {
+          return (
+            <div key={p.name} class={`field${errors.fields[p.name] ? ' invalid' : ''}`} data-field={p.name}>
+              {draw({ id: inputId(p.name), label: humanize(p.name), value: state[p.name]!, error: errors.fields[p.name], onChange: (v) => update(p.name, v) })}
+              {errors.fields[p.name] && <span class="field-error">{errors.fields[p.name]}</span>}
+            </div>
+          );
+        }
+        return (
+          <Field
+            key={p.name}
+            prop={p}
+            path={p.name}
+            value={state[p.name]!}
+            error={errors.fields[p.name]}
+            hint={hints?.[p.name]}
+            required={mode === 'create' && (!!p.requiredOnCreate || !!required?.includes(p.name))}
+            onChange={(v) => update(p.name, v)}
+          />
+        );
+      })}
       <div class="row actions">
         <button type="submit" disabled={busy}>
           {busy ? 'Saving…' : submitLabel}
@@ -80,13 +122,14 @@ interface FieldProps {
   path: string;
   value: FieldValue;
   error?: string;
+  hint?: string;
   required?: boolean;
   onChange(v: FieldValue): void;
 }
 
 const inputId = (path: string) => `f-${path.replace(/[^A-Za-z0-9]+/g, '-')}`;
 
-function Field({ prop, path, value, error, required, onChange }: FieldProps) {
+function Field({ prop, path, value, error, hint, required, onChange }: FieldProps) {
   const id = inputId(path);
   const label = humanize(prop.name);
   if (prop.category === 'complex') {
@@ -125,6 +168,7 @@ function Field({ prop, path, value, error, required, onChange }: FieldProps) {
       <label class={`field${error ? ' invalid' : ''}`}>
         {label} (one per line)
         <textarea id={id} rows={3} value={(value as string[]).join('\n')} onInput={(e) => onChange((e.currentTarget as HTMLTextAreaElement).value.split('\n'))} />
+        {hint && <span class="hint">{hint}</span>}
         {error && <span class="field-error">{error}</span>}
       </label>
     );
@@ -136,6 +180,7 @@ function Field({ prop, path, value, error, required, onChange }: FieldProps) {
         {required && <span class="required" title="required"> *</span>}
       </label>
       <Scalar prop={prop} id={id} value={value as string} invalid={!!error} onChange={onChange} />
+      {hint && <span class="hint">{hint}</span>}
       {error && (
         <span class="field-error" id={`${id}-error`}>
           {error}

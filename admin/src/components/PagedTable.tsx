@@ -185,7 +185,8 @@ export function PagedTable({ path, type, columns, noun, rowHref, defaultOrder }:
             <tr key={e.id} data-id={e.id}>
               {columns.map((c, i) => {
                 const content = c.render ? c.render(e) : display(e[c.name], type.property(c.name)?.type);
-                return <td key={c.name}>{i === 0 ? <a href={rowHref(e)}>{content || '(no name)'}</a> : content}</td>;
+                // The label goes with each cell: on a narrow screen rows stack, and each cell says what it is.
+                return <td key={c.name} data-label={c.label ?? humanize(c.name)}>{i === 0 ? <a href={rowHref(e)}>{content || '(no name)'}</a> : content}</td>;
               })}
             </tr>
           ))}
