@@ -14,6 +14,7 @@ import type { StorageSchema, TableDef } from '../store/schema.js';
 import { DuplicateKeyError, newVersion, type Scope, type Store, type StoredEntity, type WhereBuilder } from '../store/store.js';
 import type { ListOptions, QueryEngine } from '../odata/query.js';
 import { checkIfMatch, etagOf, notModified, preconditionFailed } from '../odata/etag.js';
+import { checkEnumWrite, includesUnknownEnumMembers, maskProperty } from '../odata/evolvable-enums.js';
 import { DeltaService } from './delta.js';
 import { EntityHookRegistry, type EntityHooks, type HookContext, type Visibility } from './hooks.js';
 
@@ -416,6 +417,7 @@ export class EntityService {
     const table = target.table!;
     const type = target.step.type;
     const given = this.validator.entity(type, body, 'create');
+    checkEnumWrite(type, given, 'create', includesUnknownEnumMembers(ctx.headers));
     const values = initialValues(type, given, nowDateTimeOffset());
     const hooks = this.hooks.for(type);
     const hc = this.hookContext(ctx, target);
@@ -486,7 +488,8 @@ export class EntityService {
     const { step, entity } = target;
     if (!entity) throw step.collection ? this.entityNotFound(step.type, step.key!) : notFound(`The navigation property '${step.name}' has no value.`);
     const etag = etagOf(entity);
-    const value = serializeProperty(prop, entity.values[storageName(prop)]);
+    const wire = serializeProperty(prop, entity.values[storageName(prop)]);
+    const value = includesUnknownEnumMembers(ctx.headers) ? wire : maskProperty(prop, wire);
     if (value === null) return { status: 204, headers: { etag } };
     if (raw) return { status: 200, text: String(value), headers: { etag } };
     const context = this.context(ctx, target.steps, 'collection').replace(/#(.*)$/, (_m, path: string) => `#${path}/${prop.name}`);
@@ -511,6 +514,7 @@ export class EntityService {
   private async update(target: Target, ctx: RequestContext, body: unknown, ifMatch: string | undefined): Promise<HandlerResult> {
     const type = target.step.type;
     const changes = this.validator.entity(type, body, 'update');
+    checkEnumWrite(type, changes, 'update', includesUnknownEnumMembers(ctx.headers));
     const current = target.entity!;
     checkIfMatch(ifMatch, etagOf(current));
     this.validator.update(type, changes, current.values);
