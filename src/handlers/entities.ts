@@ -391,6 +391,7 @@ export class EntityService {
     const target = await this.resolve(path, ctx);
     if (!target.entity) throw last.collection ? this.entityNotFound(last.type, last.key!) : notFound(`The navigation property '${last.name}' has no value.`);
     const parameters = this.validator.parameters(action, body);
+    checkEnumWrite(action.parameters, parameters, 'create', includesUnknownEnumMembers(ctx.headers));
     const handler = this.hooks.action(last.type, action.decl.name);
     // The server checks at start that every action has behaviour (assertActionsHandled); a bare service may not.
     if (!handler) throw new GraphError(501, 'NotImplemented', `The action '${action.decl.name}' is not available here.`);
