@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { CATALOGUE_EXAMPLES, type CatalogueExample, type DocsRequest } from './fixtures/graph-docs/bookings-catalogue-examples.js';
+import { expectDocumented } from './helpers/docs-compare.js';
 import { ALL_SCOPES, startServer, type TestResponse, type TestServer } from './helpers/server.js';
 
 const GRAPH = 'https://graph.microsoft.com';
@@ -16,43 +17,6 @@ before(async () => {
   server = await startServer();
 });
 after(() => server.close());
-
-const isObject = (v: unknown): v is Record<string, any> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/** Every documented field is in our answer with the documented value, unless the example says otherwise. */
-export function expectDocumented(ex: CatalogueExample, doc: unknown, ours: unknown, path: string): void {
-  const where = `${ex.page} (${ex.title}): ${path || 'body'}`;
-  if (ex.generated?.includes(path)) {
-    assert.ok(typeof ours === 'string' && ours !== '', `${where}: a value the server chose`);
-    return;
-  }
-  if (ex.asRequested && path in ex.asRequested) {
-    assert.deepEqual(ours, ex.asRequested[path], `${where}: what the request sent (the page's sample answer contradicts it)`);
-    return;
-  }
-  if (Array.isArray(doc)) {
-    assert.ok(Array.isArray(ours), `${where}: a collection`);
-    if (!ex.truncated?.includes(path)) assert.equal(ours.length, doc.length, `${where}: as many members as documented`);
-    const byId = doc.every((d) => isObject(d) && typeof d.id === 'string');
-    doc.forEach((d, i) => {
-      const mine = byId ? ours.find((o: any) => String(o?.id).toLowerCase() === String(d.id).toLowerCase()) : ours[i];
-      assert.ok(mine !== undefined, `${where}: member ${byId ? d.id : i} is there`);
-      expectDocumented(ex, d, mine, `${path}[]`);
-    });
-    return;
-  }
-  if (isObject(doc)) {
-    assert.ok(isObject(ours), `${where}: an object`);
-    for (const [key, value] of Object.entries(doc)) {
-      if (key === '@odata.context') continue;
-      const child = path ? `${path}.${key}` : key;
-      assert.ok(key in ours, `${ex.page} (${ex.title}): ${child} is answered`);
-      expectDocumented(ex, value, ours[key], child);
-    }
-    return;
-  }
-  assert.deepEqual(ours, doc, where);
-}
 
 function urlOf(ex: CatalogueExample, req: DocsRequest): string {
   assert.ok(req.url.startsWith(GRAPH), `${req.url} is a Graph URL`);

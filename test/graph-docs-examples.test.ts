@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { DOCS_EXAMPLES, type DocsExample, type DocsRequest } from './fixtures/graph-docs/bookings-examples.js';
+import { expectDocumented } from './helpers/docs-compare.js';
 import { ALL_SCOPES, startServer, type TestResponse, type TestServer } from './helpers/server.js';
 
 const GRAPH = 'https://graph.microsoft.com';
@@ -16,48 +17,6 @@ before(async () => {
   server = await startServer();
 });
 after(() => server.close());
-
-const isObject = (v: unknown): v is Record<string, any> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/** Every documented field is in our answer with the documented value, unless the example says otherwise. */
-function expectDocumented(ex: DocsExample, doc: unknown, ours: unknown, path: string): void {
-  const where = `${ex.page} (${ex.title}): ${path || 'body'}`;
-  if (ex.generated?.includes(path)) {
-    assert.ok(typeof ours === 'string' && ours !== '', `${where}: a value the server chose`);
-    return;
-  }
-  if (ex.mailbox?.includes(path)) {
-    const local = (v: unknown) => String(v).split('@')[0]!.toLowerCase();
-    assert.equal(local(ours), local(doc), `${where}: the mailbox named after the business`);
-    return;
-  }
-  if (Array.isArray(doc)) {
-    assert.ok(Array.isArray(ours), `${where}: a collection`);
-    assert.equal(ours.length, doc.length, `${where}: as many members as documented`);
-    const byId = doc.every((d) => isObject(d) && typeof d.id === 'string');
-    doc.forEach((d, i) => {
-      const mine = byId ? ours.find((o: any) => String(o?.id).toLowerCase() === String(d.id).toLowerCase()) : ours[i];
-      assert.ok(mine !== undefined, `${where}: member ${byId ? d.id : i} is there`);
-      expectDocumented(ex, d, mine, `${path}[]`);
-    });
-    return;
-  }
-  if (isObject(doc)) {
-    assert.ok(isObject(ours), `${where}: an object`);
-    for (const [key, value] of Object.entries(doc)) {
-      if (key === '@odata.context') continue;
-      const child = path ? `${path}.${key}` : key;
-      if (ex.notInSchema?.includes(child)) {
-        assert.equal(key in ours, false, `${ex.page}: ${child} is documented, but not in this version's schema: not answered`);
-        continue;
-      }
-      assert.ok(key in ours, `${ex.page} (${ex.title}): ${child} is answered`);
-      expectDocumented(ex, value, ours[key], child);
-    }
-    return;
-  }
-  assert.deepEqual(ours, doc, where);
-}
 
 function send(req: DocsRequest, token: string): Promise<TestResponse> {
   assert.ok(req.url.startsWith(GRAPH), `${req.url} is a Graph URL`);

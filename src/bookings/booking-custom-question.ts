@@ -7,8 +7,7 @@ import { badRequest } from '../http/errors.js';
 import type { EntityHooks } from '../handlers/hooks.js';
 import { SERVICE_TYPE } from '../model/schemas/bookings-catalogue.js';
 import type { StorageSchema } from '../store/schema.js';
-import type { Store } from '../store/store.js';
-import { rewriteEach, tableOf } from './references.js';
+import { lockBusiness, rewriteEach, tableOf } from './references.js';
 
 function checkAnswers(inputType: unknown, options: unknown): void {
   const list = Array.isArray(options) ? (options as string[]) : [];
@@ -24,7 +23,7 @@ function checkAnswers(inputType: unknown, options: unknown): void {
   }
 }
 
-export function bookingCustomQuestionHooks(store: Store, schema: StorageSchema): EntityHooks {
+export function bookingCustomQuestionHooks(schema: StorageSchema): EntityHooks {
   const services = tableOf(schema, SERVICE_TYPE);
   return {
     beforeCreate(values) {
@@ -36,9 +35,14 @@ export function bookingCustomQuestionHooks(store: Store, schema: StorageSchema):
       const merged = { ...current.values, ...changes };
       checkAnswers(merged.answerInputType, merged.answerOptions);
     },
+    // The delete and the cleanup of the services are one transaction, the business locked first (references.ts).
+    transactional: true,
+    async beforeDelete(_entity, hc) {
+      await lockBusiness(hc);
+    },
     async afterDelete(entity, hc) {
       const gone = entity.idKey;
-      await rewriteEach(store, services, hc.target.scope, 'customQuestions', (assignments) => {
+      await rewriteEach(hc.store, services, hc.target.scope, 'customQuestions', (assignments) => {
         if (!Array.isArray(assignments)) return undefined;
         const kept = assignments.filter((a) => String((a as { questionId?: unknown })?.questionId ?? '').toLowerCase() !== gone);
         return kept.length === assignments.length ? undefined : kept;

@@ -11,8 +11,7 @@ import { badRequest } from '../http/errors.js';
 import type { EntityHooks, HookContext } from '../handlers/hooks.js';
 import { CUSTOM_QUESTION_TYPE, STAFF_MEMBER_TYPE } from '../model/schemas/bookings-catalogue.js';
 import type { StorageSchema } from '../store/schema.js';
-import type { Store } from '../store/store.js';
-import { requireExisting, tableOf } from './references.js';
+import { lockBusiness, requireExisting, tableOf } from './references.js';
 
 /** Where a business's booking page lives (its `publicUrl` once published). */
 export function bookingPageUrl(businessId: string): string {
@@ -38,12 +37,13 @@ function dedupe(ids: string[]): string[] {
   return ids.filter((id) => !seen.has(id.toLowerCase()) && seen.add(id.toLowerCase()));
 }
 
-export function bookingServiceHooks(store: Store, schema: StorageSchema): EntityHooks {
+export function bookingServiceHooks(schema: StorageSchema): EntityHooks {
   const staff = tableOf(schema, STAFF_MEMBER_TYPE);
   const questions = tableOf(schema, CUSTOM_QUESTION_TYPE);
 
   const check = async (values: Record<string, unknown>, hc: HookContext) => {
     const scope = hc.target.scope;
+    const store = hc.store;
     if (Array.isArray(values.staffMemberIds)) {
       values.staffMemberIds = dedupe(values.staffMemberIds as string[]);
       await requireExisting(store, staff, scope, values.staffMemberIds as string[], (id) => `The staff member '${id}' in 'staffMemberIds' is not a staff member of this business.`);
@@ -71,11 +71,15 @@ export function bookingServiceHooks(store: Store, schema: StorageSchema): Entity
   };
 
   return {
+    // The reference check and the write are one transaction, the business locked first (references.ts).
+    transactional: true,
     async beforeCreate(values, hc) {
+      await lockBusiness(hc);
       await check(values, hc);
       values.webUrl = `${bookingPageUrl(businessIdOf(hc))}s/${pageToken()}`;
     },
     async beforeUpdate(_current, changes, hc) {
+      if ('staffMemberIds' in changes || 'customQuestions' in changes) await lockBusiness(hc);
       await check(changes, hc);
     },
   };

@@ -9,11 +9,10 @@ import { badRequest } from '../http/errors.js';
 import type { EntityHooks } from '../handlers/hooks.js';
 import { SERVICE_TYPE } from '../model/schemas/bookings-catalogue.js';
 import type { StorageSchema } from '../store/schema.js';
-import type { Store } from '../store/store.js';
-import { rewriteEach, tableOf } from './references.js';
+import { lockBusiness, rewriteEach, tableOf } from './references.js';
 import { checkWorkHours } from './work-hours.js';
 
-export function bookingStaffMemberHooks(store: Store, schema: StorageSchema): EntityHooks {
+export function bookingStaffMemberHooks(schema: StorageSchema): EntityHooks {
   const services = tableOf(schema, SERVICE_TYPE);
   return {
     async beforeCreate(values, hc) {
@@ -23,7 +22,7 @@ export function bookingStaffMemberHooks(store: Store, schema: StorageSchema): En
       checkWorkHours('workingHours', values.workingHours);
       const parent = hc.target.parent;
       if (parent && Array.isArray(values.workingHours) && values.workingHours.length === 0) {
-        const business = await store.get(parent.table, parent.scope, parent.idKey);
+        const business = await hc.store.get(parent.table, parent.scope, parent.idKey);
         if (Array.isArray(business?.values.businessHours)) values.workingHours = business.values.businessHours;
       }
     },
@@ -33,9 +32,14 @@ export function bookingStaffMemberHooks(store: Store, schema: StorageSchema): En
       }
       if ('workingHours' in changes) checkWorkHours('workingHours', changes.workingHours);
     },
+    // The delete and the cleanup of the services are one transaction, the business locked first (references.ts).
+    transactional: true,
+    async beforeDelete(_entity, hc) {
+      await lockBusiness(hc);
+    },
     async afterDelete(entity, hc) {
       const gone = entity.idKey;
-      await rewriteEach(store, services, hc.target.scope, 'staffMemberIds', (ids) => {
+      await rewriteEach(hc.store, services, hc.target.scope, 'staffMemberIds', (ids) => {
         if (!Array.isArray(ids) || !ids.some((id) => String(id).toLowerCase() === gone)) return undefined;
         return ids.filter((id) => String(id).toLowerCase() !== gone);
       });

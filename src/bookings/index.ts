@@ -13,7 +13,7 @@ export const BUSINESS_TYPE = 'microsoft.graph.bookingBusiness';
 export function registerBookingsBehaviour(hooks: EntityHookRegistry, store: Store, schema: StorageSchema): EntityHookRegistry {
   return hooks
     .register(BUSINESS_TYPE, bookingBusinessHooks(store))
-    .register(SERVICE_TYPE, bookingServiceHooks(store, schema))
-    .register(STAFF_MEMBER_TYPE, bookingStaffMemberHooks(store, schema))
-    .register(CUSTOM_QUESTION_TYPE, bookingCustomQuestionHooks(store, schema));
+    .register(SERVICE_TYPE, bookingServiceHooks(schema))
+    .register(STAFF_MEMBER_TYPE, bookingStaffMemberHooks(schema))
+    .register(CUSTOM_QUESTION_TYPE, bookingCustomQuestionHooks(schema));
 }

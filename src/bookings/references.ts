@@ -1,6 +1,10 @@
 // What one business's entities say about each other: services name staff members (staffMemberIds) and custom
 // questions (customQuestions[].questionId). Rows of one business share its scope (tenant + the business's key).
-import { badRequest } from '../http/errors.js';
+// A write that checks references and a delete that removes them both lock the business first (in the
+// transaction their hooks run in, see EntityHooks.transactional), so they take turns: a service created while
+// a staff member it names is deleted either sees it gone (400) or is there for the delete's cleanup to find.
+import type { HookContext } from '../handlers/hooks.js';
+import { badRequest, notFound } from '../http/errors.js';
 import { nowDateTimeOffset } from '../model/values.js';
 import type { StorageSchema, TableDef } from '../store/schema.js';
 import type { Scope, Store } from '../store/store.js';
@@ -14,6 +18,17 @@ export function withUpdateStamps(table: TableDef, changes: Record<string, unknow
   const out = { ...changes };
   for (const c of table.columns) if (c.property.stamp === 'updated') out[c.name] = nowDateTimeOffset();
   return out;
+}
+
+/**
+ * Holds the business the request works in until its transaction ends (PostgreSQL: `SELECT … FOR UPDATE`;
+ * SQLite's transactions take turns anyway). Call it before any other read or write of the transaction, so that
+ * two such requests never wait on each other in opposite orders.
+ */
+export async function lockBusiness(hc: HookContext): Promise<void> {
+  const business = hc.target.parent;
+  if (!business) throw new Error('a Bookings entity outside a business');
+  if (!(await hc.store.lock(business.table, business.scope, business.idKey))) throw notFound('The booking business no longer exists.', 'ErrorItemNotFound');
 }
 
 /** Refuses ids (as a client wrote them) that name no entity of `table` in the business. */

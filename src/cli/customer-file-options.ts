@@ -1,17 +1,31 @@
 // The options `import` and `export` share: which business, which file, in which format. The file is the one
 // positional argument ('-' or none for standard input/output).
+import { TRANSFER_TYPES, type TransferType } from '../transfer/catalogue.js';
 import { formatOfFile, type Format } from '../transfer/records.js';
 import { storeOptionSpecs, tenantOptionSpecs } from './store-options.js';
 import { UsageError } from './util.js';
 
 export const customerFileOptionSpecs = {
   business: { type: 'string' },
+  type: { type: 'string' },
   format: { type: 'string' },
   delimiter: { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
   ...storeOptionSpecs,
   ...tenantOptionSpecs,
 } as const;
+
+export const TYPE_HELP =
+  `  --type <what>        customers (the default), customQuestions, staffMembers, services, or catalogue:\n` +
+  `                       the last three at once, in JSON lines (each line names its @odata.type)\n`;
+
+/** What --type names, checked; catalogue goes with JSON lines only. */
+export function transferTypeFrom(text: string | undefined, format: Format): TransferType {
+  const t = (TRANSFER_TYPES as readonly string[]).find((n) => n.toLowerCase() === (text ?? 'customers').toLowerCase()) as TransferType | undefined;
+  if (!t) throw new UsageError(`--type: '${text}' is not one of ${TRANSFER_TYPES.join(', ')}`);
+  if (t === 'catalogue' && format !== 'jsonl') throw new UsageError('--type catalogue holds three types in one file: use JSON lines (--format jsonl or a .jsonl file)');
+  return t;
+}
 
 export const FORMAT_HELP =
   `  --format <fmt>       csv or jsonl (default: from the file name's extension, else csv)\n` +

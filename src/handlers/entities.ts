@@ -14,8 +14,9 @@ import type { StorageSchema, TableDef } from '../store/schema.js';
 import { DuplicateKeyError, newVersion, type Scope, type Store, type StoredEntity, type WhereBuilder } from '../store/store.js';
 import type { ListOptions, QueryEngine } from '../odata/query.js';
 import { checkIfMatch, etagOf, notModified, preconditionFailed } from '../odata/etag.js';
+import { checkEnumWrite, includesUnknownEnumMembers, maskProperty } from '../odata/evolvable-enums.js';
 import { DeltaService } from './delta.js';
-import { EntityHookRegistry, type HookContext, type Visibility } from './hooks.js';
+import { EntityHookRegistry, type EntityHooks, type HookContext, type Visibility } from './hooks.js';
 
 export interface RequestContext {
   principal: Principal;
@@ -135,7 +136,24 @@ export class EntityService {
       },
       authorize: (op, target) => this.authorize(ctx.principal, op, target.permissions?.[op], target.step),
       state: new Map(),
+      store: this.store,
     };
+  }
+
+  /**
+   * Runs `write` in one transaction when any of the hooks is `transactional` (hc.store bound to it for the
+   * hooks it calls), directly on the store otherwise.
+   */
+  private async writing<T>(hooks: EntityHooks[], hc: HookContext, write: (store: Store) => Promise<T>): Promise<T> {
+    if (!hooks.some((h) => h.transactional)) return write(this.store);
+    try {
+      return await this.store.transaction((tx) => {
+        hc.store = tx;
+        return write(tx);
+      });
+    } finally {
+      hc.store = this.store;
+    }
   }
 
   /** What of `type` the caller may see, from the type's hooks (undefined: all of it). */
@@ -323,10 +341,15 @@ export class EntityService {
       case 'DELETE': {
         const ifMatch = header(ctx, 'if-match');
         checkIfMatch(ifMatch, etagOf(target.entity));
-        const deleted = await this.store.delete(target.table, target.scope, target.entity.idKey, ifMatch === undefined ? undefined : target.entity.version);
-        if (!deleted) throw ifMatch === undefined ? this.entityNotFound(step.type, step.key ?? step.name) : preconditionFailed();
+        const entity = target.entity;
+        const hooks = this.hooks.for(step.type);
         const hc = this.hookContext(ctx, target);
-        for (const h of this.hooks.for(step.type)) await h.afterDelete?.(target.entity, hc);
+        await this.writing(hooks, hc, async (store) => {
+          for (const h of hooks) await h.beforeDelete?.(entity, hc);
+          const deleted = await store.delete(target.table!, target.scope, entity.idKey, ifMatch === undefined ? undefined : entity.version);
+          if (!deleted) throw ifMatch === undefined ? this.entityNotFound(step.type, step.key ?? step.name) : preconditionFailed();
+          for (const h of hooks) await h.afterDelete?.(entity, hc);
+        });
         return { status: 204 };
       }
       default:
@@ -368,6 +391,7 @@ export class EntityService {
     const target = await this.resolve(path, ctx);
     if (!target.entity) throw last.collection ? this.entityNotFound(last.type, last.key!) : notFound(`The navigation property '${last.name}' has no value.`);
     const parameters = this.validator.parameters(action, body);
+    checkEnumWrite(action.parameters, parameters, 'create', includesUnknownEnumMembers(ctx.headers));
     const handler = this.hooks.action(last.type, action.decl.name);
     // The server checks at start that every action has behaviour (assertActionsHandled); a bare service may not.
     if (!handler) throw new GraphError(501, 'NotImplemented', `The action '${action.decl.name}' is not available here.`);
@@ -394,40 +418,44 @@ export class EntityService {
     const table = target.table!;
     const type = target.step.type;
     const given = this.validator.entity(type, body, 'create');
+    checkEnumWrite(type, given, 'create', includesUnknownEnumMembers(ctx.headers));
     const values = initialValues(type, given, nowDateTimeOffset());
     const hooks = this.hooks.for(type);
     const hc = this.hookContext(ctx, target);
-    for (const h of hooks) await h.beforeCreate?.(values, hc);
-    const clientChosen = typeof values.id === 'string' && values.id !== '';
-    let stored: StoredEntity | undefined;
-    if (replace) {
-      // Setting a single-valued navigation: whatever value is there goes and the new one comes in one
-      // transaction, so a failed insert leaves the old value in place. The parent row is locked first, so
-      // that concurrent replacements take turns and each removes the value the one before it left: never two.
-      if (!clientChosen) values.id = await this.newKey(type, table, target.scope, values);
-      const key = this.normKey(type, values.id as string);
-      const { parent } = target;
-      try {
-        stored = await this.store.transaction(async (tx) => {
-          if (parent && !(await tx.lock(parent.table, parent.scope, parent.idKey))) throw notFound('The containing entity no longer exists.');
-          for (const current of await tx.list(table, target.scope, { orderBy: [], limit: 100 })) await tx.delete(table, target.scope, current.idKey);
-          return tx.insert(table, target.scope, key, values);
-        });
-      } catch (err) {
-        if (err instanceof DuplicateKeyError) throw conflict(`An entity of type '${type.qualifiedName}' with id '${values.id}' already exists.`);
-        throw err;
+    const stored = await this.writing(hooks, hc, async (store) => {
+      for (const h of hooks) await h.beforeCreate?.(values, hc);
+      const clientChosen = typeof values.id === 'string' && values.id !== '';
+      let stored: StoredEntity | undefined;
+      if (replace) {
+        // Setting a single-valued navigation: whatever value is there goes and the new one comes in one
+        // transaction, so a failed insert leaves the old value in place. The parent row is locked first, so
+        // that concurrent replacements take turns and each removes the value the one before it left: never two.
+        if (!clientChosen) values.id = await this.newKey(type, table, target.scope, values);
+        const key = this.normKey(type, values.id as string);
+        const { parent } = target;
+        try {
+          stored = await store.transaction(async (tx) => {
+            if (parent && !(await tx.lock(parent.table, parent.scope, parent.idKey))) throw notFound('The containing entity no longer exists.');
+            for (const current of await tx.list(table, target.scope, { orderBy: [], limit: 100 })) await tx.delete(table, target.scope, current.idKey);
+            return tx.insert(table, target.scope, key, values);
+          });
+        } catch (err) {
+          if (err instanceof DuplicateKeyError) throw conflict(`An entity of type '${type.qualifiedName}' with id '${values.id}' already exists.`);
+          throw err;
+        }
       }
-    }
-    // A key the server chose can be taken by another process between the lookup and the insert: choose again.
-    for (let attempt = 0; !stored; attempt++) {
-      if (!clientChosen) values.id = await this.newKey(type, table, target.scope, values);
-      try {
-        stored = await this.store.insert(table, target.scope, this.normKey(type, values.id as string), values);
-      } catch (err) {
-        if (!(err instanceof DuplicateKeyError)) throw err;
-        if (clientChosen || attempt >= 10) throw conflict(`An entity of type '${type.qualifiedName}' with id '${values.id}' already exists.`);
+      // A key the server chose can be taken by another process between the lookup and the insert: choose again.
+      for (let attempt = 0; !stored; attempt++) {
+        if (!clientChosen) values.id = await this.newKey(type, table, target.scope, values);
+        try {
+          stored = await store.insert(table, target.scope, this.normKey(type, values.id as string), values);
+        } catch (err) {
+          if (!(err instanceof DuplicateKeyError)) throw err;
+          if (clientChosen || attempt >= 10) throw conflict(`An entity of type '${type.qualifiedName}' with id '${values.id}' already exists.`);
+        }
       }
-    }
+      return stored;
+    });
     try {
       for (const h of hooks) await h.afterCreate?.(stored, hc);
     } catch (err) {
@@ -461,7 +489,8 @@ export class EntityService {
     const { step, entity } = target;
     if (!entity) throw step.collection ? this.entityNotFound(step.type, step.key!) : notFound(`The navigation property '${step.name}' has no value.`);
     const etag = etagOf(entity);
-    const value = serializeProperty(prop, entity.values[storageName(prop)]);
+    const wire = serializeProperty(prop, entity.values[storageName(prop)]);
+    const value = includesUnknownEnumMembers(ctx.headers) ? wire : maskProperty(prop, wire);
     if (value === null) return { status: 204, headers: { etag } };
     if (raw) return { status: 200, text: String(value), headers: { etag } };
     const context = this.context(ctx, target.steps, 'collection').replace(/#(.*)$/, (_m, path: string) => `#${path}/${prop.name}`);
@@ -486,6 +515,7 @@ export class EntityService {
   private async update(target: Target, ctx: RequestContext, body: unknown, ifMatch: string | undefined): Promise<HandlerResult> {
     const type = target.step.type;
     const changes = this.validator.entity(type, body, 'update');
+    checkEnumWrite(type, changes, 'update', includesUnknownEnumMembers(ctx.headers));
     const current = target.entity!;
     checkIfMatch(ifMatch, etagOf(current));
     this.validator.update(type, changes, current.values);
@@ -497,10 +527,13 @@ export class EntityService {
     }
     const hooks = this.hooks.for(type);
     const hc = this.hookContext(ctx, target);
-    for (const h of hooks) await h.beforeUpdate?.(current, changes, hc);
-    for (const p of type.properties) if (p.stamp === 'updated') changes[storageName(p)] = nowDateTimeOffset();
-    const updated = await this.store.update(target.table!, target.scope, current.idKey, changes, ifMatch === undefined ? undefined : current.version);
-    if (!updated) throw ifMatch === undefined ? this.entityNotFound(type, String(current.values.id)) : preconditionFailed();
+    const updated = await this.writing(hooks, hc, async (store) => {
+      for (const h of hooks) await h.beforeUpdate?.(current, changes, hc);
+      for (const p of type.properties) if (p.stamp === 'updated') changes[storageName(p)] = nowDateTimeOffset();
+      const updated = await store.update(target.table!, target.scope, current.idKey, changes, ifMatch === undefined ? undefined : current.version);
+      if (!updated) throw ifMatch === undefined ? this.entityNotFound(type, String(current.values.id)) : preconditionFailed();
+      return updated;
+    });
     for (const h of hooks) await h.afterUpdate?.(updated, hc);
     const etag = etagOf(updated);
     const headers: Record<string, string> = { etag };

@@ -5,7 +5,7 @@
 import type { Principal } from '../auth/principal.js';
 import type { Operation } from '../model/edm.js';
 import type { Model, StructuredType } from '../model/model.js';
-import type { StoredEntity, WhereBuilder } from '../store/store.js';
+import type { Store, StoredEntity, WhereBuilder } from '../store/store.js';
 import type { RequestContext, Target } from './entities.js';
 
 export interface HookContext {
@@ -21,6 +21,11 @@ export interface HookContext {
   authorize(op: Operation, target: Target): void;
   /** Carries values from a before-hook to the after-hook of the same request. */
   state: Map<string, unknown>;
+  /**
+   * The store the write goes through: bound to its transaction when the type's hooks are `transactional`
+   * (reads and writes of the hooks through it are then one unit with the write), the server's store otherwise.
+   */
+  store: Store;
 }
 
 /** The rows of a type one caller may see: the rest answer 404 by every route and are left out of lists. */
@@ -39,6 +44,12 @@ export interface Visibility {
 export type ActionHandler = (entity: StoredEntity, parameters: Record<string, unknown>, hc: HookContext) => Promise<unknown> | unknown;
 
 export interface EntityHooks {
+  /**
+   * The before-hooks, the write and (on delete) the after-delete hooks run in one store transaction, `hc.store`
+   * bound to it: for rules that check other rows and must not interleave with a request changing those rows
+   * (a hook locks what it depends on, e.g. the containing entity, with `hc.store.lock`).
+   */
+  transactional?: boolean;
   /** Narrows what the caller sees within its tenant (undefined: everything). */
   visibleTo?(principal: Principal): Visibility | undefined;
   /** The type's bound actions, by declared name. */
@@ -49,6 +60,8 @@ export interface EntityHooks {
   /** Before the update; `changes` (validated, immutables checked) may be changed. */
   beforeUpdate?(current: StoredEntity, changes: Record<string, unknown>, hc: HookContext): Promise<void> | void;
   afterUpdate?(entity: StoredEntity, hc: HookContext): Promise<void> | void;
+  /** Before the delete (in the transaction, when `transactional`): may refuse it or lock what it depends on. */
+  beforeDelete?(entity: StoredEntity, hc: HookContext): Promise<void> | void;
   afterDelete?(entity: StoredEntity, hc: HookContext): Promise<void> | void;
 }
 

@@ -1,6 +1,7 @@
 // Fault injection, for people testing their own resilience (off unless configured): a seeded, deterministic
 // share of API requests fails with a real Graph error before it does anything, with the headers a client
 // needs (Retry-After on 429 and 503). A request can also ask for one fault by header when faults are enabled.
+import { seededRandom } from '../util/seeded-random.js';
 import { GraphError } from './errors.js';
 import { tooManyRequests } from './throttle.js';
 
@@ -20,18 +21,6 @@ export interface FaultOptions {
 
 /** The header a client may send to get one specific fault (e.g. `x-clientele-fault: 503`). */
 export const FAULT_HEADER = 'x-clientele-fault';
-
-/** mulberry32: tiny, fast, and good enough to spread faults evenly. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function faultError(status: FaultStatus, retryAfterSeconds = 1): GraphError {
   switch (status) {
@@ -54,7 +43,7 @@ export class FaultInjector {
   constructor(private readonly opts: FaultOptions) {
     if (!(opts.rate >= 0 && opts.rate <= 1)) throw new Error('faults: rate must be between 0 and 1');
     if (opts.statuses.length === 0) throw new Error('faults: at least one status is needed');
-    this.random = mulberry32(opts.seed);
+    this.random = seededRandom(opts.seed);
   }
 
   /** Throws the fault this request gets, if any. */

@@ -37,6 +37,7 @@ import {
   serviceUnavailable,
   unsupportedMediaType,
 } from './errors.js';
+import { withEnumPreference } from '../odata/evolvable-enums.js';
 import { routeTemplate, type Metrics } from '../ops/metrics.js';
 import { registerOpsRoutes } from '../ops/routes.js';
 import { requestLogController } from '../ops/logging.js';
@@ -294,7 +295,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
         },
         req.body,
       );
-      return send(reply, result);
+      return send(reply, withEnumPreference(v.model, req.headers, result));
     },
   } satisfies RouteOptions;
   // Every path is Graph's unless another route claims it; the versions' own prefixes are registered too, so

@@ -39,7 +39,27 @@ export class EnumType {
   get members(): string[] {
     return this.decl.members;
   }
+  private unknown?: readonly string[];
+  /**
+   * An evolvable enum's members declared after its `unknownFutureValue` sentinel (bookingStaffRole's scheduler
+   * and teamMember): clients see and write them only when they ask to (src/odata/evolvable-enums.ts). Empty
+   * for an enum without the sentinel or with nothing after it.
+   */
+  get unknownMembers(): readonly string[] {
+    if (!this.unknown) {
+      const at = this.decl.members.indexOf(UNKNOWN_FUTURE_VALUE);
+      this.unknown = at < 0 ? [] : this.decl.members.slice(at + 1);
+    }
+    return this.unknown;
+  }
+  /** Whether the enum is evolvable (has the `unknownFutureValue` sentinel). */
+  get evolvable(): boolean {
+    return this.decl.members.includes(UNKNOWN_FUTURE_VALUE);
+  }
 }
+
+/** The sentinel member of Graph's evolvable enums: what stands for the members declared after it. */
+export const UNKNOWN_FUTURE_VALUE = 'unknownFutureValue';
 
 export class StructuredType {
   readonly qualifiedName: string;

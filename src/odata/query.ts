@@ -1,6 +1,7 @@
 // OData system query options for collections and entities, and keyset paging with signed $skiptokens.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { badRequest } from '../http/errors.js';
+import { INCLUDE_UNKNOWN_ENUM_MEMBERS, includesUnknownEnumMembers } from './evolvable-enums.js';
 import type { NavigationDecl } from '../model/edm.js';
 import type { StructuredType } from '../model/model.js';
 import type { TableDef } from '../store/schema.js';
@@ -129,7 +130,8 @@ const ENTITY_OPTIONS = new Set(['$select', '$format', '$expand']);
 /** The delta function: tokens carry the rest of the query, as in Graph. */
 const DELTA_OPTIONS = new Set(['$select', '$deltatoken', '$skiptoken', '$format']);
 
-export type FilterCompiler = (type: StructuredType, table: TableDef, text: string) => WhereBuilder;
+/** `options.unknownEnumMembers`: the request asks for evolvable enums' later members (check.ts BindOptions). */
+export type FilterCompiler = (type: StructuredType, table: TableDef, text: string, options?: { unknownEnumMembers?: boolean }) => WhereBuilder;
 export type SearchCompiler = (type: StructuredType, table: TableDef, text: string) => WhereBuilder;
 
 export class QueryEngine {
@@ -185,10 +187,12 @@ export class QueryEngine {
 
     const filter = q.get('$filter');
     const search = q.get('$search');
+    // The same $filter means other rows with and without the preference: a page token is for one of them.
+    const unknownEnumMembers = includesUnknownEnumMembers(headers);
     const conditions: WhereBuilder[] = [];
     if (filter !== undefined) {
       if (!this.compileFilter) throw badRequest("The query option '$filter' is not supported.");
-      conditions.push(this.compileFilter(type, table, filter));
+      conditions.push(this.compileFilter(type, table, filter, { unknownEnumMembers }));
     }
     if (search !== undefined) {
       if (!this.compileSearch) throw badRequest("The query option '$search' is not supported.");
@@ -245,7 +249,10 @@ export class QueryEngine {
       opts.preferenceApplied = undefined;
     }
 
-    opts.signature = JSON.stringify([table.name, opts.orderBy, filter ?? null, search ?? null, scope ? [scope.tenantId, scope.parentKey] : null, ...(text !== undefined ? [text] : [])]);
+    opts.signature = JSON.stringify([
+      table.name, opts.orderBy, filter ?? null, search ?? null, scope ? [scope.tenantId, scope.parentKey] : null,
+      ...(text !== undefined ? [text] : []), ...(filter !== undefined && unknownEnumMembers ? [INCLUDE_UNKNOWN_ENUM_MEMBERS] : []),
+    ]);
     const token = q.get('$skiptoken');
     if (token !== undefined) opts.after = this.readToken(token, opts.signature);
     else {

@@ -15,6 +15,10 @@ export interface ExportOptions {
   /** CSV: start with a UTF-8 byte order mark (Excel otherwise reads UTF-8 as its ANSI code page). */
   bom?: boolean;
   onProgress?(written: number): void;
+  /** CSV of another type than customers: its columns and rows (entity-csv.ts); customers' columns by default. */
+  csv?: { columns: string[]; row(values: Record<string, unknown>): { cells: string[]; truncated: boolean } };
+  /** Leave `out` open at the end: more collections follow (a catalogue export). */
+  keepOpen?: boolean;
 }
 
 export interface ExportResult {
@@ -30,7 +34,7 @@ export async function exportRecords(store: Store, target: CollectionTarget, out:
 
   async function* csvRows() {
     for await (const row of rows) {
-      const { cells, truncated } = customerToRow(row.values);
+      const { cells, truncated } = (opts.csv?.row ?? customerToRow)(row.values);
       if (truncated) result.truncated++;
       result.written++;
       if (result.written % 1000 === 0) opts.onProgress?.(result.written);
@@ -48,12 +52,12 @@ export async function exportRecords(store: Store, target: CollectionTarget, out:
   if (opts.format === 'csv') {
     await pipeline(
       Readable.from(csvRows()),
-      stringify({ header: true, columns: [...CUSTOMER_COLUMNS], delimiter: opts.delimiter ?? ',', bom: opts.bom === true }),
+      stringify({ header: true, columns: opts.csv?.columns ?? [...CUSTOMER_COLUMNS], delimiter: opts.delimiter ?? ',', bom: opts.bom === true }),
       out,
-      { end: out !== process.stdout },
+      { end: !opts.keepOpen && out !== process.stdout },
     );
   } else {
-    await pipeline(Readable.from(jsonLines()), out, { end: out !== process.stdout });
+    await pipeline(Readable.from(jsonLines()), out, { end: !opts.keepOpen && out !== process.stdout });
   }
   opts.onProgress?.(result.written);
   return result;

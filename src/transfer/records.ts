@@ -4,6 +4,7 @@ import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import { CsvHeaderError, explainForCsv, readHeader, type CsvLayout } from './customer-csv.js';
+import { CsvCellError } from './entity-csv.js';
 
 export interface InputRecord {
   /** 1-based line number in the input (the record's last line, for a CSV field spanning lines). */
@@ -33,6 +34,10 @@ export interface CsvSourceOptions {
   ignoreUnknownColumns?: boolean;
   /** Told the skipped columns, once the header is read. */
   onSkippedColumns?(names: string[]): void;
+  /** How the header maps onto the type's properties (default: the customer columns, customer-csv.ts). */
+  layout?(cells: string[], opts: { ignoreUnknownColumns?: boolean }): CsvLayout;
+  /** Rewords a row's validation message with the column that fed the property (default: explainForCsv). */
+  explainRow?(message: string, sources: Map<string, string>): string;
 }
 
 const DELIMITERS = [',', ';', '\t'];
@@ -107,7 +112,7 @@ export function csvSource(input: Readable, opts: CsvSourceOptions = {}): RecordS
       for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
         if (!layout) {
           try {
-            layout = readHeader(record, { ignoreUnknownColumns: opts.ignoreUnknownColumns });
+            layout = (opts.layout ?? readHeader)(record, { ignoreUnknownColumns: opts.ignoreUnknownColumns });
           } catch (err) {
             if (err instanceof CsvHeaderError) throw new InputError(`line ${info.lines}: ${err.message}`);
             throw err;
@@ -120,8 +125,17 @@ export function csvSource(input: Readable, opts: CsvSourceOptions = {}): RecordS
           yield { line: info.lines, error: `expected ${width} fields as in the header, found ${record.length}` };
           continue;
         }
-        const { body, sources } = layout.toBody(record);
-        yield { line: info.lines, body, explain: (m) => explainForCsv(m, sources) };
+        let row: ReturnType<CsvLayout['toBody']>;
+        try {
+          row = layout.toBody(record);
+        } catch (err) {
+          if (!(err instanceof CsvCellError)) throw err;
+          yield { line: info.lines, error: err.message };
+          continue;
+        }
+        const { body, sources } = row;
+        const explainRow = opts.explainRow ?? explainForCsv;
+        yield { line: info.lines, body, explain: (m) => explainRow(m, sources) };
       }
     } catch (err) {
       const e = err as Error & { code?: string; lines?: number };

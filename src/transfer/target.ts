@@ -8,11 +8,12 @@ import { resolvePath } from '../odata/path.js';
 import { QueryEngine } from '../odata/query.js';
 import type { StorageSchema } from '../store/schema.js';
 import type { Store } from '../store/store.js';
+import { collectionPath } from './catalogue.js';
 import type { CollectionTarget } from './import.js';
 
 /** The customers path of a business. */
 export function customersPath(businessId: string): string {
-  return `solutions/bookingBusinesses/${encodeURIComponent(businessId)}/customers`;
+  return collectionPath(businessId, 'customers');
 }
 
 export async function resolveCollection(model: Model, schema: StorageSchema, store: Store, tenantId: string, path: string): Promise<CollectionTarget> {

@@ -2,27 +2,16 @@
 // CLIENTELE_TEST_SHUFFLE=<seed> registers them in an order drawn from that seed (the same seed, the same
 // order); unset, they run as written. scripts/test-alone.ts runs the admin page's tests so.
 import { describe, it, type TestContext } from 'node:test';
+import { seededRandom } from '../../src/util/seeded-random.js';
 
 type TestFn = (t: TestContext) => void | Promise<void>;
-
-/** A seeded PRNG (mulberry32): small, and the same sequence for the same seed everywhere. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** `items` in the order of CLIENTELE_TEST_SHUFFLE's seed, or as given when it is unset. */
 export function shuffled<T>(items: T[], seed = process.env.CLIENTELE_TEST_SHUFFLE): T[] {
   if (!seed) return items;
   const n = Number(seed);
   if (!Number.isInteger(n)) throw new Error(`CLIENTELE_TEST_SHUFFLE: expected an integer seed, got '${seed}'`);
-  const next = random(n);
+  const next = seededRandom(n);
   const out = [...items];
   for (let i = out.length - 1; i > 0; i--) {
     const j = Math.floor(next() * (i + 1));

@@ -3,16 +3,27 @@ import { createReadStream, type ReadStream } from 'node:fs';
 import { importRecords } from '../../transfer/import.js';
 import { csvSource, InputError, jsonlSource } from '../../transfer/records.js';
 import { customersPath, resolveCollection } from '../../transfer/target.js';
-import { customerFileFrom, customerFileOptionSpecs, FORMAT_HELP } from '../customer-file-options.js';
+import { registerBookingsBehaviour } from '../../bookings/index.js';
+import { EntityHookRegistry } from '../../handlers/hooks.js';
+import type { Model } from '../../model/model.js';
+import type { StorageSchema } from '../../store/schema.js';
+import type { Store } from '../../store/store.js';
+import { importThroughApi, type CollectionRecords } from '../../transfer/api-import.js';
+import { CATALOGUE, splitCatalogue, type TransferType } from '../../transfer/catalogue.js';
+import { entityCsvLayout, explainForEntityCsv } from '../../transfer/entity-csv.js';
+import type { Format } from '../../transfer/records.js';
+import { customerFileFrom, customerFileOptionSpecs, FORMAT_HELP, transferTypeFrom, TYPE_HELP } from '../customer-file-options.js';
 import { Progress } from '../progress.js';
 import { openCommandStore, STORE_HELP, storeConfigFrom, TENANT_HELP, tenantFrom } from '../store-options.js';
 import { type Command, count, parseCommand, positiveInt, readableFile } from '../util.js';
 
 const HELP = `Usage: clientele import --business <id> [options] [file]
 
-Imports customers into a Bookings business from a CSV or JSON-lines file (standard input when the file is
-omitted or '-'). Every row is validated as a POST of that customer would be. If any row is invalid, nothing
-is imported and the invalid rows are listed with their line numbers, unless --skip-invalid is given.
+Imports customers (or, with --type, custom questions, staff members, services or the whole catalogue) into a
+Bookings business from a CSV or JSON-lines file (standard input when the file is omitted or '-'). Every row is
+validated as a POST of it would be, with the type's rules (a service's staff members and questions must exist:
+a catalogue file imports questions and staff before services). If any row is invalid, nothing is imported and
+the invalid rows are listed with their line numbers, unless --skip-invalid is given.
 The server does not need to be running.
 
 CSV columns (header required, any order, case-insensitive): Id, Name, Email, Phone, Phone Type, Street,
@@ -21,10 +32,12 @@ Outlook's contacts export is read too: First/Middle/Last Name make the name, E-m
 phone columns (Business Phone, Mobile Phone, Home Phone...) one phone each, its Business, Home and Other
 address columns one address each. The separator (, ; or tab) is detected from the header line.
 JSON lines: one bookingCustomer per line, as the Graph API takes it (what 'clientele export' writes).
+Other types' CSV: one column per property, named as in Graph (what 'clientele export --type' writes);
+complex and collection values (workingHours, defaultReminders, staffMemberIds...) as JSON in their cell.
 
 Options (environment variable in brackets):
   --business <id>      the business to import into, e.g. Contosolunchdelivery@contoso.onmicrosoft.com
-${FORMAT_HELP}  --ignore-unknown-columns
+${TYPE_HELP}${FORMAT_HELP}  --ignore-unknown-columns
                        skip (and name) CSV columns that feed no bookingCustomer property, instead of
                        refusing the file (e.g. Outlook's Birthday, Notes, Categories)
   --upsert             a row whose Id exists updates that customer (blank cells leave its properties as
@@ -57,8 +70,13 @@ async function run(argv: string[]): Promise<void> {
 
   const size = file ? readableFile(file) : undefined;
   const tenantId = tenantFrom(values);
+  const type = transferTypeFrom(values.type, format);
   const { model, schema, store } = await openCommandStore(storeConfigFrom(values));
   try {
+    if (type !== 'customers') {
+      await importCatalogue({ model, schema, store, tenantId, business, type, file, size, format, delimiter, values, maxErrors });
+      return;
+    }
     const target = await resolveCollection(model, schema, store, tenantId, customersPath(business));
     const input = file ? createReadStream(file) : process.stdin;
     const progress = new Progress('import', { unit: 'rows', quiet: values.quiet });
@@ -98,6 +116,72 @@ async function run(argv: string[]): Promise<void> {
   } finally {
     await store.close();
   }
+}
+
+interface CatalogueImport {
+  model: Model;
+  schema: StorageSchema;
+  store: Store;
+  tenantId: string;
+  business: string;
+  type: Exclude<TransferType, 'customers'>;
+  file?: string;
+  size?: number;
+  format: Format;
+  delimiter?: string;
+  values: { quiet?: boolean; 'skip-invalid'?: boolean; 'ignore-unknown-columns'?: boolean; upsert?: boolean };
+  maxErrors: number;
+}
+
+/** One catalogue collection, or all three from one JSON-lines file, through the entity service (api-import.ts). */
+async function importCatalogue(o: CatalogueImport): Promise<void> {
+  const { model, values } = o;
+  const input = o.file ? createReadStream(o.file) : process.stdin;
+  const progress = new Progress('import', { unit: 'rows', quiet: values.quiet });
+  let groups: CollectionRecords[];
+  if (o.type === 'catalogue') {
+    const source = jsonlSource(input);
+    groups = (await splitCatalogue(model, source.records)).map((g) => ({ ...g, explain: source.explain }));
+  } else {
+    const entityType = model.entityType(CATALOGUE.find((c) => c.collection === o.type)!.type);
+    const source =
+      o.format === 'csv'
+        ? csvSource(input, {
+            delimiter: o.delimiter,
+            ignoreUnknownColumns: values['ignore-unknown-columns'],
+            layout: entityCsvLayout(entityType),
+            explainRow: explainForEntityCsv,
+            onSkippedColumns: (names) => progress.message(`import: skipping columns that are not properties of ${entityType.name}: ${names.join(', ')}`),
+          })
+        : jsonlSource(input);
+    groups = [{ collection: o.type, records: source.records, explain: source.explain }];
+  }
+  let listed = 0;
+  const hooks = registerBookingsBehaviour(new EntityHookRegistry(), o.store, o.schema);
+  const result = await importThroughApi({ model, schema: o.schema, store: o.store, hooks, tenantId: o.tenantId, business: o.business }, groups, {
+    skipInvalid: values['skip-invalid'],
+    upsert: values.upsert,
+    onInvalid(line, message) {
+      if (listed >= o.maxErrors) return;
+      listed++;
+      progress.message(`line ${line}: ${message}`);
+    },
+    onProgress(read) {
+      progress.update(read, o.size ? (input as ReadStream).bytesRead / o.size : undefined);
+    },
+  }).catch((err) => {
+    if (err instanceof InputError) throw new Error(`${o.file ?? 'standard input'}: ${err.message}; nothing was imported`);
+    throw err;
+  });
+  const where = `business '${o.business}'`;
+  if (result.invalid > listed) progress.message(`... ${count(result.invalid - listed, 'more invalid row')} not listed (--max-errors ${o.maxErrors})`);
+  if (!result.committed) {
+    progress.finish(`import: ${result.invalid} of ${count(result.read, 'row')} invalid; nothing was imported into ${where}`);
+    throw new ImportFailed();
+  }
+  const per = Object.entries(result.byCollection).map(([collection, n]) => `${n.imported} ${collection}${values.upsert ? ` (${n.updated} updated)` : ''}`);
+  const skipped = result.invalid ? `, ${count(result.invalid, 'invalid row')} skipped` : '';
+  progress.finish(`import: ${per.join(', ')} imported into ${where}${skipped}`);
 }
 
 /** The rows were listed already: exit 1 without another message. */

@@ -1,5 +1,6 @@
 // `clientele load <file.json>`: the user's own businesses and customers (fixtures) into the store, or into a
 // running server through its control plane (--url, e.g. an --in-memory one). All or nothing.
+import { postControl } from '../control-client.js';
 import { openCommandStore, STORE_HELP, storeConfigFrom, storeOptionSpecs, TENANT_HELP, tenantFrom, tenantOptionSpecs } from '../store-options.js';
 import { type Command, count, env, io, parseCommand, UsageError } from '../util.js';
 
@@ -57,30 +58,13 @@ async function run(argv: string[]): Promise<void> {
   }
 }
 
-async function loadThroughServer(url: string, fixtures: unknown, tenant: string, key: string | undefined, file: string): Promise<number> {
-  let endpoint: URL;
-  try {
-    endpoint = new URL(`/_clientele/load?tenant=${encodeURIComponent(tenant)}`, url);
-    if (!/^https?:$/.test(endpoint.protocol)) throw new Error();
-  } catch {
-    throw new UsageError(`--url: '${url}' is not an http(s) URL`);
-  }
-  let res: Response;
-  try {
-    res = await fetch(endpoint, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(key !== undefined ? { 'x-clientele-control-key': key } : {}) },
-      body: JSON.stringify(fixtures),
-    });
-  } catch (err) {
-    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-    throw new Error(`cannot reach a server at ${endpoint.origin}: ${cause?.code ?? cause?.message ?? (err as Error).message}`);
-  }
-  const json = (await res.json().catch(() => undefined)) as { created?: number; error?: { message?: string } } | undefined;
+async function loadThroughServer(url: string, fixtures: unknown, tenant: string, controlKey: string | undefined, file: string): Promise<number> {
+  const res = await postControl({ url, path: `/_clientele/load?tenant=${encodeURIComponent(tenant)}`, body: fixtures, controlKey });
+  const json = res.json as { created?: number; error?: { message?: string } } | undefined;
   if (res.ok && typeof json?.created === 'number') return json.created;
   // The server names the entry as it saw it ("the request body: ..."); the user knows it as the file.
   const message = (json?.error?.message ?? `HTTP ${res.status}`).replace(/^the request body: /, `${file}: `);
-  throw new Error(res.status === 400 ? `${message} (nothing was loaded)` : `the server at ${endpoint.origin} refused: ${message}`);
+  throw new Error(res.status === 400 ? `${message} (nothing was loaded)` : `the server at ${res.origin} refused: ${message}`);
 }
 
 export const loadCommand: Command = { name: 'load', help: HELP, run };

@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_DEV_PERMISSIONS, DEV_KEY_FILE, DevIssuer } from '../../auth/dev-issuer.js';
 import { DEFAULT_TENANT_ID } from '../../auth/principal.js';
+import { postControl } from '../control-client.js';
 import { locationFrom } from '../store-options.js';
 import { env, io, parseCommand, UsageError, type Command } from '../util.js';
 
@@ -104,38 +105,14 @@ export async function token(argv: string[]): Promise<void> {
 
 /** POST /_clientele/token of a running server; every way it can fail says why in one line. */
 async function askServer(url: string, body: Record<string, unknown>, controlKey: string | undefined): Promise<string> {
-  let endpoint: URL;
-  try {
-    endpoint = new URL('/_clientele/token', url);
-    if (!/^https?:$/.test(endpoint.protocol)) throw new Error();
-  } catch {
-    throw new UsageError(`--url: '${url}' is not an http(s) URL`);
-  }
-  let res: Response;
-  try {
-    res = await fetch(endpoint, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(controlKey !== undefined ? { 'x-clientele-control-key': controlKey } : {}) },
-      body: JSON.stringify(body),
-      signal: AbortSignal.timeout(10_000),
-    });
-  } catch (err) {
-    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-    throw new Error(`cannot reach a server at ${endpoint.origin}: ${cause?.code ?? cause?.message ?? (err as Error).message}`);
-  }
-  const text = await res.text();
-  let json: { access_token?: unknown; error?: { message?: unknown } } | undefined;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
+  const res = await postControl({ url, path: '/_clientele/token', body, controlKey, timeoutMs: 10_000 });
+  const json = res.json as { access_token?: unknown; error?: { message?: unknown } } | undefined;
   if (res.ok && typeof json?.access_token === 'string') return json.access_token;
   const message = typeof json?.error?.message === 'string' ? json.error.message : `HTTP ${res.status}`;
   if (res.status === 404) {
-    throw new Error(`the server at ${endpoint.origin} hands out no tokens: it does not trust the built-in dev issuer (or is not Clientele): ${message}`);
+    throw new Error(`the server at ${res.origin} hands out no tokens: it does not trust the built-in dev issuer (or is not Clientele): ${message}`);
   }
-  throw new Error(`the server at ${endpoint.origin} refused: ${message}`);
+  throw new Error(`the server at ${res.origin} refused: ${message}`);
 }
 
 export const tokenCommand: Command = { name: 'token', run: token };

@@ -2,7 +2,8 @@
 // locations, literals become canonical values of the type they are compared with, and every mismatch is
 // a 400 naming the position.
 import type { EdmPrimitive } from '../../model/edm.js';
-import type { Property, StructuredType } from '../../model/model.js';
+import { UNKNOWN_FUTURE_VALUE, type Property, type StructuredType } from '../../model/model.js';
+import { INCLUDE_UNKNOWN_ENUM_MEMBERS } from '../evolvable-enums.js';
 import { canonicalDateTimeOffset } from '../../model/values.js';
 import type { CallNode, ComparisonNode, LambdaNode, LiteralNode, Node, PathNode } from './ast.js';
 import { typeName, type ComplexRef, type ElementType, type JsonRoot, type Predicate, type ScalarType, type Value } from './bound.js';
@@ -37,8 +38,18 @@ interface LambdaScope {
 /** A place a path walk can be at: a top-level column, or a location inside JSON. */
 type Location = { kind: 'column'; column: string } | { kind: 'json'; root: JsonRoot; path: string[] };
 
-export function bindFilter(type: StructuredType, ast: Node, option = '$filter'): Predicate {
-  return new Binder(type, option).predicate(ast, []);
+export interface BindOptions {
+  /**
+   * The request says `Prefer: include-unknown-enum-members`: members after an evolvable enum's sentinel may be
+   * named, and `unknownFutureValue` means itself. Without it, naming such a member is a 400 and comparing with
+   * `unknownFutureValue` means "any of those members" (what the client is shown them as; see
+   * src/odata/evolvable-enums.ts).
+   */
+  unknownEnumMembers?: boolean;
+}
+
+export function bindFilter(type: StructuredType, ast: Node, option = '$filter', opts: BindOptions = {}): Predicate {
+  return new Binder(type, option, opts.unknownEnumMembers === true).predicate(ast, []);
 }
 
 class Binder {
@@ -46,7 +57,17 @@ class Binder {
   constructor(
     private readonly root: StructuredType,
     private readonly option: string,
+    private readonly unknownEnumMembers: boolean,
   ) {}
+
+  /** Without the preference, `unknownFutureValue` of an enum that has later members stands for those members. */
+  private standsForUnknown(v: Value): v is Extract<Value, { kind: 'literal' }> & { type: { kind: 'enum' } } {
+    return !this.unknownEnumMembers && v.kind === 'literal' && v.type.kind === 'enum' && v.value === UNKNOWN_FUTURE_VALUE && v.type.enumType.unknownMembers.length > 0;
+  }
+
+  private unknownLiterals(v: Extract<Value, { kind: 'literal' }> & { type: { kind: 'enum' } }): Value[] {
+    return v.type.enumType.unknownMembers.map((m) => ({ kind: 'literal', type: v.type, value: m }));
+  }
 
   private error(pos: number, detail: string): never {
     throw filterError('type', pos, this.option, detail);
@@ -230,6 +251,12 @@ class Binder {
       const members = target.enumType.members;
       const member = members.find((m) => m === lit.value) ?? members.find((m) => m.toLowerCase() === lit.value.toLowerCase());
       if (!member) this.error(lit.pos, `'${lit.value}' is not a member of '${target.enumType.qualifiedName}'`);
+      if (!this.unknownEnumMembers && target.enumType.unknownMembers.includes(member)) {
+        this.error(
+          lit.pos,
+          `'${member}' is a member of '${target.enumType.qualifiedName}' added after '${UNKNOWN_FUTURE_VALUE}'; send 'Prefer: ${INCLUDE_UNKNOWN_ENUM_MEMBERS}' to use it`,
+        );
+      }
       return { kind: 'literal', type: target, value: member };
     }
     const edm = target.edm;
@@ -340,6 +367,11 @@ class Binder {
     if (ordering && (l.type.kind === 'enum' || !ORDERED.has(l.type.edm))) {
       this.error(opPos, `values of type '${typeName(l.type)}' cannot be compared with '${op}'`);
     }
+    const sentinel = this.standsForUnknown(r) ? r : this.standsForUnknown(l) ? l : undefined;
+    if (sentinel) {
+      const matches: Predicate = { kind: 'in', operand: sentinel === r ? l : r, values: this.unknownLiterals(sentinel), includesNull: false };
+      return op === 'eq' ? matches : { kind: 'not', operand: matches };
+    }
     return { kind: 'compare', op, left: l, right: r };
   }
 
@@ -350,7 +382,10 @@ class Binder {
     let includesNull = false;
     for (const item of items) {
       if (item.literal === 'null') includesNull = true;
-      else values.push(this.coerce(item, left.value.type));
+      else {
+        const v = this.coerce(item, left.value.type);
+        values.push(...(this.standsForUnknown(v) ? this.unknownLiterals(v) : [v]));
+      }
     }
     return { kind: 'in', operand: left.value, values, includesNull };
   }

@@ -14,7 +14,7 @@ type StoreInfo = Pick<Store, 'engine' | 'encodeColumn'>;
 
 export function createFilterCompiler(store: StoreInfo): FilterCompiler {
   const dialect = dialectFor(store.engine);
-  return (type, table, text) => compilePredicate(bindFilter(type, parseFilter(text)), table, dialect, store);
+  return (type, table, text, options) => compilePredicate(bindFilter(type, parseFilter(text), '$filter', options), table, dialect, store);
 }
 
 export function createSearchCompiler(store: StoreInfo): SearchCompiler {
