@@ -63,7 +63,14 @@ export class GraphClient {
     const { version, token } = this.settings();
     const url = /^https?:/i.test(path) ? sameOrigin(path) : `/${version}${path}`;
     const clientRequestId = uuid();
-    const headers: Record<string, string> = { accept: 'application/json', 'client-request-id': clientRequestId, ...opts.headers };
+    // The page shows and edits every member of an evolvable enum (a staff member's `scheduler` role, say), which
+    // Graph hides behind `unknownFutureValue` unless the caller opts in.
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      'client-request-id': clientRequestId,
+      prefer: 'include-unknown-enum-members',
+      ...opts.headers,
+    };
     if (token.trim()) headers.authorization = `Bearer ${token.trim()}`;
     let body: string | undefined;
     if (opts.body !== undefined) {
