@@ -10,10 +10,17 @@
 //    is the number of customers, never more than `maximumAttendeesCount`;
 //  - `customQuestionAnswers` answer custom questions of the business: the service's required questions are
 //    answered, a text question with `answer`, a radioButton question with options it offers;
+//  - locations as Graph keeps them (every example of its docs): no structured address — a service location's
+//    address goes into its displayName (`Customer location (123 First Avenue, Buffalo, NY 98052, USA)`), a
+//    customer location's is dropped; the address left is empty (beta's type `home`), the coordinates all null;
+//  - an online appointment (`isLocationOnline`) without a `joinWebUrl` gets a Teams-style meeting link;
+//  - beta's `customerId`, when not given, is the business's customer with the `customerEmailAddress` (Graph's
+//    beta create example); Graph would create a customer when none has it, Clientele leaves it null;
 //  - a staff member booked twice at once: the server's overlap policy (AppointmentOptions.overlap);
 //  - `cancel` takes the appointment off the calendar, as Graph does (it is gone: a GET answers 404, delta reports
 //    it removed); the cancellation message has no one to go to here;
 //  - the `calendarView` of a business: its appointments overlapping `?start=&end=`, in start order.
+import { randomBytes } from 'node:crypto';
 import { badRequest, conflict, GraphError } from '../http/errors.js';
 import type { EntityHooks, HookContext, ViewHandler } from '../handlers/hooks.js';
 import { CUSTOM_QUESTION_TYPE, SERVICE_TYPE, STAFF_MEMBER_TYPE } from '../model/schemas/bookings-catalogue.js';
@@ -40,6 +47,12 @@ export interface AppointmentOptions {
 
 const CUSTOMER_TYPE = 'microsoft.graph.bookingCustomer';
 
+/** What an update may recompute besides what it changes (stored names). */
+const COMPUTED_ON_UPDATE = [
+  'startDateTime', 'endDateTime', 'duration', 'staffMemberIds', 'customers', 'filledAttendeesCount', 'customerName', 'customerEmailAddress',
+  'customerPhone', 'customerTimeZone', 'customerId', 'invoiceDate', 'serviceLocation', 'customerLocation', 'joinWebUrl',
+];
+
 type Values = Record<string, unknown>;
 
 /** The property names a version uses for the start and end (beta's `start` is stored as `startDateTime`). */
@@ -65,6 +78,34 @@ export async function appointmentsOf(store: Store, table: TableDef, scope: Scope
 function checkZoneName(value: unknown, where: string): void {
   if (value === null || value === undefined || value === '') return;
   if (typeof value !== 'string' || !ianaZone(value)) throw badRequest(`Invalid value for property '${where}': '${String(value)}' is not a Windows or IANA time zone name.`);
+}
+
+const text = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
+
+/** A location as an appointment keeps it (see above); `compose` writes the address into the displayName. */
+export function appointmentLocation(location: unknown, compose: boolean): unknown {
+  if (location === null || typeof location !== 'object') return location;
+  const loc = location as Values;
+  const a = (loc.address ?? {}) as Values;
+  const address = [text(a.street), text(a.city), [text(a.state), text(a.postalCode)].filter(Boolean).join(' '), text(a.countryOrRegion)].filter(Boolean).join(', ');
+  const name = text(loc.displayName);
+  const displayName = compose && address ? (name ? `${name} (${address})` : address) : (loc.displayName ?? null);
+  const coordinates = (loc.coordinates ?? {}) as Values;
+  return {
+    displayName,
+    locationEmailAddress: loc.locationEmailAddress ?? null,
+    locationUri: loc.locationUri ?? '',
+    locationType: loc.locationType ?? null,
+    uniqueId: loc.uniqueId ?? null,
+    uniqueIdType: loc.uniqueIdType ?? null,
+    address: { type: 'home', postOfficeBox: '', street: '', city: '', state: '', countryOrRegion: '', postalCode: '' },
+    coordinates: Object.fromEntries(['altitude', 'latitude', 'longitude', 'accuracy', 'altitudeAccuracy'].map((k) => [k, coordinates[k] ?? null])),
+  };
+}
+
+/** A Teams-style meeting link, as Graph gives an online appointment (opaque, unique). */
+function meetingUrl(): string {
+  return `https://teams.microsoft.com/l/meetup-join/19%3ameeting_${randomBytes(36).toString('base64url')}%40thread.v2/0`;
 }
 
 export function bookingAppointmentHooks(store: Store, schema: StorageSchema, opts: AppointmentOptions = {}): EntityHooks {
@@ -186,7 +227,20 @@ export function bookingAppointmentHooks(store: Store, schema: StorageSchema, opt
       await requireExisting(store, staff, hc.target.scope, values.staffMemberIds as string[], (id) => `The staff member '${id}' in 'staffMemberIds' is not a staff member of this business.`);
     }
     checkZoneName(values.customerTimeZone, 'customerTimeZone');
+    if (values.invoiceDate) values.invoiceDate = utcDateTimeTimeZone(instantOf(values.invoiceDate, 'invoiceDate'));
+    values.serviceLocation = appointmentLocation(values.serviceLocation, true);
+    if ('customerLocation' in values) values.customerLocation = appointmentLocation(values.customerLocation, false);
+    if (values.isLocationOnline === true && !values.joinWebUrl) values.joinWebUrl = meetingUrl();
     await checkCustomers(values, service, hc.target.scope);
+    if ('customerId' in values && !values.customerId && typeof values.customerEmailAddress === 'string' && values.customerEmailAddress !== '') {
+      const email = values.customerEmailAddress.toLowerCase();
+      for await (const c of store.scan(customersTable, { tenantId: hc.target.scope.tenantId, parentKey: hc.target.scope.parentKey })) {
+        if (String(c.values.emailAddress ?? '').toLowerCase() === email) {
+          values.customerId = c.values.id;
+          break;
+        }
+      }
+    }
     const max = values.maximumAttendeesCount as number;
     if (max < 1) throw badRequest("The property 'maximumAttendeesCount' must be at least 1.");
     if ((values.filledAttendeesCount as number) > max) {
@@ -243,7 +297,7 @@ export function bookingAppointmentHooks(store: Store, schema: StorageSchema, opt
       const merged: Values = { ...current.values, ...changes };
       const service = await serviceOf(merged.serviceId, hc.target.scope);
       await complete(merged, hc, service, current.idKey);
-      for (const key of ['startDateTime', 'endDateTime', 'duration', 'staffMemberIds', 'customers', 'filledAttendeesCount', 'customerName', 'customerEmailAddress', 'customerPhone', 'customerTimeZone', 'customerId']) {
+      for (const key of COMPUTED_ON_UPDATE) {
         if (key in merged && (key in changes || JSON.stringify(merged[key]) !== JSON.stringify(current.values[key]))) changes[key] = merged[key];
       }
     },

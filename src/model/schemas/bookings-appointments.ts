@@ -130,7 +130,7 @@ export const bookingsAppointmentsSchema: SchemaDecl = {
       baseType: 'microsoft.graph.entity',
       table: 'booking_appointments',
       keyStrategy: 'guid',
-      caseInsensitiveKey: true,
+      // Graph's appointment ids are Exchange item ids (`AAMkADKnAAA=`), base64: case matters.
       notFound: { code: 'ErrorItemNotFound', message: "The specified appointment '{id}' was not found in the business." },
       indexes: [['serviceId']],
       properties: [

@@ -97,7 +97,9 @@ export const bookingCurrencyPermissions: Permissions = {
 // Bookings.Read.All (least) and every write scope; writes BookingsAppointment.ReadWrite.All (least),
 // Bookings.ReadWrite.All, Bookings.Manage.All, delegated and application. The v1.0 create table also lists the
 // application role Bookings.Read.All for writes; a read role that writes is a documentation slip (as for
-// customers), so it is refused. calendarView reads as the list does.
+// customers), so it is refused. calendarView reads as the list does. cancel: v1.0's table supports no
+// application permission, beta's BookingsAppointment.ReadWrite.All and Bookings.Read.All: applications may
+// cancel with the write roles, as they may delete.
 export const bookingAppointmentPermissions: Permissions = {
   list: customerRead,
   get: customerRead,
