@@ -236,6 +236,33 @@ for (const version of VERSIONS) {
   });
 }
 
+describe('the model describes appointments', () => {
+  it('OpenAPI: calendarView is a GET with required start and end; cancel and getStaffAvailability are POSTs', async () => {
+    for (const version of VERSIONS) {
+      const doc = (await server.request('GET', `/${version}/openapi.json`)).json;
+      const paths = Object.keys(doc.paths);
+      const view = paths.find((p) => /\/solutions\/bookingBusinesses\/\{[^}]+\}\/calendarView$/.test(p));
+      assert.ok(view, `${version}: calendarView is described`);
+      assert.deepEqual(Object.keys(doc.paths[view!]).filter((k) => k !== 'parameters'), ['get'], `${version}: calendarView is read-only`);
+      const params = doc.paths[view!].get.parameters.filter((p: any) => p.required);
+      assert.deepEqual(params.map((p: any) => p.name), ['start', 'end'], `${version}: start and end are required`);
+      assert.ok(paths.some((p) => p.endsWith('/appointments/{bookingAppointment-id}/cancel') && doc.paths[p].post), `${version}: cancel`);
+      assert.ok(paths.some((p) => p.endsWith('/getStaffAvailability') && doc.paths[p].post), `${version}: getStaffAvailability`);
+    }
+  });
+
+  it('$expand=* leaves out calendarView, which lists only with its own parameters', async () => {
+    const { biz, service } = await setUp('v1.0');
+    await created(server, biz.path('v1.0', 'appointments'), appointment('v1.0', service.id));
+    const res = await server.request('GET', `/v1.0/solutions/bookingBusinesses/${encodeURIComponent(biz.id)}?$expand=*`);
+    assert.equal(res.status, 200, res.text);
+    assert.equal(res.json.appointments.length, 1, 'appointments are expanded');
+    assert.equal('calendarView' in res.json, false, 'calendarView is not');
+    const explicit = await server.request('GET', `/v1.0/solutions/bookingBusinesses/${encodeURIComponent(biz.id)}?$expand=calendarView`);
+    assert.equal(explicit.status, 400, `expanding calendarView: ${explicit.text}`);
+  });
+});
+
 describe('deletes of what appointments name', () => {
   it('a deleted staff member, service or customer stops being named; the appointment and its copied details stay', async () => {
     const { biz, service, staff, customer } = await setUp('v1.0');

@@ -87,6 +87,8 @@ export interface NavigationDecl extends PerVersion<NavigationDecl> {
    * selects, from the request's own query parameters; its members are the same entities, written elsewhere.
    */
   view?: string;
+  /** The query parameters the view reads (documentation: OpenAPI lists them; the view's hooks check them). */
+  viewParameters?: Array<{ name: string; type: EdmPrimitive; required: boolean; description: string }>;
 }
 
 /** What a bearer token needs for one operation; `null` means the account type is not supported. */

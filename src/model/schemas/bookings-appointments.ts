@@ -33,7 +33,18 @@ export const bookingAppointmentNavigation: NavigationDecl[] = [
     changeTracking: true,
   },
   // The same appointments, those overlapping `?start=&end=` in start order (read-only: writes go to appointments).
-  { name: 'calendarView', type: APPOINTMENT_TYPE, collection: true, containsTarget: true, permissions: bookingAppointmentPermissions, view: 'calendarView' },
+  {
+    name: 'calendarView',
+    type: APPOINTMENT_TYPE,
+    collection: true,
+    containsTarget: true,
+    permissions: bookingAppointmentPermissions,
+    view: 'calendarView',
+    viewParameters: [
+      { name: 'start', type: 'Edm.DateTimeOffset', required: true, description: 'The start of the window (ISO 8601, UTC or with an offset)' },
+      { name: 'end', type: 'Edm.DateTimeOffset', required: true, description: 'The end of the window (ISO 8601, UTC or with an offset)' },
+    ],
+  },
 ];
 
 /** A start or end: required on create, beta's name stored under v1.0's. */
