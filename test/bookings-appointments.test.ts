@@ -263,6 +263,49 @@ describe('the model describes appointments', () => {
   });
 });
 
+describe('what Graph makes of what it is sent', () => {
+  it("locations lose their address (a service location's goes into its name); online appointments get a meeting link", async () => {
+    const { biz, service } = await setUp('beta');
+    const address = { street: '123 First Avenue', city: 'Buffalo', state: 'NY', postalCode: '98052', countryOrRegion: 'USA', type: 'business' };
+    const a = await created(server, biz.path('beta', 'appointments'), appointment('beta', service.id, {
+      isLocationOnline: true,
+      serviceLocation: { displayName: 'Customer location', address, coordinates: { latitude: 42.9, longitude: -78.8 } },
+      customerLocation: { displayName: 'Home', address },
+    }));
+    assert.equal(a.serviceLocation.displayName, 'Customer location (123 First Avenue, Buffalo, NY 98052, USA)', 'the address in the name');
+    assert.deepEqual(a.serviceLocation.address, { type: 'home', postOfficeBox: '', street: '', city: '', state: '', countryOrRegion: '', postalCode: '' }, 'no address left');
+    assert.deepEqual(a.serviceLocation.coordinates, { altitude: null, latitude: 42.9, longitude: -78.8, accuracy: null, altitudeAccuracy: null }, 'coordinates kept, the rest null');
+    assert.equal(a.customerLocation.displayName, 'Home', "the customer location's name as sent");
+    assert.equal(a.customerLocation.address.street, '', 'and no address');
+    assert.match(a.joinWebUrl, /^https:\/\/teams\.microsoft\.com\/l\/meetup-join\//, 'a meeting link');
+    const again = await created(server, biz.path('beta', 'appointments'), appointment('beta', service.id, { isLocationOnline: true, joinWebUrl: 'https://example.com/meet' }));
+    assert.equal(again.joinWebUrl, 'https://example.com/meet', 'a link the client gives is kept');
+    const offline = await created(server, biz.path('beta', 'appointments'), appointment('beta', service.id));
+    assert.equal(offline.joinWebUrl, null, 'no link for an appointment in person');
+    const patched = await server.request('PATCH', biz.path('beta', 'appointments', a.id), { body: { additionalInformation: 'x' } });
+    assert.equal(patched.status, 204, patched.text);
+    const got = (await server.request('GET', biz.path('beta', 'appointments', a.id))).json;
+    assert.equal(got.serviceLocation.displayName, a.serviceLocation.displayName, 'an update leaves the location as it was');
+    assert.equal(got.joinWebUrl, a.joinWebUrl, 'and the link');
+  });
+
+  it("beta: an appointment without customers names the customer with its customerEmailAddress; invoiceDate in UTC", async () => {
+    const { biz, service, customer } = await setUp('beta');
+    const a = await created(server, biz.path('beta', 'appointments'), appointment('beta', service.id, {
+      customerEmailAddress: 'JordanM@contoso.com',
+      invoiceDate: at('2026-05-01T08:30:00', 'Eastern Standard Time'),
+      invoiceStatus: 'open',
+    }));
+    assert.equal(a.customerId, customer.id, 'the customer with that email (ignoring case)');
+    assert.deepEqual(a.invoiceDate, { dateTime: '2026-05-01T12:30:00.0000000Z', timeZone: 'UTC' }, 'invoiceDate in UTC');
+    const stranger = await created(server, biz.path('beta', 'appointments'), appointment('beta', service.id, { customerEmailAddress: 'nobody@example.com' }));
+    assert.equal(stranger.customerId, null, 'no customer has that email');
+    const bad = await server.request('POST', biz.path('beta', 'appointments'), { body: appointment('beta', service.id, { invoiceDate: at('2026-13-01T00:00:00') }) });
+    assert.equal(bad.status, 400, `a bad invoiceDate: ${bad.text}`);
+    assert.match(bad.json.error.message, /'invoiceDate\/dateTime'/, 'names it');
+  });
+});
+
 describe('deletes of what appointments name', () => {
   it('a deleted staff member, service or customer stops being named; the appointment and its copied details stay', async () => {
     const { biz, service, staff, customer } = await setUp('v1.0');
@@ -362,6 +405,26 @@ describe('getStaffAvailability', () => {
       assert.equal(r.status, 400, `${JSON.stringify(b)}: ${r.text}`);
       assert.match(r.json.error.message, message, r.json.error.message);
     }
+  });
+
+  it("the business's hours in its time zone (bookingPageSettings.businessTimeZone)", async () => {
+    const biz = await newBusiness(server, { prefix: 'Zoned' });
+    const settings = {
+      accessControl: 'unrestricted', bookingPageColorCode: '#FFFFFF', businessTimeZone: 'W. Europe Standard Time', customerConsentMessage: '', enforceOneTimePassword: false,
+      isBusinessLogoDisplayEnabled: false, isCustomerConsentEnabled: false, isSearchEngineIndexabilityDisabled: false, isTimeSlotTimeZoneSetToBusinessTimeZone: false,
+      privacyPolicyWebUrl: '', termsAndConditionsWebUrl: '',
+    };
+    const set = await server.request('PATCH', `/v1.0/solutions/bookingBusinesses/${encodeURIComponent(biz.id)}`, { body: { bookingPageSettings: settings } });
+    assert.equal(set.status, 204, set.text);
+    const m = await created(server, biz.path('v1.0', 'staffMembers'), staffBody('Lea'));
+    const app = await server.token({ roles: ['Bookings.Read.All'] });
+    const res = await server.request('POST', `/v1.0/solutions/bookingBusinesses/${encodeURIComponent(biz.id)}/getStaffAvailability`, {
+      token: app,
+      body: { staffIds: [m.id], startDateTime: { dateTime: '2026-05-01T00:00:00', timeZone: 'UTC' }, endDateTime: { dateTime: '2026-05-02T00:00:00', timeZone: 'UTC' } },
+    });
+    assert.equal(res.status, 200, res.text);
+    const available = res.json.value[0].availabilityItems.filter((i: any) => i.status === 'available').map((i: any) => [i.startDateTime.dateTime, i.endDateTime.dateTime]);
+    assert.deepEqual(available, [['2026-05-01T06:00:00', '2026-05-01T15:00:00']], 'Friday 08:00-17:00 in Berlin (UTC+2 in May), in UTC');
   });
 
   it("a staff member's own hours in their own time zone when not useBusinessHours", async () => {
