@@ -157,6 +157,14 @@ for (const version of VERSIONS) {
       assert.equal(a1.answerInputType, 'text', 'the input type');
       assert.deepEqual(a2.selectedOptions, ['vegan'], 'a radio answer is its selected option');
       assert.deepEqual(a2.answerOptions, ['vegan', 'any'], "the question's options");
+      // A question deleted later: the answers stay as they were given, and the appointment can still be updated.
+      assert.equal((await server.request('DELETE', biz.path(version, 'customQuestions', diet.id))).status, 204, 'question deleted');
+      const later = await server.request('PATCH', biz.path(version, 'appointments', ok.json.id), { body: { additionalInformation: 'Allergic to nuts' } });
+      assert.equal(later.status, 204, `an update that leaves the customers alone: ${later.text}`);
+      const kept = (await server.request('GET', biz.path(version, 'appointments', ok.json.id))).json;
+      assert.equal(kept.customers[0].customQuestionAnswers.length, 2, 'the answers stay');
+      const resent = await server.request('PATCH', biz.path(version, 'appointments', ok.json.id), { body: { customers: kept.customers } });
+      assert.equal(resent.status, 400, `customers sent again are checked again: ${resent.text}`);
     });
 
     it('update: a new end moves the duration, serviceId and customerNotes are immutable, ETags guard writes', async () => {

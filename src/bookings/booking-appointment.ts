@@ -154,8 +154,8 @@ export function bookingAppointmentHooks(store: Store, schema: StorageSchema, opt
         }
       }
       checkZoneName(c.timeZone, `${where}/timeZone`);
-      // beta's smsNotificationsEnabled is not nullable.
-      if ('smsNotificationsEnabled' in c) c.smsNotificationsEnabled ??= false;
+      // beta's smsNotificationsEnabled is not nullable (v1.0 keeps it unseen, for beta to show).
+      c.smsNotificationsEnabled ??= false;
       const answers = Array.isArray(c.customQuestionAnswers) ? (c.customQuestionAnswers as Values[]) : [];
       const answered = new Set<string>();
       for (const [j, a] of answers.entries()) {
@@ -219,20 +219,25 @@ export function bookingAppointmentHooks(store: Store, schema: StorageSchema, opt
     }
   };
 
-  const complete = async (values: Values, hc: HookContext, service: StoredEntity | undefined, selfKey?: string) => {
+  /**
+   * The rules on the values an appointment will have (a create's, or an update's merged with the stored ones).
+   * `changed` says what the request sends: an update is checked on what it changes, so that what was valid
+   * when written (a custom question since deleted, an overlap under another policy) does not block the rest.
+   */
+  const complete = async (values: Values, hc: HookContext, service: StoredEntity | undefined, changed: (key: string) => boolean, selfKey?: string) => {
     const span = times(values, hc);
-    if (Array.isArray(values.staffMemberIds)) {
+    if (changed('staffMemberIds') && Array.isArray(values.staffMemberIds)) {
       const seen = new Set<string>();
       values.staffMemberIds = (values.staffMemberIds as string[]).filter((id) => !seen.has(lower(id)) && seen.add(lower(id)));
       await requireExisting(store, staff, hc.target.scope, values.staffMemberIds as string[], (id) => `The staff member '${id}' in 'staffMemberIds' is not a staff member of this business.`);
     }
-    checkZoneName(values.customerTimeZone, 'customerTimeZone');
-    if (values.invoiceDate) values.invoiceDate = utcDateTimeTimeZone(instantOf(values.invoiceDate, 'invoiceDate'));
-    values.serviceLocation = appointmentLocation(values.serviceLocation, true);
-    if ('customerLocation' in values) values.customerLocation = appointmentLocation(values.customerLocation, false);
-    if (values.isLocationOnline === true && !values.joinWebUrl) values.joinWebUrl = meetingUrl();
-    await checkCustomers(values, service, hc.target.scope);
-    if ('customerId' in values && !values.customerId && typeof values.customerEmailAddress === 'string' && values.customerEmailAddress !== '') {
+    if (changed('customerTimeZone')) checkZoneName(values.customerTimeZone, 'customerTimeZone');
+    if (changed('invoiceDate') && values.invoiceDate) values.invoiceDate = utcDateTimeTimeZone(instantOf(values.invoiceDate, 'invoiceDate'));
+    if (changed('serviceLocation')) values.serviceLocation = appointmentLocation(values.serviceLocation, true);
+    if (changed('customerLocation') && 'customerLocation' in values) values.customerLocation = appointmentLocation(values.customerLocation, false);
+    if ((changed('isLocationOnline') || changed('joinWebUrl')) && values.isLocationOnline === true && !values.joinWebUrl) values.joinWebUrl = meetingUrl();
+    if (changed('customers')) await checkCustomers(values, service, hc.target.scope);
+    if ((changed('customers') || changed('customerEmailAddress')) && 'customerId' in values && !values.customerId && typeof values.customerEmailAddress === 'string' && values.customerEmailAddress !== '') {
       const email = values.customerEmailAddress.toLowerCase();
       for await (const c of store.scan(customersTable, { tenantId: hc.target.scope.tenantId, parentKey: hc.target.scope.parentKey })) {
         if (String(c.values.emailAddress ?? '').toLowerCase() === email) {
@@ -241,15 +246,17 @@ export function bookingAppointmentHooks(store: Store, schema: StorageSchema, opt
         }
       }
     }
-    const max = values.maximumAttendeesCount as number;
-    if (max < 1) throw badRequest("The property 'maximumAttendeesCount' must be at least 1.");
-    if ((values.filledAttendeesCount as number) > max) {
-      throw badRequest(`The appointment has ${String(values.filledAttendeesCount)} customers, more than its 'maximumAttendeesCount' (${max}).`);
+    if (changed('customers') || changed('maximumAttendeesCount')) {
+      const max = values.maximumAttendeesCount as number;
+      if (max < 1) throw badRequest("The property 'maximumAttendeesCount' must be at least 1.");
+      if ((values.filledAttendeesCount as number) > max) {
+        throw badRequest(`The appointment has ${String(values.filledAttendeesCount)} customers, more than its 'maximumAttendeesCount' (${max}).`);
+      }
     }
     for (const name of ['preBuffer', 'postBuffer']) {
-      if ((durationMs(values[name]) ?? 0) < 0) throw badRequest(`The property '${name}' cannot be negative.`);
+      if (changed(name) && (durationMs(values[name]) ?? 0) < 0) throw badRequest(`The property '${name}' cannot be negative.`);
     }
-    await checkOverlap(values, span, hc, selfKey);
+    if (changed('startDateTime') || changed('endDateTime') || changed('staffMemberIds')) await checkOverlap(values, span, hc, selfKey);
   };
 
   const serviceOf = async (id: unknown, scope: Scope) => {
@@ -291,12 +298,12 @@ export function bookingAppointmentHooks(store: Store, schema: StorageSchema, opt
       values.postBuffer ??= s.postBuffer ?? 'PT0S';
       values.serviceLocation ??= s.defaultLocation ?? null;
       if (!Array.isArray(values.reminders) || values.reminders.length === 0) values.reminders = s.defaultReminders ?? [];
-      await complete(values, hc, service);
+      await complete(values, hc, service, () => true);
     },
     async beforeUpdate(current, changes, hc) {
       const merged: Values = { ...current.values, ...changes };
       const service = await serviceOf(merged.serviceId, hc.target.scope);
-      await complete(merged, hc, service, current.idKey);
+      await complete(merged, hc, service, (key) => key in changes, current.idKey);
       for (const key of COMPUTED_ON_UPDATE) {
         if (key in merged && (key in changes || JSON.stringify(merged[key]) !== JSON.stringify(current.values[key]))) changes[key] = merged[key];
       }
