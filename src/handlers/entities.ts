@@ -83,6 +83,18 @@ export function initialValues(type: StructuredType, given: Record<string, unknow
   return values;
 }
 
+/** An entity's values as a list shows them: what the type returns only when read by id, empty. */
+function listedValues(type: StructuredType, values: Record<string, unknown>): Record<string, unknown> {
+  const hidden = type.decl.readByIdOnly;
+  if (!hidden?.length) return values;
+  const out = { ...values };
+  for (const name of hidden) {
+    const p = type.property(name);
+    if (p) out[storageName(p)] = p.collection ? [] : null;
+  }
+  return out;
+}
+
 /** The normalised key rows are stored and looked up under. */
 export function normalisedKey(type: StructuredType, key: string): string {
   return type.caseInsensitiveKey ? key.toLowerCase() : key;
@@ -304,6 +316,14 @@ export class EntityService {
         status: 200,
         body: { '@odata.context': `${ctx.serviceRoot}/$metadata#${target.steps.map((s) => s.name).join('/')}/$entity`, '@odata.type': `#${step.type.qualifiedName}` },
       };
+    }
+
+    // A view collection (calendarView) lists what its view selects and is written through its members' own collection.
+    const view = step.source.kind === 'nav' ? step.source.nav.view : undefined;
+    if (view) {
+      if (method !== 'GET') throw methodNotAllowed(method, ['GET']);
+      if (isCollection) return this.listView(target, view, ctx);
+      if (suffix) throw badRequest(`The segment '${suffix}' is not supported on '${step.name}'.`);
     }
 
     if (isCollection) {
@@ -562,7 +582,7 @@ export class EntityService {
     // Without $select, what the type's lists show (Graph lists businesses by id and displayName only).
     const listed = opts.select ?? type.decl.listed;
     const select = listed ? new Set(listed) : undefined;
-    const value = page.rows.map((e) => serializeEntity(type, e.values, { '@odata.etag': etagOf(e) }, select));
+    const value = page.rows.map((e) => serializeEntity(type, listedValues(type, e.values), { '@odata.etag': etagOf(e) }, select));
     if (opts.expand?.length) {
       const members = page.rows.map((entity, i) => ({ entity, body: value[i]!, steps: [...target.steps.slice(0, -1), { name: target.step.name, key: String(entity.values.id) }] }));
       await this.expand(target, members, opts.expand, ctx);
@@ -571,6 +591,24 @@ export class EntityService {
     const headers: Record<string, string> = {};
     if (opts.preferenceApplied) headers['preference-applied'] = opts.preferenceApplied;
     return { status: 200, body, headers };
+  }
+
+  /** A view collection's list (NavigationDecl.view): the view's members, what the caller may see, one page of them. */
+  private async listView(target: Target, name: string, ctx: RequestContext): Promise<HandlerResult> {
+    const type = target.step.type;
+    const handler = this.hooks.view(type, name);
+    // The server checks at start that every view has its list (assertActionsHandled); a bare service may not.
+    if (!handler) throw new GraphError(501, 'NotImplemented', `The collection '${target.step.name}' is not available here.`);
+    const opts = this.query.viewOptions(type, target.table!, ctx.rawQuery, ctx.headers, target.scope);
+    const vis = this.visibility(type, ctx.principal);
+    const all = (await handler(opts.parameters, this.hookContext(ctx, target))).filter((e) => !vis || vis.allows(e));
+    const rows = all.slice(opts.offset, opts.offset + opts.pageSize);
+    const body: Record<string, unknown> = { '@odata.context': this.context(ctx, target.steps, 'collection', opts.select) };
+    if (opts.count) body['@odata.count'] = all.length;
+    if (opts.offset + opts.pageSize < all.length) body['@odata.nextLink'] = this.query.nextLink(ctx.requestUrl, this.query.viewToken(opts.offset + opts.pageSize, opts.signature));
+    const select = opts.select ? new Set(opts.select) : undefined;
+    body.value = rows.map((e) => serializeEntity(type, listedValues(type, e.values), { '@odata.etag': etagOf(e) }, select));
+    return { status: 200, body, headers: opts.preferenceApplied ? { 'preference-applied': opts.preferenceApplied } : {} };
   }
 
   /**
@@ -595,7 +633,7 @@ export class EntityService {
         const opts = this.query.listOptions(type, table, '', {}, scope);
         const page = await this.query.page(this.store, table, scope, opts);
         const listed = type.decl.listed ? new Set(type.decl.listed) : undefined;
-        m.body[nav.name] = page.rows.map((e) => serializeEntity(type, e.values, { '@odata.etag': etagOf(e) }, listed));
+        m.body[nav.name] = page.rows.map((e) => serializeEntity(type, listedValues(type, e.values), { '@odata.etag': etagOf(e) }, listed));
         if (page.nextToken) {
           m.body[`${nav.name}@odata.nextLink`] = this.query.nextLink(entityUrl(ctx.serviceRoot, [...m.steps, { name: nav.name }]), page.nextToken);
         }
