@@ -27,6 +27,21 @@ import {
   type WhereBuilder,
 } from './store.js';
 import { StorageSchema, SYSTEM_COLUMNS, type ColumnDef, type ColumnKind, type TableDef } from './schema.js';
+import { changeLogInsert, childStatement, tableStatements, type ChildStatement, type TableStatements } from './hot-statements.js';
+
+/**
+ * Synchronous access to an embedded database (better-sqlite3), for the hot statements: no promise, no query
+ * builder, rows as arrays. Only while no transaction holds the connection (`ready()`): a statement run then
+ * cannot see another request's uncommitted writes nor join its transaction; otherwise it waits its turn
+ * through Kysely like any other.
+ */
+export interface DirectSql {
+  ready(): boolean;
+  /** Rows as arrays of column values, in the statement's column order. */
+  all(sql: string, params: unknown[]): unknown[][];
+  /** Runs fn in one transaction (BEGIN … COMMIT, ROLLBACK when it throws), now. */
+  transaction<T>(fn: () => T): T;
+}
 
 /** What differs between SQL engines: column types, value encoding, errors, locking. */
 export interface Engine {
@@ -59,6 +74,8 @@ export interface Engine {
    * `select pg_advisory_xact_lock(hashtext('clientele:changes:' || $tenantId))`.
    */
   serializeChangeLog(trx: Kysely<any>, tenantId: string): Promise<void>;
+  /** The embedded engine's synchronous access (see DirectSql); absent on PostgreSQL. */
+  readonly direct?: DirectSql;
   close?(): Promise<void>;
 }
 
@@ -180,6 +197,42 @@ export class SqlStore implements Store {
     return { idKey: row.id_key as string, version: Number(row.version), values };
   }
 
+  private readonly statements = new Map<TableDef, TableStatements>();
+  private readonly childStatements = new Map<TableDef, Map<TableDef, ChildStatement>>();
+  private changeLogSql?: string;
+
+  private hot(t: TableDef): TableStatements {
+    let s = this.statements.get(t);
+    if (!s) this.statements.set(t, (s = tableStatements(t, this.eng.name)));
+    return s;
+  }
+
+  /** Rows of a hot statement as arrays: now on the embedded engine when it is free, else through Kysely. */
+  private async rowsOf(sqlText: string, params: unknown[]): Promise<unknown[][]> {
+    const direct = this.eng.direct;
+    if (direct && !this.db.isTransaction && direct.ready()) {
+      try {
+        return direct.all(sqlText, params);
+      } catch (err) {
+        return this.guard(() => Promise.reject(err));
+      }
+    }
+    const res = await this.guard(() => this.db.executeQuery<Row>(CompiledQuery.raw(sqlText, params)));
+    return res.rows.map((r) => Object.values(r));
+  }
+
+  /** An entity from a hot statement's row, its columns starting at `offset` ([id_key, version, ...columns]). */
+  private entityFromArray(t: TableDef, row: unknown[], offset = 0): StoredEntity {
+    const values: Record<string, unknown> = {};
+    const cols = t.columns;
+    for (let i = 0; i < cols.length; i++) {
+      const col = cols[i]!;
+      const raw = row[offset + 2 + i];
+      values[col.name] = raw === null || raw === undefined ? emptyValue(col) : this.eng.decode(col.kind, raw);
+    }
+    return { idKey: row[offset] as string, version: Number(row[offset + 1]), values };
+  }
+
   private scoped(eb: ExpressionBuilder<any, any>, scope: Scope): Expression<SqlBool> {
     return eb.and([eb('tenant_id', '=', scope.tenantId), eb('parent_key', '=', scope.parentKey)]);
   }
@@ -190,6 +243,8 @@ export class SqlStore implements Store {
   }
 
   async insert(t: TableDef, scope: Scope, idKey: string, values: Record<string, unknown>): Promise<StoredEntity> {
+    const direct = this.eng.direct;
+    if (direct && !this.db.isTransaction && direct.ready()) return this.insertNow(direct, t, scope, idKey, values);
     const row = { tenant_id: scope.tenantId, parent_key: scope.parentKey, id_key: idKey, version: newVersion(), ...this.encodeValues(t, values) };
     try {
       // Read back as stored: engines differ in what they return for JSON and 64-bit columns.
@@ -205,19 +260,59 @@ export class SqlStore implements Store {
     }
   }
 
+  /**
+   * The embedded engine's insert: the row and its change-log entry in one synchronous transaction, committed
+   * before this returns (so before the create is answered), with prepared statements and no query builder.
+   */
+  private insertNow(direct: DirectSql, t: TableDef, scope: Scope, idKey: string, values: Record<string, unknown>): StoredEntity {
+    const params: unknown[] = [scope.tenantId, scope.parentKey, idKey, newVersion()];
+    for (const col of t.columns) {
+      const v = values[col.name];
+      params.push(v === null || v === undefined ? null : this.eng.encode(col.kind, v));
+    }
+    const change = this.change(t, scope.tenantId, scope.parentKey, idKey, values.id, 'created');
+    this.changeLogSql ??= changeLogInsert(this.eng.name);
+    let row: unknown[];
+    try {
+      row = direct.transaction(() => {
+        const [inserted] = direct.all(this.hot(t).insert, params);
+        direct.all(this.changeLogSql!, [change.tenantId, change.tableName, change.parentKey, change.idKey, change.id, change.kind, Date.now()]);
+        return inserted!;
+      });
+    } catch (err) {
+      if (this.eng.isDuplicateKey(err)) throw new DuplicateKeyError(idKey);
+      const why = this.eng.unavailable(err);
+      if (why !== undefined) throw new StoreUnavailableError(why, 5, { cause: err });
+      throw err;
+    }
+    this.changed(scope.tenantId);
+    return this.entityFromArray(t, row);
+  }
+
   private change(t: TableDef, tenantId: string, parentKey: string, idKey: string, id: unknown, kind: ChangeRecord['kind']): ChangeRecord {
     return { tenantId, tableName: t.name, parentKey, idKey, id: typeof id === 'string' && id !== '' ? id : idKey, kind };
   }
 
   async get(t: TableDef, scope: Scope, idKey: string): Promise<StoredEntity | undefined> {
-    const row = await this.guard(() =>
-      this.db
-        .selectFrom(t.name)
-        .select(this.entityColumns(t))
-        .where((eb) => this.rowAt(eb, scope, idKey))
-        .executeTakeFirst(),
-    );
-    return row ? this.toEntity(t, row) : undefined;
+    const [row] = await this.rowsOf(this.hot(t).get, [scope.tenantId, scope.parentKey, idKey]);
+    return row ? this.entityFromArray(t, row) : undefined;
+  }
+
+  async getUnder(
+    parent: TableDef,
+    parentScope: Scope,
+    parentKey: string,
+    child: TableDef,
+    childKey: string,
+  ): Promise<{ parent?: { idKey: string; id: string }; entity?: StoredEntity }> {
+    let byChild = this.childStatements.get(parent);
+    if (!byChild) this.childStatements.set(parent, (byChild = new Map()));
+    let stmt = byChild.get(child);
+    if (!stmt) byChild.set(child, (stmt = childStatement(parent, child, this.eng.name)));
+    const [row] = await this.rowsOf(stmt.sql, [childKey, parentScope.tenantId, parentScope.parentKey, parentKey]);
+    if (!row) return {};
+    const found = { idKey: row[0] as string, id: String(row[1] ?? row[0]) };
+    return { parent: found, entity: row[2] === null || row[2] === undefined ? undefined : this.entityFromArray(child, row, 2) };
   }
 
   async lock(t: TableDef, scope: Scope, idKey: string): Promise<boolean> {
@@ -230,14 +325,8 @@ export class SqlStore implements Store {
   }
 
   async locate(t: TableDef, scope: Scope, idKey: string): Promise<{ idKey: string; id: string } | undefined> {
-    const row = await this.guard(() =>
-      this.db
-        .selectFrom(t.name)
-        .select(['id_key', 'id'])
-        .where((eb) => this.rowAt(eb, scope, idKey))
-        .executeTakeFirst(),
-    );
-    return row ? { idKey: row.id_key as string, id: String(row.id ?? row.id_key) } : undefined;
+    const [row] = await this.rowsOf(this.hot(t).locate, [scope.tenantId, scope.parentKey, idKey]);
+    return row ? { idKey: row[0] as string, id: String(row[1] ?? row[0]) } : undefined;
   }
 
   private listQuery(t: TableDef, scope: Scope, q: ListQuery) {
@@ -264,6 +353,16 @@ export class SqlStore implements Store {
   }
 
   async list(t: TableDef, scope: Scope, q: ListQuery): Promise<StoredEntity[]> {
+    // Without a condition, in key order (every default page): a hot statement.
+    const order = q.where || q.skip ? undefined : listOrder(q.orderBy);
+    if (order && order.length === 1 && (!q.after || q.after.length === 1)) {
+      const s = this.hot(t);
+      const desc = order[0]!.desc;
+      const rows = q.after
+        ? await this.rowsOf(desc ? s.pageDescAfter : s.pageAscAfter, [scope.tenantId, scope.parentKey, q.after[0], q.limit])
+        : await this.rowsOf(desc ? s.pageDesc : s.pageAsc, [scope.tenantId, scope.parentKey, q.limit]);
+      return rows.map((r) => this.entityFromArray(t, r));
+    }
     const rows = await this.guard(() => this.listQuery(t, scope, q).execute());
     return rows.map((r) => this.toEntity(t, r));
   }
