@@ -31,6 +31,24 @@ export function serializeProperty(prop: Property, value: unknown): unknown {
   return wireValue(prop, value);
 }
 
+/** A type's properties as the serialisers walk them: computed once per type (and so per API version). */
+interface Plan {
+  typeAnnotation: string;
+  props: Array<{ prop: Property; name: string; key: string; jsonKey: string }>;
+}
+const plans = new WeakMap<StructuredType, Plan>();
+function planOf(type: StructuredType): Plan {
+  let plan = plans.get(type);
+  if (!plan) {
+    plan = {
+      typeAnnotation: `#${type.qualifiedName}`,
+      props: type.properties.map((prop) => ({ prop, name: prop.name, key: storageName(prop), jsonKey: `${JSON.stringify(prop.name)}:` })),
+    };
+    plans.set(type, plan);
+  }
+  return plan;
+}
+
 /**
  * @param select when given, only these properties (plus `id`, which Graph always returns) are written.
  */
@@ -40,15 +58,45 @@ export function serializeEntity(
   extra?: Record<string, unknown>,
   select?: ReadonlySet<string>,
 ): Record<string, unknown> {
+  const plan = planOf(type);
   // Annotations first, in Graph's order: context, type, etag.
-  const { '@odata.etag': etag, ...rest } = extra ?? {};
-  const out: Record<string, unknown> = { ...rest, '@odata.type': `#${type.qualifiedName}` };
+  const out: Record<string, unknown> = {};
+  let etag: unknown;
+  if (extra) {
+    for (const k in extra) {
+      if (k === '@odata.etag') etag = extra[k];
+      else out[k] = extra[k];
+    }
+  }
+  out['@odata.type'] = plan.typeAnnotation;
   if (etag !== undefined) out['@odata.etag'] = etag;
-  for (const p of type.properties) {
+  for (const p of plan.props) {
     if (select && p.name !== 'id' && !select.has(p.name)) continue;
-    out[p.name] = wireValue(p, values[storageName(p)]);
+    out[p.name] = wireValue(p.prop, values[p.key]);
   }
   return out;
+}
+
+/**
+ * The same entity as JSON text, exactly `JSON.stringify(serializeEntity(type, values, {context, etag}, select))`,
+ * written property by property without building the object first: what GETs and list pages send.
+ * `context` is left out when undefined (list members).
+ */
+export function serializeEntityJson(type: StructuredType, values: Record<string, unknown>, context: string | undefined, etag: string, select?: ReadonlySet<string>): string {
+  const plan = planOf(type);
+  let out = context === undefined ? '{' : `{"@odata.context":${JSON.stringify(context)},`;
+  out += `"@odata.type":${JSON.stringify(plan.typeAnnotation)},"@odata.etag":${JSON.stringify(etag)}`;
+  for (const p of plan.props) {
+    if (select && p.name !== 'id' && !select.has(p.name)) continue;
+    const v = values[p.key];
+    const prop = p.prop;
+    out += ',';
+    out += p.jsonKey;
+    // Plain scalars (most properties) need no rewriting on the way out.
+    if (typeof v === 'string' && prop.type !== 'Edm.DateTimeOffset') out += JSON.stringify(v);
+    else out += JSON.stringify(wireValue(prop, v));
+  }
+  return out + '}';
 }
 
 /**
