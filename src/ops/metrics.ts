@@ -42,8 +42,13 @@ export class Metrics {
     if (opts.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: 'clientele_' });
   }
 
+  private readonly requestLabels = new Map<string, { method: string; route: string; status: string }>();
+
   observeRequest(method: string, route: string, status: number, seconds: number): void {
-    const labels = { method, route, status: String(status) };
+    // Routes are templates and statuses few: the label sets are a small, bounded set, made once each.
+    const key = `${method} ${status} ${route}`;
+    let labels = this.requestLabels.get(key);
+    if (!labels) this.requestLabels.set(key, (labels = { method, route, status: String(status) }));
     this.requests.inc(labels);
     this.requestDuration.observe(labels, seconds);
   }
@@ -54,36 +59,49 @@ export class Metrics {
    */
   instrumentStore(store: Store): Store {
     const histogram = this.storeDuration;
-    const instrument = (target: Store): Store =>
-      new Proxy(target, {
+    // One label set per (operation, table, outcome), made once: requests only look them up.
+    const labelSets = new Map<string, { operation: string; table: string; outcome: string }>();
+    const labelsFor = (operation: string, table: string, outcome: 'ok' | 'error') => {
+      const key = `${operation}\0${table}\0${outcome}`;
+      let labels = labelSets.get(key);
+      if (!labels) labelSets.set(key, (labels = { operation, table, outcome }));
+      return labels;
+    };
+    const instrument = (target: Store): Store => {
+      // The timed function of each operation, made once per store rather than on every property read.
+      const wrapped = new Map<string, (...args: unknown[]) => unknown>();
+      return new Proxy(target, {
         get(obj, prop, receiver) {
           const value = Reflect.get(obj, prop, receiver);
           if (typeof value !== 'function' || typeof prop !== 'string') return value;
-          return function (this: unknown, ...args: unknown[]) {
+          let fn = wrapped.get(prop);
+          if (fn) return fn;
+          fn = function (this: unknown, ...args: unknown[]) {
             // A transaction hands fn a store bound to it: time that one too.
             if (prop === 'transaction' && typeof args[0] === 'function') {
-              const fn = args[0] as (s: Store) => Promise<unknown>;
-              args = [(inner: Store) => fn(instrument(inner))];
+              const inner = args[0] as (s: Store) => Promise<unknown>;
+              args = [(s: Store) => inner(instrument(s))];
             }
-            const started = process.hrtime.bigint();
-            const result = value.apply(obj, args);
+            const started = performance.now();
+            const result = (value as (...a: unknown[]) => unknown).apply(obj, args);
             if (!(result instanceof Promise)) return result;
             const table = tableLabel(args[0]);
-            const done = (outcome: 'ok' | 'error') =>
-              histogram.observe({ operation: prop, table, outcome }, Number(process.hrtime.bigint() - started) / 1e9);
             return result.then(
               (v) => {
-                done('ok');
+                histogram.observe(labelsFor(prop, table, 'ok'), (performance.now() - started) / 1000);
                 return v;
               },
               (err) => {
-                done('error');
+                histogram.observe(labelsFor(prop, table, 'error'), (performance.now() - started) / 1000);
                 throw err;
               },
             );
           };
+          wrapped.set(prop, fn);
+          return fn;
         },
       });
+    };
     return instrument(store);
   }
 
