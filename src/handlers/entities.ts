@@ -9,7 +9,7 @@ import { BodyValidator } from '../model/validate.js';
 import { nowDateTimeOffset } from '../model/values.js';
 import { carryHiddenFields, storageName } from '../model/versions.js';
 import { canonicalPath, resolvePath, type PathStep, type ResolvedPath } from '../odata/path.js';
-import { contextUrl, entityUrl, serializeEntity, serializeEntityJson, serializeProperty } from '../odata/serialize.js';
+import { contextUrl, entityUrl, serializeEntity, serializeProperty } from '../odata/serialize.js';
 import type { StorageSchema, TableDef } from '../store/schema.js';
 import { DuplicateKeyError, newVersion, type Scope, type Store, type StoredEntity, type WhereBuilder } from '../store/store.js';
 import type { ListOptions, QueryEngine } from '../odata/query.js';
@@ -35,8 +35,6 @@ export interface HandlerResult {
   body?: unknown;
   /** text/plain bodies ($count, $value). */
   text?: string;
-  /** A JSON body already written as text (GETs and list pages); `body` is then absent. */
-  json?: string;
   headers?: Record<string, string>;
 }
 
@@ -498,11 +496,13 @@ export class EntityService {
     const etag = etagOf(target.entity!);
     if (notModified(header(ctx, 'if-none-match'), etag)) return { status: 304, headers: { etag } };
     const steps = target.step.collection ? target.steps.slice(0, -1).concat({ name: target.step.name }) : target.steps;
-    const context = this.context(ctx, steps, 'entity', opts.select);
-    const select = opts.select ? new Set(opts.select) : undefined;
-    if (!opts.expand?.length) return { status: 200, headers: { etag }, json: serializeEntityJson(target.step.type, target.entity!.values, context, etag, select) };
-    const body = serializeEntity(target.step.type, target.entity!.values, { '@odata.context': context, '@odata.etag': etag }, select);
-    await this.expand(target, [{ entity: target.entity!, body, steps: target.steps }], opts.expand, ctx);
+    const body = serializeEntity(
+      target.step.type,
+      target.entity!.values,
+      { '@odata.context': this.context(ctx, steps, 'entity', opts.select), '@odata.etag': etag },
+      opts.select ? new Set(opts.select) : undefined,
+    );
+    if (opts.expand?.length) await this.expand(target, [{ entity: target.entity!, body, steps: target.steps }], opts.expand, ctx);
     return { status: 200, headers: { etag }, body };
   }
 
@@ -552,20 +552,14 @@ export class EntityService {
     // Without $select, what the type's lists show (Graph lists businesses by id and displayName only).
     const listed = opts.select ?? type.decl.listed;
     const select = listed ? new Set(listed) : undefined;
-    const headers: Record<string, string> = {};
-    if (opts.preferenceApplied) headers['preference-applied'] = opts.preferenceApplied;
-    if (!opts.expand?.length) {
-      // The page as text: the members' JSON joined, in the body's key order (context, count, nextLink, value).
-      let json = JSON.stringify(body);
-      json = `${json.slice(0, -1)},"value":[${page.rows.map((e) => serializeEntityJson(type, e.values, undefined, etagOf(e), select)).join(',')}]}`;
-      return { status: 200, json, headers };
-    }
     const value = page.rows.map((e) => serializeEntity(type, e.values, { '@odata.etag': etagOf(e) }, select));
     if (opts.expand?.length) {
       const members = page.rows.map((entity, i) => ({ entity, body: value[i]!, steps: [...target.steps.slice(0, -1), { name: target.step.name, key: String(entity.values.id) }] }));
       await this.expand(target, members, opts.expand, ctx);
     }
     body.value = value;
+    const headers: Record<string, string> = {};
+    if (opts.preferenceApplied) headers['preference-applied'] = opts.preferenceApplied;
     return { status: 200, body, headers };
   }
 

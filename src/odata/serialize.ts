@@ -5,45 +5,71 @@ import { formatDateTimeOffset } from '../model/values.js';
 import { storageName } from '../model/versions.js';
 import { canonicalPath, type PathStep } from './path.js';
 
-function wireValue(prop: Property, value: unknown): unknown {
-  if (value === null || value === undefined) return prop.collection ? [] : null;
-  if (prop.collection) return (value as unknown[]).map((v) => wireSingle(prop, v));
-  return wireSingle(prop, value);
+/** How one property's stored value becomes its wire value: made once per property from the model. */
+type Wire = (value: unknown) => unknown;
+const wires = new WeakMap<Property, Wire>();
+const complexWires = new WeakMap<StructuredType, (value: Record<string, unknown>) => Record<string, unknown>>();
+
+/** `…T10:00:00.5000000Z` -> `…T10:00:00.5Z` (what formatDateTimeOffset does), without a regex per value. */
+function trimDateTime(stored: string): string {
+  const z = stored.length - 1;
+  if (stored.charCodeAt(z) !== 90 /* Z */ || stored.charCodeAt(z - 1) !== 48 /* 0 */) return formatDateTimeOffset(stored);
+  let i = z - 1;
+  while (i > 0 && stored.charCodeAt(i - 1) === 48) i--;
+  if (stored.charCodeAt(i - 1) === 46 /* . */) i--;
+  return `${stored.slice(0, i)}Z`;
 }
 
-function wireSingle(prop: Property, value: unknown): unknown {
-  if (prop.type === 'Edm.DateTimeOffset' && typeof value === 'string') return formatDateTimeOffset(value);
-  if (prop.complexType && value && typeof value === 'object') return wireComplex(prop.complexType, value as Record<string, unknown>);
-  return value;
+function wireOf(prop: Property): Wire {
+  let wire = wires.get(prop);
+  if (wire) return wire;
+  let single: Wire;
+  if (prop.type === 'Edm.DateTimeOffset') single = (v) => (typeof v === 'string' ? trimDateTime(v) : v);
+  else if (prop.complexType) {
+    const complex = complexWireOf(prop.complexType);
+    single = (v) => (v && typeof v === 'object' ? complex(v as Record<string, unknown>) : v);
+  } else single = (v) => v;
+  if (prop.collection) wire = (v) => (v === null || v === undefined ? [] : (v as unknown[]).map(single));
+  else if (single !== undefined && !prop.complexType && prop.type !== 'Edm.DateTimeOffset') wire = (v) => (v === undefined ? null : v);
+  else wire = (v) => (v === null || v === undefined ? null : single(v));
+  wires.set(prop, wire);
+  return wire;
 }
 
-function wireComplex(type: StructuredType, value: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  if (typeof value['@odata.type'] === 'string') out['@odata.type'] = value['@odata.type'];
-  for (const p of type.properties) out[p.name] = wireValue(p, value[storageName(p)]);
-  // Open types keep their dynamic properties. Other fields are another API version's: not shown in this one.
-  if (type.isOpen) for (const [k, v] of Object.entries(value)) if (!(k in out)) out[k] = v;
-  return out;
+function complexWireOf(type: StructuredType): (value: Record<string, unknown>) => Record<string, unknown> {
+  let fn = complexWires.get(type);
+  if (fn) return fn;
+  // Set before the properties are compiled: a complex type may contain itself.
+  complexWires.set(type, (v) => fn!(v));
+  const props = type.properties.map((p) => ({ name: p.name, key: storageName(p), wire: wireOf(p) }));
+  const open = type.isOpen;
+  fn = (value) => {
+    const out: Record<string, unknown> = {};
+    if (typeof value['@odata.type'] === 'string') out['@odata.type'] = value['@odata.type'];
+    for (const p of props) out[p.name] = p.wire(value[p.key]);
+    // Open types keep their dynamic properties. Other fields are another API version's: not shown in this one.
+    if (open) for (const [k, v] of Object.entries(value)) if (!(k in out)) out[k] = v;
+    return out;
+  };
+  complexWires.set(type, fn);
+  return fn;
 }
 
 /** One property's value as it goes on the wire (an individual property request: `…/{id}/displayName`). */
 export function serializeProperty(prop: Property, value: unknown): unknown {
-  return wireValue(prop, value);
+  return wireOf(prop)(value);
 }
 
-/** A type's properties as the serialisers walk them: computed once per type (and so per API version). */
+/** A type's properties as the serialiser walks them: computed once per type (and so per API version). */
 interface Plan {
   typeAnnotation: string;
-  props: Array<{ prop: Property; name: string; key: string; jsonKey: string }>;
+  props: Array<{ name: string; key: string; wire: Wire }>;
 }
 const plans = new WeakMap<StructuredType, Plan>();
 function planOf(type: StructuredType): Plan {
   let plan = plans.get(type);
   if (!plan) {
-    plan = {
-      typeAnnotation: `#${type.qualifiedName}`,
-      props: type.properties.map((prop) => ({ prop, name: prop.name, key: storageName(prop), jsonKey: `${JSON.stringify(prop.name)}:` })),
-    };
+    plan = { typeAnnotation: `#${type.qualifiedName}`, props: type.properties.map((p) => ({ name: p.name, key: storageName(p), wire: wireOf(p) })) };
     plans.set(type, plan);
   }
   return plan;
@@ -72,31 +98,9 @@ export function serializeEntity(
   if (etag !== undefined) out['@odata.etag'] = etag;
   for (const p of plan.props) {
     if (select && p.name !== 'id' && !select.has(p.name)) continue;
-    out[p.name] = wireValue(p.prop, values[p.key]);
+    out[p.name] = p.wire(values[p.key]);
   }
   return out;
-}
-
-/**
- * The same entity as JSON text, exactly `JSON.stringify(serializeEntity(type, values, {context, etag}, select))`,
- * written property by property without building the object first: what GETs and list pages send.
- * `context` is left out when undefined (list members).
- */
-export function serializeEntityJson(type: StructuredType, values: Record<string, unknown>, context: string | undefined, etag: string, select?: ReadonlySet<string>): string {
-  const plan = planOf(type);
-  let out = context === undefined ? '{' : `{"@odata.context":${JSON.stringify(context)},`;
-  out += `"@odata.type":${JSON.stringify(plan.typeAnnotation)},"@odata.etag":${JSON.stringify(etag)}`;
-  for (const p of plan.props) {
-    if (select && p.name !== 'id' && !select.has(p.name)) continue;
-    const v = values[p.key];
-    const prop = p.prop;
-    out += ',';
-    out += p.jsonKey;
-    // Plain scalars (most properties) need no rewriting on the way out.
-    if (typeof v === 'string' && prop.type !== 'Edm.DateTimeOffset') out += JSON.stringify(v);
-    else out += JSON.stringify(wireValue(prop, v));
-  }
-  return out + '}';
 }
 
 /**
