@@ -347,7 +347,7 @@ try {
       method: 'GET',
       path: `${customers}?$select=displayName,emailAddress`,
       check: (r) =>
-        r.status === 200 && r.json?.value?.length === PAGE_SIZE && Object.keys(r.json.value[0]).join() === '@odata.etag,id,displayName,emailAddress'
+        r.status === 200 && r.json?.value?.length === PAGE_SIZE && Object.keys(r.json.value[0]).join() === '@odata.type,@odata.etag,id,displayName,emailAddress'
           ? undefined
           : describeError(r),
     },

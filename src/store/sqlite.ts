@@ -157,6 +157,7 @@ function directSql(database: Database.Database): DirectSql {
   const rollback = database.prepare('rollback');
   return {
     ready: () => !database.inTransaction && database.open,
+    open: () => database.open,
     all: (source, params) => {
       const stmt = statement(source);
       if (stmt.reader) return stmt.all(...params) as unknown[][];
