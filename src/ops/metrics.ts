@@ -1,6 +1,7 @@
 // Prometheus metrics (prom-client): HTTP requests by route and status, request latency, store timings, and
 // the Node process defaults. One registry per server, so several servers in one process (tests) stay apart.
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
+import { CheapHistogram, type HistogramChild } from './cheap-histogram.js';
 import type { ResolvedPath } from '../odata/path.js';
 import type { Store } from '../store/store.js';
 
@@ -15,8 +16,8 @@ export interface MetricsOptions {
 export class Metrics {
   readonly registry = new Registry();
   private readonly requests: Counter<'method' | 'route' | 'status'>;
-  private readonly requestDuration: Histogram<'method' | 'route' | 'status'>;
-  private readonly storeDuration: Histogram<'operation' | 'table' | 'outcome'>;
+  private readonly requestDuration: CheapHistogram<'method' | 'route' | 'status'>;
+  private readonly storeDuration: CheapHistogram<'operation' | 'table' | 'outcome'>;
 
   constructor(opts: MetricsOptions = {}) {
     this.requests = new Counter({
@@ -25,32 +26,35 @@ export class Metrics {
       labelNames: ['method', 'route', 'status'],
       registers: [this.registry],
     });
-    this.requestDuration = new Histogram({
-      name: 'clientele_http_request_duration_seconds',
-      help: 'Time from receiving a request to finishing its response, by method, route template and status code.',
-      labelNames: ['method', 'route', 'status'],
-      buckets: HTTP_BUCKETS,
-      registers: [this.registry],
-    });
-    this.storeDuration = new Histogram({
-      name: 'clientele_store_operation_duration_seconds',
-      help: 'Time spent in store operations, by operation, table and outcome (ok or error).',
-      labelNames: ['operation', 'table', 'outcome'],
-      buckets: STORE_BUCKETS,
-      registers: [this.registry],
-    });
+    this.requestDuration = new CheapHistogram(
+      'clientele_http_request_duration_seconds',
+      'Time from receiving a request to finishing its response, by method, route template and status code.',
+      ['method', 'route', 'status'],
+      HTTP_BUCKETS,
+      this.registry,
+    );
+    this.storeDuration = new CheapHistogram(
+      'clientele_store_operation_duration_seconds',
+      'Time spent in store operations, by operation, table and outcome (ok or error).',
+      ['operation', 'table', 'outcome'],
+      STORE_BUCKETS,
+      this.registry,
+    );
     if (opts.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: 'clientele_' });
   }
 
-  private readonly requestLabels = new Map<string, { method: string; route: string; status: string }>();
+  private readonly requestSeries = new Map<string, { labels: { method: string; route: string; status: string }; duration: HistogramChild }>();
 
   observeRequest(method: string, route: string, status: number, seconds: number): void {
     // Routes are templates and statuses few: the label sets are a small, bounded set, made once each.
     const key = `${method} ${status} ${route}`;
-    let labels = this.requestLabels.get(key);
-    if (!labels) this.requestLabels.set(key, (labels = { method, route, status: String(status) }));
-    this.requests.inc(labels);
-    this.requestDuration.observe(labels, seconds);
+    let series = this.requestSeries.get(key);
+    if (!series) {
+      const labels = { method, route, status: String(status) };
+      this.requestSeries.set(key, (series = { labels, duration: this.requestDuration.child(labels) }));
+    }
+    this.requests.inc(series.labels);
+    series.duration.observe(seconds);
   }
 
   /**
@@ -60,12 +64,12 @@ export class Metrics {
   instrumentStore(store: Store): Store {
     const histogram = this.storeDuration;
     // One label set per (operation, table, outcome), made once: requests only look them up.
-    const labelSets = new Map<string, { operation: string; table: string; outcome: string }>();
-    const labelsFor = (operation: string, table: string, outcome: 'ok' | 'error') => {
+    const children = new Map<string, HistogramChild>();
+    const seriesFor = (operation: string, table: string, outcome: 'ok' | 'error') => {
       const key = `${operation}\0${table}\0${outcome}`;
-      let labels = labelSets.get(key);
-      if (!labels) labelSets.set(key, (labels = { operation, table, outcome }));
-      return labels;
+      let child = children.get(key);
+      if (!child) children.set(key, (child = histogram.child({ operation, table, outcome })));
+      return child;
     };
     const instrument = (target: Store): Store => {
       // The timed function of each operation, made once per store rather than on every property read.
@@ -88,11 +92,11 @@ export class Metrics {
             const table = tableLabel(args[0]);
             return result.then(
               (v) => {
-                histogram.observe(labelsFor(prop, table, 'ok'), (performance.now() - started) / 1000);
+                seriesFor(prop, table, 'ok').observe((performance.now() - started) / 1000);
                 return v;
               },
               (err) => {
-                histogram.observe(labelsFor(prop, table, 'error'), (performance.now() - started) / 1000);
+                seriesFor(prop, table, 'error').observe((performance.now() - started) / 1000);
                 throw err;
               },
             );

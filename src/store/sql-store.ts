@@ -319,15 +319,18 @@ export class SqlStore implements Store {
     };
     try {
       direct.transaction(() => {
+        // Alone in its group, a create needs no savepoint: its failure fails the transaction, which holds only it.
+        const alone = batch.length === 1;
         for (const item of batch) {
-          direct.all(SAVEPOINT, []);
+          if (!alone) direct.all(SAVEPOINT, []);
           try {
             const [row] = direct.all(this.hot(item.t).insert, item.params);
             const c = item.change;
             direct.all(logSql, [c.tenantId, c.tableName, c.parentKey, c.idKey, c.id, c.kind, Date.now()]);
-            direct.all(RELEASE, []);
+            if (!alone) direct.all(RELEASE, []);
             outcomes.push({ row: row! });
           } catch (err) {
+            if (alone) throw err;
             direct.all(ROLLBACK_TO, []);
             direct.all(RELEASE, []);
             outcomes.push({ err });
