@@ -163,31 +163,39 @@ async function startPeer(sampleId: string, template: Record<string, unknown>) {
   const version = JSON.parse(readFileSync(join(dir, 'node_modules', 'json-server', 'package.json'), 'utf8')).version as string;
   const rows = [];
   for (let i = 0; i < ROWS; i++) rows.push({ ...template, id: i === 0 ? sampleId : randomUUID() });
-  writeFileSync(join(dir, 'db.json'), JSON.stringify({ customers: rows, writes: [] }));
-  const port = await freePort();
-  const child = spawn(process.execPath, [join(dir, 'node_modules', 'json-server', 'lib', 'cli', 'bin.js'), '--quiet', '--port', String(port), '--host', '127.0.0.1', join(dir, 'db.json')], {
-    cwd: dir,
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const origin = `http://127.0.0.1:${port}`;
-  for (let i = 0; ; i++) {
-    if (child.exitCode !== null) throw new Error('json-server exited');
-    try {
-      if ((await fetch(`${origin}/customers/${sampleId}`)).ok) break;
-    } catch {
-      if (i > 3000) throw new Error('json-server did not start');
-      await sleep(20);
+  writeFileSync(join(dir, 'reads.json'), JSON.stringify({ customers: rows }));
+  writeFileSync(join(dir, 'writes.json'), JSON.stringify({ customers: [] }));
+  // Creates go to a second instance on an empty file, as Clientele's go to another business: json-server
+  // rewrites its whole file after every create, and a backlog of those would stall the reads measured after.
+  const start = async (file: string) => {
+    const port = await freePort();
+    const child = spawn(process.execPath, [join(dir, 'node_modules', 'json-server', 'lib', 'cli', 'bin.js'), '--quiet', '--port', String(port), '--host', '127.0.0.1', join(dir, file)], {
+      cwd: dir,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    const origin = `http://127.0.0.1:${port}`;
+    for (let i = 0; ; i++) {
+      if (child.exitCode !== null) throw new Error('json-server exited');
+      try {
+        if ((await fetch(`${origin}/customers?_limit=1`)).ok) break;
+      } catch {
+        if (i > 3000) throw new Error('json-server did not start');
+        await sleep(20);
+      }
     }
-  }
-  const exit = new Promise((r) => child.once('exit', r));
+    const exit = new Promise((r) => child.once('exit', r));
+    return { origin, pid: child.pid!, stop: async () => void (child.kill('SIGTERM'), await exit) };
+  };
+  const reads = await start('reads.json');
+  const writes = await start('writes.json');
+  const paths = { 'get-by-id': `/customers/${sampleId}`, 'list-page-1': `/customers?_page=1&_limit=${PAGE_SIZE}` } as Record<string, string>;
   return {
     version,
-    pid: child.pid!,
-    origin,
-    paths: { create: '/writes', 'get-by-id': `/customers/${sampleId}`, 'list-page-1': `/customers?_page=1&_limit=${PAGE_SIZE}` } as Record<string, string>,
+    /** Where a case runs on the peer, if it has it. */
+    serve: (name: string) => (name === 'create' ? { ...writes, path: '/customers' } : paths[name] ? { ...reads, path: paths[name]! } : undefined),
     stop: async () => {
-      child.kill('SIGTERM');
-      await exit;
+      await reads.stop();
+      await writes.stop();
       rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -385,10 +393,10 @@ try {
     log(`${c.name}: bare...`);
     result.bare = await measure(bare.origin, bare.pid, c.method, c.path, c.body);
     result.ratio = round(result.clientele.reqPerSec / result.bare.reqPerSec);
-    const peerCase = peer?.paths[c.name];
-    if (peer && peerCase) {
+    const peerCase = peer?.serve(c.name);
+    if (peerCase) {
       log(`${c.name}: json-server...`);
-      const m = await measure(peer.origin, peer.pid, c.method, peerCase, c.body);
+      const m = await measure(peerCase.origin, peerCase.pid, c.method, peerCase.path, c.body);
       result.peer = { ...m, ratio: round(m.reqPerSec / result.bare.reqPerSec) };
     }
     result.cpuRatio = round(result.bare.cpuUsPerRequest / Math.max(1, result.clientele.cpuUsPerRequest));
