@@ -90,3 +90,31 @@ export function changeLogInsert(engine: 'sqlite' | 'postgres'): string {
   const cols = ['tenant_id', 'table_name', 'parent_key', 'id_key', 'entity_id', 'kind', 'at'];
   return `insert into ${q(CHANGE_LOG_TABLE)} (${cols.map(q).join(', ')}) values (${cols.map(() => p()).join(', ')})`;
 }
+
+/**
+ * PostgreSQL: a create as one statement (one round trip instead of five: begin, the change-log lock, the
+ * insert, the change-log row, commit). The per-tenant change-log lock (Engine.serializeChangeLog) is taken
+ * before the change-log row is written (the row joins it) and held until the statement's own transaction
+ * commits, so a tenant's change-log seqs still commit in order.
+ * Params: tenant (for the lock), tenant, parent key, id key, version, ...property columns, table name, entity
+ * id, at.
+ */
+export function loggedInsert(t: TableDef, lockExpression: (tenantPlaceholder: string) => string): string {
+  const p = placeholders('postgres');
+  const lock = lockExpression(p());
+  const insertColumns = ['tenant_id', 'parent_key', 'id_key', 'version', ...t.columns.map((c) => c.name)];
+  const valueParams = insertColumns.map(() => p());
+  const returning = ['id_key', 'version', ...t.columns.map((c) => c.name)].map(q).join(', ');
+  const logColumns = ['tenant_id', 'table_name', 'parent_key', 'id_key', 'entity_id', 'kind', 'at'].map(q).join(', ');
+  const [tenant, parent] = valueParams as [string, string];
+  const tableName = p();
+  const entityId = p();
+  const at = p();
+  return (
+    `with lk as (select ${lock} as locked), ` +
+    `ins as (insert into ${q(t.name)} (${insertColumns.map(q).join(', ')}) values (${valueParams.join(', ')}) returning ${returning}), ` +
+    `lg as (insert into ${q(CHANGE_LOG_TABLE)} (${logColumns}) ` +
+    `select ${tenant}, ${tableName}::text, ${parent}, ins.${q('id_key')}, ${entityId}::text, 'created', ${at}::bigint from ins, lk) ` +
+    `select ${returning} from ins`
+  );
+}

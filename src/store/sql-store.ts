@@ -27,7 +27,7 @@ import {
   type WhereBuilder,
 } from './store.js';
 import { StorageSchema, SYSTEM_COLUMNS, type ColumnDef, type ColumnKind, type TableDef } from './schema.js';
-import { changeLogInsert, childStatement, tableStatements, type ChildStatement, type TableStatements } from './hot-statements.js';
+import { changeLogInsert, childStatement, loggedInsert, tableStatements, type ChildStatement, type TableStatements } from './hot-statements.js';
 
 /**
  * Synchronous access to an embedded database (better-sqlite3), for the hot statements: no promise, no query
@@ -78,6 +78,11 @@ export interface Engine {
   serializeChangeLog(trx: Kysely<any>, tenantId: string): Promise<void>;
   /** The embedded engine's synchronous access (see DirectSql); absent on PostgreSQL. */
   readonly direct?: DirectSql;
+  /**
+   * PostgreSQL: the SQL expression that takes serializeChangeLog's lock for the tenant in the given placeholder,
+   * so that a create can be one statement (loggedInsert in hot-statements.ts).
+   */
+  changeLogLockExpression?(tenantPlaceholder: string): string;
   close?(): Promise<void>;
 }
 
@@ -257,6 +262,7 @@ export class SqlStore implements Store {
 
   async insert(t: TableDef, scope: Scope, idKey: string, values: Record<string, unknown>): Promise<StoredEntity> {
     if (this.eng.direct && !this.db.isTransaction) return this.insertNow(t, scope, idKey, values);
+    if (this.eng.changeLogLockExpression && !this.db.isTransaction) return this.insertInOneStatement(t, scope, idKey, values);
     const row = { tenant_id: scope.tenantId, parent_key: scope.parentKey, id_key: idKey, version: newVersion(), ...this.encodeValues(t, values) };
     try {
       // Read back as stored: engines differ in what they return for JSON and 64-bit columns.
@@ -270,6 +276,30 @@ export class SqlStore implements Store {
       if (this.eng.isDuplicateKey(err)) throw new DuplicateKeyError(idKey);
       throw err;
     }
+  }
+
+  private readonly loggedInserts = new Map<TableDef, string>();
+
+  /** PostgreSQL: the row, the change-log lock and the change-log row in one statement, its own transaction. */
+  private async insertInOneStatement(t: TableDef, scope: Scope, idKey: string, values: Record<string, unknown>): Promise<StoredEntity> {
+    let text = this.loggedInserts.get(t);
+    if (!text) this.loggedInserts.set(t, (text = loggedInsert(t, (p) => this.eng.changeLogLockExpression!(p))));
+    const params: unknown[] = [scope.tenantId, scope.tenantId, scope.parentKey, idKey, newVersion()];
+    for (const col of t.columns) {
+      const v = values[col.name];
+      params.push(v === null || v === undefined ? null : this.eng.encode(col.kind, v));
+    }
+    const change = this.change(t, scope.tenantId, scope.parentKey, idKey, values.id, 'created');
+    params.push(change.tableName, change.id, Date.now());
+    let row: unknown[];
+    try {
+      [row] = (await this.rowsOf(text, params)) as [unknown[]];
+    } catch (err) {
+      if (this.eng.isDuplicateKey(err)) throw new DuplicateKeyError(idKey);
+      throw err;
+    }
+    this.changed(scope.tenantId);
+    return this.entityFromArray(t, row);
   }
 
   /** Creates waiting for the next group commit (embedded engine). */
