@@ -262,7 +262,10 @@ export class SqlStore implements Store {
 
   async insert(t: TableDef, scope: Scope, idKey: string, values: Record<string, unknown>): Promise<StoredEntity> {
     if (this.eng.direct && !this.db.isTransaction) return this.insertNow(t, scope, idKey, values);
-    if (this.eng.changeLogLockExpression && !this.db.isTransaction) return this.insertInOneStatement(t, scope, idKey, values);
+    if (this.eng.changeLogLockExpression && !this.db.isTransaction && this.oneStatementInserts) {
+      const done = await this.insertInOneStatement(t, scope, idKey, values);
+      if (done) return done;
+    }
     const row = { tenant_id: scope.tenantId, parent_key: scope.parentKey, id_key: idKey, version: newVersion(), ...this.encodeValues(t, values) };
     try {
       // Read back as stored: engines differ in what they return for JSON and 64-bit columns.
@@ -279,9 +282,16 @@ export class SqlStore implements Store {
   }
 
   private readonly loggedInserts = new Map<TableDef, string>();
+  /** Off once the database refused the one-statement create as unsupported (a PostgreSQL-compatible engine). */
+  private oneStatementInserts = true;
 
-  /** PostgreSQL: the row, the change-log lock and the change-log row in one statement, its own transaction. */
-  private async insertInOneStatement(t: TableDef, scope: Scope, idKey: string, values: Record<string, unknown>): Promise<StoredEntity> {
+  /**
+   * PostgreSQL: the row, the change-log lock and the change-log row in one statement, its own transaction.
+   * Undefined when the database does not support such a statement (SQLSTATE 0A000, as distributed engines
+   * may answer for writes to a distributed and a local table at once): nothing was written, and from then on
+   * creates take the transaction path.
+   */
+  private async insertInOneStatement(t: TableDef, scope: Scope, idKey: string, values: Record<string, unknown>): Promise<StoredEntity | undefined> {
     let text = this.loggedInserts.get(t);
     if (!text) this.loggedInserts.set(t, (text = loggedInsert(t, (p) => this.eng.changeLogLockExpression!(p))));
     const params: unknown[] = [scope.tenantId, scope.tenantId, scope.parentKey, idKey, newVersion()];
@@ -296,6 +306,10 @@ export class SqlStore implements Store {
       [row] = (await this.rowsOf(text, params)) as [unknown[]];
     } catch (err) {
       if (this.eng.isDuplicateKey(err)) throw new DuplicateKeyError(idKey);
+      if ((err as { code?: unknown }).code === '0A000') {
+        this.oneStatementInserts = false;
+        return undefined;
+      }
       throw err;
     }
     this.changed(scope.tenantId);
