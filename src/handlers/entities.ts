@@ -215,6 +215,29 @@ export class EntityService {
         return { step, table, scope, steps, permissions, parent };
       }
       const visibility = this.visibility(step.type, ctx.principal);
+      const next = path.steps[i + 1];
+      if (
+        step.collection &&
+        !visibility &&
+        next &&
+        i + 1 === path.steps.length - 1 &&
+        next.collection &&
+        next.key !== undefined &&
+        next.source.kind !== 'singleton' &&
+        this.schema.isStored(next.type) &&
+        !this.visibility(next.type, ctx.principal)
+      ) {
+        // A keyed entity under a keyed container (a customer of a business): both in one read.
+        const childTable = this.schema.table(next.type);
+        const found = await this.store.getUnder(table, scope, this.normKey(step.type, step.key!), childTable, this.normKey(next.type, next.key));
+        if (!found.parent) throw this.entityNotFound(step.type, step.key!);
+        steps.push({ name: step.name, key: found.parent.id });
+        parent = { table, scope, idKey: found.parent.idKey };
+        const entity = found.entity;
+        steps.push({ name: next.name, key: entity ? String(entity.values.id) : next.key });
+        const nextPermissions = next.source.kind === 'set' ? next.source.set.permissions : next.source.kind === 'nav' ? next.source.nav.permissions : undefined;
+        return { step: next, table: childTable, scope: { tenantId, parentKey: found.parent.idKey }, steps, entity, permissions: nextPermissions, parent };
+      }
       if (step.collection && !last) {
         // An ancestor: only whether it exists (for this caller) and its stored id matter, not its values.
         const found = visibility

@@ -5,32 +5,83 @@ import { formatDateTimeOffset } from '../model/values.js';
 import { storageName } from '../model/versions.js';
 import { canonicalPath, type PathStep } from './path.js';
 
-function wireValue(prop: Property, value: unknown): unknown {
-  if (value === null || value === undefined) return prop.collection ? [] : null;
-  if (prop.collection) return (value as unknown[]).map((v) => wireSingle(prop, v));
-  return wireSingle(prop, value);
+/** How one property's stored value becomes its wire value: made once per property from the model. */
+type Wire = (value: unknown) => unknown;
+const wires = new WeakMap<Property, Wire>();
+const complexWires = new WeakMap<StructuredType, (value: Record<string, unknown>) => Record<string, unknown>>();
+
+/** `…T10:00:00.5000000Z` -> `…T10:00:00.5Z` (what formatDateTimeOffset does), without a regex per value. */
+function trimDateTime(stored: string): string {
+  const z = stored.length - 1;
+  if (stored.charCodeAt(z) !== 90 /* Z */ || stored.charCodeAt(z - 1) !== 48 /* 0 */) return formatDateTimeOffset(stored);
+  let i = z - 1;
+  while (i > 0 && stored.charCodeAt(i - 1) === 48) i--;
+  if (stored.charCodeAt(i - 1) === 46 /* . */) i--;
+  return `${stored.slice(0, i)}Z`;
 }
 
-function wireSingle(prop: Property, value: unknown): unknown {
-  if (prop.type === 'Edm.DateTimeOffset' && typeof value === 'string') return formatDateTimeOffset(value);
-  if (prop.complexType && value && typeof value === 'object') return wireComplex(prop.complexType, value as Record<string, unknown>);
-  return value;
+function wireOf(prop: Property): Wire {
+  let wire = wires.get(prop);
+  if (wire) return wire;
+  let single: Wire;
+  if (prop.type === 'Edm.DateTimeOffset') single = (v) => (typeof v === 'string' ? trimDateTime(v) : v);
+  else if (prop.complexType) {
+    const complex = complexWireOf(prop.complexType);
+    single = (v) => (v && typeof v === 'object' ? complex(v as Record<string, unknown>) : v);
+  } else single = (v) => v;
+  if (prop.collection) wire = (v) => (v === null || v === undefined ? [] : (v as unknown[]).map(single));
+  else if (single !== undefined && !prop.complexType && prop.type !== 'Edm.DateTimeOffset') wire = (v) => (v === undefined ? null : v);
+  else wire = (v) => (v === null || v === undefined ? null : single(v));
+  wires.set(prop, wire);
+  return wire;
 }
 
-function wireComplex(declared: StructuredType, value: Record<string, unknown>): Record<string, unknown> {
-  // A value of a derived type (named by its `@odata.type`) shows that type's properties.
-  const type = declared.valueType(value['@odata.type']);
-  const out: Record<string, unknown> = {};
-  if (typeof value['@odata.type'] === 'string') out['@odata.type'] = value['@odata.type'];
-  for (const p of type.properties) out[p.name] = wireValue(p, value[storageName(p)]);
-  // Open types keep their dynamic properties. Other fields are another API version's: not shown in this one.
-  if (type.isOpen) for (const [k, v] of Object.entries(value)) if (!(k in out)) out[k] = v;
-  return out;
+function complexWireOf(declared: StructuredType): (value: Record<string, unknown>) => Record<string, unknown> {
+  let fn = complexWires.get(declared);
+  if (fn) return fn;
+  // Set before the properties are compiled: a complex type may contain itself.
+  complexWires.set(declared, (v) => fn!(v));
+  const props = declared.properties.map((p) => ({ name: p.name, key: storageName(p), wire: wireOf(p) }));
+  const open = declared.isOpen;
+  const own = (value: Record<string, unknown>) => {
+    const out: Record<string, unknown> = {};
+    if (typeof value['@odata.type'] === 'string') out['@odata.type'] = value['@odata.type'];
+    for (const p of props) out[p.name] = p.wire(value[p.key]);
+    // Open types keep their dynamic properties. Other fields are another API version's: not shown in this one.
+    if (open) for (const [k, v] of Object.entries(value)) if (!(k in out)) out[k] = v;
+    return out;
+  };
+  // A value of a derived type (named by its `@odata.type`, or an abstract type's one concrete subtype) shows
+  // that type's properties; a type without derived types needs no look.
+  fn =
+    declared.derived.length === 0
+      ? own
+      : (value) => {
+          const type = declared.valueType(value['@odata.type']);
+          return type === declared ? own(value) : complexWireOf(type)(value);
+        };
+  complexWires.set(declared, fn);
+  return fn;
 }
 
 /** One property's value as it goes on the wire (an individual property request: `…/{id}/displayName`). */
 export function serializeProperty(prop: Property, value: unknown): unknown {
-  return wireValue(prop, value);
+  return wireOf(prop)(value);
+}
+
+/** A type's properties as the serialiser walks them: computed once per type (and so per API version). */
+interface Plan {
+  typeAnnotation: string;
+  props: Array<{ name: string; key: string; wire: Wire }>;
+}
+const plans = new WeakMap<StructuredType, Plan>();
+function planOf(type: StructuredType): Plan {
+  let plan = plans.get(type);
+  if (!plan) {
+    plan = { typeAnnotation: `#${type.qualifiedName}`, props: type.properties.map((p) => ({ name: p.name, key: storageName(p), wire: wireOf(p) })) };
+    plans.set(type, plan);
+  }
+  return plan;
 }
 
 /**
@@ -42,13 +93,21 @@ export function serializeEntity(
   extra?: Record<string, unknown>,
   select?: ReadonlySet<string>,
 ): Record<string, unknown> {
+  const plan = planOf(type);
   // Annotations first, in Graph's order: context, type, etag.
-  const { '@odata.etag': etag, ...rest } = extra ?? {};
-  const out: Record<string, unknown> = { ...rest, '@odata.type': `#${type.qualifiedName}` };
+  const out: Record<string, unknown> = {};
+  let etag: unknown;
+  if (extra) {
+    for (const k in extra) {
+      if (k === '@odata.etag') etag = extra[k];
+      else out[k] = extra[k];
+    }
+  }
+  out['@odata.type'] = plan.typeAnnotation;
   if (etag !== undefined) out['@odata.etag'] = etag;
-  for (const p of type.properties) {
+  for (const p of plan.props) {
     if (select && p.name !== 'id' && !select.has(p.name)) continue;
-    out[p.name] = wireValue(p, values[storageName(p)]);
+    out[p.name] = p.wire(values[p.key]);
   }
   return out;
 }

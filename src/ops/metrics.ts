@@ -1,6 +1,7 @@
 // Prometheus metrics (prom-client): HTTP requests by route and status, request latency, store timings, and
 // the Node process defaults. One registry per server, so several servers in one process (tests) stay apart.
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
+import { CheapHistogram, type HistogramChild } from './cheap-histogram.js';
 import type { ResolvedPath } from '../odata/path.js';
 import type { Store } from '../store/store.js';
 
@@ -15,8 +16,8 @@ export interface MetricsOptions {
 export class Metrics {
   readonly registry = new Registry();
   private readonly requests: Counter<'method' | 'route' | 'status'>;
-  private readonly requestDuration: Histogram<'method' | 'route' | 'status'>;
-  private readonly storeDuration: Histogram<'operation' | 'table' | 'outcome'>;
+  private readonly requestDuration: CheapHistogram<'method' | 'route' | 'status'>;
+  private readonly storeDuration: CheapHistogram<'operation' | 'table' | 'outcome'>;
 
   constructor(opts: MetricsOptions = {}) {
     this.requests = new Counter({
@@ -25,27 +26,35 @@ export class Metrics {
       labelNames: ['method', 'route', 'status'],
       registers: [this.registry],
     });
-    this.requestDuration = new Histogram({
-      name: 'clientele_http_request_duration_seconds',
-      help: 'Time from receiving a request to finishing its response, by method, route template and status code.',
-      labelNames: ['method', 'route', 'status'],
-      buckets: HTTP_BUCKETS,
-      registers: [this.registry],
-    });
-    this.storeDuration = new Histogram({
-      name: 'clientele_store_operation_duration_seconds',
-      help: 'Time spent in store operations, by operation, table and outcome (ok or error).',
-      labelNames: ['operation', 'table', 'outcome'],
-      buckets: STORE_BUCKETS,
-      registers: [this.registry],
-    });
+    this.requestDuration = new CheapHistogram(
+      'clientele_http_request_duration_seconds',
+      'Time from receiving a request to finishing its response, by method, route template and status code.',
+      ['method', 'route', 'status'],
+      HTTP_BUCKETS,
+      this.registry,
+    );
+    this.storeDuration = new CheapHistogram(
+      'clientele_store_operation_duration_seconds',
+      'Time spent in store operations, by operation, table and outcome (ok or error).',
+      ['operation', 'table', 'outcome'],
+      STORE_BUCKETS,
+      this.registry,
+    );
     if (opts.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: 'clientele_' });
   }
 
+  private readonly requestSeries = new Map<string, { labels: { method: string; route: string; status: string }; duration: HistogramChild }>();
+
   observeRequest(method: string, route: string, status: number, seconds: number): void {
-    const labels = { method, route, status: String(status) };
-    this.requests.inc(labels);
-    this.requestDuration.observe(labels, seconds);
+    // Routes are templates and statuses few: the label sets are a small, bounded set, made once each.
+    const key = `${method} ${status} ${route}`;
+    let series = this.requestSeries.get(key);
+    if (!series) {
+      const labels = { method, route, status: String(status) };
+      this.requestSeries.set(key, (series = { labels, duration: this.requestDuration.child(labels) }));
+    }
+    this.requests.inc(series.labels);
+    series.duration.observe(seconds);
   }
 
   /**
@@ -54,36 +63,49 @@ export class Metrics {
    */
   instrumentStore(store: Store): Store {
     const histogram = this.storeDuration;
-    const instrument = (target: Store): Store =>
-      new Proxy(target, {
+    // One label set per (operation, table, outcome), made once: requests only look them up.
+    const children = new Map<string, HistogramChild>();
+    const seriesFor = (operation: string, table: string, outcome: 'ok' | 'error') => {
+      const key = `${operation}\0${table}\0${outcome}`;
+      let child = children.get(key);
+      if (!child) children.set(key, (child = histogram.child({ operation, table, outcome })));
+      return child;
+    };
+    const instrument = (target: Store): Store => {
+      // The timed function of each operation, made once per store rather than on every property read.
+      const wrapped = new Map<string, (...args: unknown[]) => unknown>();
+      return new Proxy(target, {
         get(obj, prop, receiver) {
           const value = Reflect.get(obj, prop, receiver);
           if (typeof value !== 'function' || typeof prop !== 'string') return value;
-          return function (this: unknown, ...args: unknown[]) {
+          let fn = wrapped.get(prop);
+          if (fn) return fn;
+          fn = function (this: unknown, ...args: unknown[]) {
             // A transaction hands fn a store bound to it: time that one too.
             if (prop === 'transaction' && typeof args[0] === 'function') {
-              const fn = args[0] as (s: Store) => Promise<unknown>;
-              args = [(inner: Store) => fn(instrument(inner))];
+              const inner = args[0] as (s: Store) => Promise<unknown>;
+              args = [(s: Store) => inner(instrument(s))];
             }
-            const started = process.hrtime.bigint();
-            const result = value.apply(obj, args);
+            const started = performance.now();
+            const result = (value as (...a: unknown[]) => unknown).apply(obj, args);
             if (!(result instanceof Promise)) return result;
             const table = tableLabel(args[0]);
-            const done = (outcome: 'ok' | 'error') =>
-              histogram.observe({ operation: prop, table, outcome }, Number(process.hrtime.bigint() - started) / 1e9);
             return result.then(
               (v) => {
-                done('ok');
+                seriesFor(prop, table, 'ok').observe((performance.now() - started) / 1000);
                 return v;
               },
               (err) => {
-                done('error');
+                seriesFor(prop, table, 'error').observe((performance.now() - started) / 1000);
                 throw err;
               },
             );
           };
+          wrapped.set(prop, fn);
+          return fn;
         },
       });
+    };
     return instrument(store);
   }
 

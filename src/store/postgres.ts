@@ -88,6 +88,11 @@ function postgresEngine(schemaName: string | undefined, pool?: pg.Pool): Engine 
       // An identity never hands out a value twice, also after the highest rows were pruned.
       return table.addColumn(column, 'bigint', (c) => c.primaryKey().generatedAlwaysAsIdentity());
     },
+    changeLogLockExpression(tenant) {
+      // The same lock as serializeChangeLog's; the schema name is checked (SCHEMA_NAME) before it gets here.
+      const schema = schemaName === undefined ? 'current_schema()' : `'${schemaName}'::text`;
+      return `pg_advisory_xact_lock(hashtext('clientele:changes:' || ${schema} || ':' || ${tenant}::text))`;
+    },
     async serializeChangeLog(trx, tenantId) {
       // A tenant's appends commit in seq order: the next writer waits until this transaction ends.
       await sql`select pg_advisory_xact_lock(hashtext(${'clientele:changes:'} || ${schemaExpr} || ':' || ${tenantId}))`.execute(trx);

@@ -27,6 +27,23 @@ import {
   type WhereBuilder,
 } from './store.js';
 import { StorageSchema, SYSTEM_COLUMNS, type ColumnDef, type ColumnKind, type TableDef } from './schema.js';
+import { changeLogInsert, childStatement, loggedInsert, tableStatements, type ChildStatement, type TableStatements } from './hot-statements.js';
+
+/**
+ * Synchronous access to an embedded database (better-sqlite3), for the hot statements: no promise, no query
+ * builder, rows as arrays. Only while no transaction holds the connection (`ready()`): a statement run then
+ * cannot see another request's uncommitted writes nor join its transaction; otherwise it waits its turn
+ * through Kysely like any other.
+ */
+export interface DirectSql {
+  ready(): boolean;
+  /** False once the database is closed. */
+  open(): boolean;
+  /** Rows as arrays of column values, in the statement's column order. */
+  all(sql: string, params: unknown[]): unknown[][];
+  /** Runs fn in one transaction (BEGIN … COMMIT, ROLLBACK when it throws), now. */
+  transaction<T>(fn: () => T): T;
+}
 
 /** What differs between SQL engines: column types, value encoding, errors, locking. */
 export interface Engine {
@@ -59,10 +76,28 @@ export interface Engine {
    * `select pg_advisory_xact_lock(hashtext('clientele:changes:' || $tenantId))`.
    */
   serializeChangeLog(trx: Kysely<any>, tenantId: string): Promise<void>;
+  /** The embedded engine's synchronous access (see DirectSql); absent on PostgreSQL. */
+  readonly direct?: DirectSql;
+  /**
+   * PostgreSQL: the SQL expression that takes serializeChangeLog's lock for the tenant in the given placeholder,
+   * so that a create can be one statement (loggedInsert in hot-statements.ts).
+   */
+  changeLogLockExpression?(tenantPlaceholder: string): string;
   close?(): Promise<void>;
 }
 
 type Row = Record<string, unknown>;
+
+interface PendingInsert {
+  t: TableDef;
+  params: unknown[];
+  change: ChangeRecord;
+  resolve(entity: StoredEntity): void;
+  reject(err: unknown): void;
+}
+const SAVEPOINT = 'savepoint clientele_insert';
+const RELEASE = 'release clientele_insert';
+const ROLLBACK_TO = 'rollback to clientele_insert';
 
 /** Every table's primary key, in order: scans walk it. */
 const PRIMARY_KEY = ['tenant_id', 'parent_key', 'id_key'];
@@ -180,6 +215,42 @@ export class SqlStore implements Store {
     return { idKey: row.id_key as string, version: Number(row.version), values };
   }
 
+  private readonly statements = new Map<TableDef, TableStatements>();
+  private readonly childStatements = new Map<TableDef, Map<TableDef, ChildStatement>>();
+  private changeLogSql?: string;
+
+  private hot(t: TableDef): TableStatements {
+    let s = this.statements.get(t);
+    if (!s) this.statements.set(t, (s = tableStatements(t, this.eng.name)));
+    return s;
+  }
+
+  /** Rows of a hot statement as arrays: now on the embedded engine when it is free, else through Kysely. */
+  private async rowsOf(sqlText: string, params: unknown[]): Promise<unknown[][]> {
+    const direct = this.eng.direct;
+    if (direct && !this.db.isTransaction && direct.ready()) {
+      try {
+        return direct.all(sqlText, params);
+      } catch (err) {
+        return this.guard(() => Promise.reject(err));
+      }
+    }
+    const res = await this.guard(() => this.db.executeQuery<Row>(CompiledQuery.raw(sqlText, params)));
+    return res.rows.map((r) => Object.values(r));
+  }
+
+  /** An entity from a hot statement's row, its columns starting at `offset` ([id_key, version, ...columns]). */
+  private entityFromArray(t: TableDef, row: unknown[], offset = 0): StoredEntity {
+    const values: Record<string, unknown> = {};
+    const cols = t.columns;
+    for (let i = 0; i < cols.length; i++) {
+      const col = cols[i]!;
+      const raw = row[offset + 2 + i];
+      values[col.name] = raw === null || raw === undefined ? emptyValue(col) : this.eng.decode(col.kind, raw);
+    }
+    return { idKey: row[offset] as string, version: Number(row[offset + 1]), values };
+  }
+
   private scoped(eb: ExpressionBuilder<any, any>, scope: Scope): Expression<SqlBool> {
     return eb.and([eb('tenant_id', '=', scope.tenantId), eb('parent_key', '=', scope.parentKey)]);
   }
@@ -190,6 +261,11 @@ export class SqlStore implements Store {
   }
 
   async insert(t: TableDef, scope: Scope, idKey: string, values: Record<string, unknown>): Promise<StoredEntity> {
+    if (this.eng.direct && !this.db.isTransaction) return this.insertNow(t, scope, idKey, values);
+    if (this.eng.changeLogLockExpression && !this.db.isTransaction && this.oneStatementInserts) {
+      const done = await this.insertInOneStatement(t, scope, idKey, values);
+      if (done) return done;
+    }
     const row = { tenant_id: scope.tenantId, parent_key: scope.parentKey, id_key: idKey, version: newVersion(), ...this.encodeValues(t, values) };
     try {
       // Read back as stored: engines differ in what they return for JSON and 64-bit columns.
@@ -205,19 +281,145 @@ export class SqlStore implements Store {
     }
   }
 
+  private readonly loggedInserts = new Map<TableDef, string>();
+  /** Off once the database refused the one-statement create as unsupported (a PostgreSQL-compatible engine). */
+  private oneStatementInserts = true;
+
+  /**
+   * PostgreSQL: the row, the change-log lock and the change-log row in one statement, its own transaction.
+   * Undefined when the database does not support such a statement (SQLSTATE 0A000, as distributed engines
+   * may answer for writes to a distributed and a local table at once): nothing was written, and from then on
+   * creates take the transaction path.
+   */
+  private async insertInOneStatement(t: TableDef, scope: Scope, idKey: string, values: Record<string, unknown>): Promise<StoredEntity | undefined> {
+    let text = this.loggedInserts.get(t);
+    if (!text) this.loggedInserts.set(t, (text = loggedInsert(t, (p) => this.eng.changeLogLockExpression!(p))));
+    const params: unknown[] = [scope.tenantId, scope.tenantId, scope.parentKey, idKey, newVersion()];
+    for (const col of t.columns) {
+      const v = values[col.name];
+      params.push(v === null || v === undefined ? null : this.eng.encode(col.kind, v));
+    }
+    const change = this.change(t, scope.tenantId, scope.parentKey, idKey, values.id, 'created');
+    params.push(change.tableName, change.id, Date.now());
+    let row: unknown[];
+    try {
+      [row] = (await this.rowsOf(text, params)) as [unknown[]];
+    } catch (err) {
+      if (this.eng.isDuplicateKey(err)) throw new DuplicateKeyError(idKey);
+      if ((err as { code?: unknown }).code === '0A000') {
+        this.oneStatementInserts = false;
+        return undefined;
+      }
+      throw err;
+    }
+    this.changed(scope.tenantId);
+    return this.entityFromArray(t, row);
+  }
+
+  /** Creates waiting for the next group commit (embedded engine). */
+  private pendingInserts: PendingInsert[] = [];
+  private flushScheduled = false;
+
+  /**
+   * The embedded engine's insert, by group commit: the creates that arrive in one turn of the event loop are
+   * written in one transaction, each row with its change-log entry (under a savepoint, so that one refused
+   * row fails alone), and each is acknowledged only once that transaction has committed. One commit then
+   * carries many rows: the pages they share (the change log and its index, the upper levels of every index)
+   * reach the WAL once instead of once per row.
+   */
+  private insertNow(t: TableDef, scope: Scope, idKey: string, values: Record<string, unknown>): Promise<StoredEntity> {
+    const params: unknown[] = [scope.tenantId, scope.parentKey, idKey, newVersion()];
+    for (const col of t.columns) {
+      const v = values[col.name];
+      params.push(v === null || v === undefined ? null : this.eng.encode(col.kind, v));
+    }
+    const change = this.change(t, scope.tenantId, scope.parentKey, idKey, values.id, 'created');
+    return new Promise((resolve, reject) => {
+      this.pendingInserts.push({ t, params, change, resolve, reject });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flushInserts());
+      }
+    });
+  }
+
+  private flushInserts(): void {
+    const direct = this.eng.direct!;
+    // A transaction holds the connection (Kysely's, across awaits): commit after it, on a later turn.
+    if (direct.open() && !direct.ready()) {
+      setImmediate(() => this.flushInserts());
+      return;
+    }
+    this.flushScheduled = false;
+    const batch = this.pendingInserts;
+    this.pendingInserts = [];
+    this.changeLogSql ??= changeLogInsert(this.eng.name);
+    const logSql = this.changeLogSql;
+    const outcomes: Array<{ row?: unknown[]; err?: unknown }> = [];
+    const failed = (err: unknown, item: PendingInsert) => {
+      if (this.eng.isDuplicateKey(err)) return new DuplicateKeyError(String(item.params[2]));
+      const why = this.eng.unavailable(err);
+      return why !== undefined ? new StoreUnavailableError(why, 5, { cause: err }) : err;
+    };
+    try {
+      direct.transaction(() => {
+        // Alone in its group, a create needs no savepoint: its failure fails the transaction, which holds only it.
+        const alone = batch.length === 1;
+        for (const item of batch) {
+          if (!alone) direct.all(SAVEPOINT, []);
+          try {
+            const [row] = direct.all(this.hot(item.t).insert, item.params);
+            const c = item.change;
+            direct.all(logSql, [c.tenantId, c.tableName, c.parentKey, c.idKey, c.id, c.kind, Date.now()]);
+            if (!alone) direct.all(RELEASE, []);
+            outcomes.push({ row: row! });
+          } catch (err) {
+            if (alone) throw err;
+            direct.all(ROLLBACK_TO, []);
+            direct.all(RELEASE, []);
+            outcomes.push({ err });
+          }
+        }
+      });
+    } catch (err) {
+      // The commit itself failed: nothing of the batch is stored.
+      for (const item of batch) item.reject(failed(err, item));
+      return;
+    }
+    const tenants = new Set<string>();
+    batch.forEach((item, i) => {
+      const o = outcomes[i]!;
+      if (o.err !== undefined) return item.reject(failed(o.err, item));
+      tenants.add(item.change.tenantId);
+      item.resolve(this.entityFromArray(item.t, o.row!));
+    });
+    for (const tenantId of tenants) this.changed(tenantId);
+  }
+
   private change(t: TableDef, tenantId: string, parentKey: string, idKey: string, id: unknown, kind: ChangeRecord['kind']): ChangeRecord {
     return { tenantId, tableName: t.name, parentKey, idKey, id: typeof id === 'string' && id !== '' ? id : idKey, kind };
   }
 
   async get(t: TableDef, scope: Scope, idKey: string): Promise<StoredEntity | undefined> {
-    const row = await this.guard(() =>
-      this.db
-        .selectFrom(t.name)
-        .select(this.entityColumns(t))
-        .where((eb) => this.rowAt(eb, scope, idKey))
-        .executeTakeFirst(),
-    );
-    return row ? this.toEntity(t, row) : undefined;
+    const [row] = await this.rowsOf(this.hot(t).get, [scope.tenantId, scope.parentKey, idKey]);
+    return row ? this.entityFromArray(t, row) : undefined;
+  }
+
+  async getUnder(
+    parent: TableDef,
+    parentScope: Scope,
+    parentKey: string,
+    child: TableDef,
+    childKey: string,
+  ): Promise<{ parent?: { idKey: string; id: string }; entity?: StoredEntity }> {
+    let byChild = this.childStatements.get(parent);
+    if (!byChild) this.childStatements.set(parent, (byChild = new Map()));
+    let stmt = byChild.get(child);
+    if (!stmt) byChild.set(child, (stmt = childStatement(parent, child, this.eng.name)));
+    const [row] = await this.rowsOf(stmt.sql, [childKey, parentScope.tenantId, parentScope.parentKey, parentKey]);
+    if (!row) return {};
+    const found = { idKey: row[0] as string, id: String(row[1] ?? row[0]) };
+    return { parent: found, entity: row[2] === null || row[2] === undefined ? undefined : this.entityFromArray(child, row, 2) };
   }
 
   async lock(t: TableDef, scope: Scope, idKey: string): Promise<boolean> {
@@ -230,14 +432,8 @@ export class SqlStore implements Store {
   }
 
   async locate(t: TableDef, scope: Scope, idKey: string): Promise<{ idKey: string; id: string } | undefined> {
-    const row = await this.guard(() =>
-      this.db
-        .selectFrom(t.name)
-        .select(['id_key', 'id'])
-        .where((eb) => this.rowAt(eb, scope, idKey))
-        .executeTakeFirst(),
-    );
-    return row ? { idKey: row.id_key as string, id: String(row.id ?? row.id_key) } : undefined;
+    const [row] = await this.rowsOf(this.hot(t).locate, [scope.tenantId, scope.parentKey, idKey]);
+    return row ? { idKey: row[0] as string, id: String(row[1] ?? row[0]) } : undefined;
   }
 
   private listQuery(t: TableDef, scope: Scope, q: ListQuery) {
@@ -264,6 +460,16 @@ export class SqlStore implements Store {
   }
 
   async list(t: TableDef, scope: Scope, q: ListQuery): Promise<StoredEntity[]> {
+    // Without a condition, in key order (every default page): a hot statement.
+    const order = q.where || q.skip ? undefined : listOrder(q.orderBy);
+    if (order && order.length === 1 && (!q.after || q.after.length === 1)) {
+      const s = this.hot(t);
+      const desc = order[0]!.desc;
+      const rows = q.after
+        ? await this.rowsOf(desc ? s.pageDescAfter : s.pageAscAfter, [scope.tenantId, scope.parentKey, q.after[0], q.limit])
+        : await this.rowsOf(desc ? s.pageDesc : s.pageAsc, [scope.tenantId, scope.parentKey, q.limit]);
+      return rows.map((r) => this.entityFromArray(t, r));
+    }
     const rows = await this.guard(() => this.listQuery(t, scope, q).execute());
     return rows.map((r) => this.toEntity(t, r));
   }

@@ -15,7 +15,7 @@ import {
 import type { Model } from '../model/model.js';
 import { schemaDdl } from './migrations.js';
 import { StorageSchema, type ColumnKind } from './schema.js';
-import { SqlStore, type Engine } from './sql-store.js';
+import { SqlStore, type DirectSql, type Engine } from './sql-store.js';
 
 const sqliteEngine: Engine = {
   name: 'sqlite',
@@ -119,7 +119,7 @@ export function openSqliteStore(model: Model, opts: SqliteOptions): SqlStore {
   database.function('lower', { deterministic: true }, fold((s) => s.toLowerCase()));
   database.function('upper', { deterministic: true }, fold((s) => s.toUpperCase()));
   const db = new Kysely<any>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
-  return new SqlStore(db, sqliteEngine, new StorageSchema(model));
+  return new SqlStore(db, { ...sqliteEngine, direct: directSql(database) }, new StorageSchema(model));
 }
 
 /** The DDL of a fresh SQLite database, without opening one (`clientele schema --engine sqlite`). */
@@ -133,6 +133,50 @@ export function sqliteSchemaDdl(model: Model): string[] {
     },
   });
   return schemaDdl(db, sqliteEngine, new StorageSchema(model));
+}
+
+/**
+ * The hot statements' synchronous path (DirectSql). better-sqlite3 runs a statement to completion before
+ * returning, so when no transaction is open on the connection (Kysely holds one across awaits), running one
+ * now is what Kysely's queue would have done once its turn came. Prepared once by SQL text (the statements
+ * are a fixed set, a few per table), in raw mode: arrays are cheaper to make than objects.
+ */
+function directSql(database: Database.Database): DirectSql {
+  const prepared = new Map<string, Database.Statement>();
+  const statement = (source: string) => {
+    let stmt = prepared.get(source);
+    if (!stmt) {
+      stmt = database.prepare(source);
+      if (stmt.reader) stmt.raw(true);
+      prepared.set(source, stmt);
+    }
+    return stmt;
+  };
+  const begin = database.prepare('begin');
+  const commit = database.prepare('commit');
+  const rollback = database.prepare('rollback');
+  return {
+    ready: () => !database.inTransaction && database.open,
+    open: () => database.open,
+    all: (source, params) => {
+      const stmt = statement(source);
+      if (stmt.reader) return stmt.all(...params) as unknown[][];
+      stmt.run(...params);
+      return [];
+    },
+    transaction: (fn) => {
+      begin.run();
+      try {
+        const result = fn();
+        commit.run();
+        return result;
+      } catch (err) {
+        // SQLite may have rolled back already (some errors end the transaction themselves).
+        if (database.inTransaction) rollback.run();
+        throw err;
+      }
+    },
+  };
 }
 
 /**

@@ -116,6 +116,17 @@ export interface Store {
   lock(table: TableDef, scope: Scope, idKey: string): Promise<boolean>;
   /** Whether the row exists, and its stored `id`: what walking past an ancestor needs (cheaper than get). */
   locate(table: TableDef, scope: Scope, idKey: string): Promise<{ idKey: string; id: string } | undefined>;
+  /**
+   * An entity and the entity containing it, in one read: `parent` undefined when the container does not exist
+   * (in `parentScope`, under `parentKey`), `entity` undefined when it has no child `childKey` in `child`.
+   */
+  getUnder(
+    parent: TableDef,
+    parentScope: Scope,
+    parentKey: string,
+    child: TableDef,
+    childKey: string,
+  ): Promise<{ parent?: { idKey: string; id: string }; entity?: StoredEntity }>;
   list(table: TableDef, scope: Scope, query: ListQuery): Promise<StoredEntity[]>;
   count(table: TableDef, scope: Scope, where?: WhereBuilder): Promise<number>;
   /**
