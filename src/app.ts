@@ -6,6 +6,7 @@ import { devIssuerDiscovery } from './auth/discovery.js';
 import type { DevIssuer } from './auth/dev-issuer.js';
 import { DEFAULT_CHANGE_RETENTION_MS } from './handlers/entities.js';
 import { registerBookingsBehaviour } from './bookings/index.js';
+import type { AppointmentOptions } from './bookings/booking-appointment.js';
 import { assertActionsHandled, EntityHookRegistry } from './handlers/hooks.js';
 import { loadModel } from './model/index.js';
 import type { Model } from './model/model.js';
@@ -54,6 +55,8 @@ export interface ClienteleConfig extends StoreConfig {
    */
   changeRetentionMs?: number;
   notifications?: NotificationsConfig;
+  /** Bookings appointments: what a staff member's double booking does (see OverlapPolicy; default allow). */
+  appointments?: AppointmentOptions;
   /**
    * The control plane under /_clientele/ (info, reset, load, token): on by default, for local callers only;
    * with `key`, for callers sending it in `x-clientele-control-key`. `enabled: false` serves none.
@@ -127,7 +130,7 @@ export async function createClientele(config: ClienteleConfig = {}): Promise<Cli
   const changeRetentionMs = config.changeRetentionMs ?? DEFAULT_CHANGE_RETENTION_MS;
   const n = config.notifications ?? {};
   const destinations: DestinationPolicy = { allowHttp: n.allowHttp ?? false, allow: new AllowList(n.allow ?? []), resolve: n.resolve };
-  const hooks = registerBookingsBehaviour(new EntityHookRegistry(), store, schema).register(
+  const hooks = registerBookingsBehaviour(new EntityHookRegistry(), store, schema, { appointments: config.appointments }).register(
     SUBSCRIPTION_TYPE,
     subscriptionHooks(store, {
       maxExpirationMinutes: n.maxExpirationMinutes ?? 4230,

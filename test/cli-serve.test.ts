@@ -88,6 +88,7 @@ describe('clientele serve: bad flags, busy port, unusable data directory', () =>
       [['--max-subscriptions-per-app', 'many'], /--max-subscriptions-per-app: 'many' is not a whole number/],
       [['--notification-allow', '10.0.0.0/40'], /--notification-allow: not a valid prefix length in '10\.0\.0\.0\/40'/],
       [['--notification-allow', 'receiver.internal,not a host'], /--notification-allow: not a host, address or address range: 'not a host'/],
+      [['--appointment-overlap', 'maybe'], /--appointment-overlap: 'maybe' is not one of allow, reject, graph/],
     ];
     // In-process (see above), then the first case through the executable too.
     for (const [args, pattern] of cases) {
@@ -183,6 +184,33 @@ describe('clientele serve: environment, logs, shutdown', () => {
       assert.match(await subscribe(lenient.origin), /^Subscription validation request failed\./);
     } finally {
       await lenient.stop();
+    }
+  });
+
+  it('--appointment-overlap (and CLIENTELE_APPOINTMENT_OVERLAP) reach the server: a double booking is refused', async () => {
+    // The seed books Dana Swope for 2018-05-06 12:00-12:30 UTC; Kaiseki asks no custom question.
+    const book = (origin: string) =>
+      fetch(`${origin}/v1.0/solutions/bookingBusinesses/Contosolunchdelivery@contoso.onmicrosoft.com/appointments`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          serviceId: '635a7b7c-4230-4d3b-a42b-698e89927528',
+          staffMemberIds: ['8ee1c803-a1fa-406d-8259-7ab53233f148'],
+          startDateTime: { dateTime: '2018-05-06T12:10:00', timeZone: 'UTC' },
+          endDateTime: { dateTime: '2018-05-06T12:20:00', timeZone: 'UTC' },
+        }),
+      }).then((r) => r.status);
+    const reject = await startCliServer(['--in-memory', '--auth', 'none', '--seed', '--appointment-overlap', 'reject']);
+    try {
+      assert.equal(await book(reject.origin), 409, '--appointment-overlap reject');
+    } finally {
+      await reject.stop();
+    }
+    const graph = await startCliServer(['--in-memory', '--auth', 'none', '--seed'], { env: { CLIENTELE_APPOINTMENT_OVERLAP: 'graph' } });
+    try {
+      assert.equal(await book(graph.origin), 500, 'CLIENTELE_APPOINTMENT_OVERLAP=graph');
+    } finally {
+      await graph.stop();
     }
   });
 

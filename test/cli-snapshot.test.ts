@@ -71,12 +71,12 @@ describe('snapshot, reset, restore', () => {
     const snapshotFile = join(tmp.dir, 'written.snapshot');
     const r = await cli('snapshot', snapshotFile);
     assert.equal(r.code, 0, r.stderr);
-    assert.equal(r.stderr, `snapshot: 24 rows saved to ${snapshotFile}\n`);
+    assert.equal(r.stderr, `snapshot: 28 rows saved to ${snapshotFile}\n`);
     const lines = readFileSync(snapshotFile, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l));
     assert.equal(lines[0].format, 'clientele-snapshot');
     assert.equal(lines[0].version, 1);
     assert.ok(Array.isArray(lines[0].tables.booking_customers), 'the snapshot header lists the booking_customers table');
-    assert.deepEqual(lines.at(-1), { end: true, rows: 24 }, 'the end marker counts every row of both tenants');
+    assert.deepEqual(lines.at(-1), { end: true, rows: 28 }, 'the end marker counts every row of both tenants');
     const tenants = new Set(lines.slice(1, -1).map((l) => l.tenantId));
     assert.deepEqual([...tenants].sort(), ['00000000-0000-0000-0000-000000000001', OTHER_TENANT].sort());
   });
@@ -91,7 +91,7 @@ describe('snapshot, reset, restore', () => {
 
     const r = await cli('restore', snapshotFile);
     assert.equal(r.code, 0, r.stderr);
-    assert.equal(r.stderr, `restore: 24 rows restored from ${snapshotFile}\n`);
+    assert.equal(r.stderr, `restore: 28 rows restored from ${snapshotFile}\n`);
     assert.deepEqual(await state(), saved, 'ids, values and timestamps as they were');
     assert.equal(await otherTenantCustomers(), savedOther);
   });
@@ -100,13 +100,13 @@ describe('snapshot, reset, restore', () => {
     const { snapshotFile, saved, savedOther } = await seededSnapshot();
     const r = await cli('reset');
     assert.equal(r.code, 0, r.stderr);
-    assert.equal(r.stderr, 'reset: 12 rows deleted (tenant 00000000-0000-0000-0000-000000000001)\n');
+    assert.equal(r.stderr, 'reset: 14 rows deleted (tenant 00000000-0000-0000-0000-000000000001)\n');
     assert.deepEqual(await state(), {});
     assert.equal(await otherTenantCustomers(), savedOther, 'the other tenant keeps its data');
 
     const all = await cli('reset', '--all-tenants');
     assert.equal(all.code, 0, all.stderr);
-    assert.equal(all.stderr, 'reset: 12 rows deleted (all tenants)\n');
+    assert.equal(all.stderr, 'reset: 14 rows deleted (all tenants)\n');
     assert.match(await otherTenantCustomers(), /^exit 1: .*has no mailbox/);
 
     const both = await cli('reset', '--all-tenants', '--tenant', OTHER_TENANT);
@@ -132,7 +132,7 @@ describe('snapshot, reset, restore', () => {
       [text.slice(0, 4).join('\n'), /the snapshot is incomplete \(no end marker\)/],
       [[...text.slice(0, 3), '{"table":"booking_customers",', ...text.slice(3)].join('\n'), /line 4: not valid JSON/],
       [[...text.slice(0, 3), '{"table":"no_such_table","tenantId":"t","parentKey":"","idKey":"x","version":1,"values":{}}', ...text.slice(3)].join('\n'), /line 4: unknown table 'no_such_table'/],
-      [[text[0], ...text.slice(2)].join('\n'), /the end marker counts 24 rows, the snapshot has 23/],
+      [[text[0], ...text.slice(2)].join('\n'), /the end marker counts 28 rows, the snapshot has 27/],
       ['Name,Email\n', /not valid JSON/],
       ['{"hello":"world"}\n', /not a Clientele snapshot/],
     ];

@@ -35,18 +35,19 @@ const IN_SCOPE_BOTH = [
   'bookingService', 'bookingStaffMember', 'bookingCustomQuestion', 'bookingQuestionAssignment', 'bookingReminder', 'location',
   'outlookGeoCoordinates', 'bookingWorkHours', 'bookingWorkTimeSlot', 'bookingSchedulingPolicy', 'answerInputType', 'bookingPriceType',
   'bookingReminderRecipients', 'bookingStaffRole', 'bookingStaffMembershipStatus', 'locationType', 'locationUniqueIdType', 'dayOfWeek',
+  // Appointments, staff availability and what they use (issue 18).
+  'bookingAppointment', 'bookingCustomerInformation', 'bookingCustomerInformationBase', 'bookingQuestionAnswer', 'dateTimeTimeZone',
+  'availabilityItem', 'staffAvailabilityItem', 'bookingsAvailabilityStatus',
 ];
 const IN_SCOPE = {
-  beta: ['entity', 'bookingNamedEntity', 'bookingPerson', 'bookingCustomer', 'bookingBusiness', 'bookingCurrency', 'solutionsRoot', 'physicalAddress', 'phone', 'physicalAddressType', 'phoneType', ...IN_SCOPE_BOTH],
+  beta: ['bookingInvoiceStatus', 'entity', 'bookingNamedEntity', 'bookingPerson', 'bookingCustomer', 'bookingBusiness', 'bookingCurrency', 'solutionsRoot', 'physicalAddress', 'phone', 'physicalAddressType', 'phoneType', ...IN_SCOPE_BOTH],
   'v1.0': ['entity', 'bookingCustomerBase', 'bookingCustomer', 'bookingBusiness', 'bookingCurrency', 'solutionsRoot', 'physicalAddress', 'phone', 'phoneType', 'bookingStaffMemberBase', ...IN_SCOPE_BOTH],
 };
 /**
- * Navigation properties Graph declares whose target types are not declared here yet: appointments (issue 18). Each must still be missing (and its target type
- * undeclared); once declared, it is compared like every other.
+ * Navigation properties Graph declares whose target types are not declared here yet (none since issue 18). Each must
+ * still be missing (and its target type undeclared); once declared, it is compared like every other.
  */
-const PENDING_NAVIGATION: Record<string, string[]> = {
-  bookingBusiness: ['appointments', 'calendarView'],
-};
+const PENDING_NAVIGATION: Record<string, string[]> = {};
 
 interface Described {
   kind: string;
@@ -64,8 +65,8 @@ interface Action {
   parameters: Array<{ name: string; type: string; nullable: boolean }>;
   returnType?: string;
 }
-/** Bound actions Graph declares on appointments and for staff availability (issue 18): still to come. */
-const PENDING_ACTIONS = ['cancel', 'getStaffAvailability'];
+/** Bound actions Graph declares that are still to come (none since issue 18: cancel and getStaffAvailability are served). */
+const PENDING_ACTIONS: string[] = [];
 interface Document {
   actions: Map<string, Action>;
   types: Map<string, Described>;

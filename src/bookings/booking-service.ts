@@ -5,14 +5,17 @@
 //  - `webUrl` is computed: the service's page under the business's booking page (Graph's form,
 //    https://outlook.office365.com/owa/calendar/{businessId}/bookings/s/{token}, the token opaque as Graph's).
 // Deleting a staff member or custom question takes it out of the services that name it (booking-staff-member.ts,
-// booking-custom-question.ts).
+// booking-custom-question.ts). Deleting a service leaves its appointments on the calendar with their
+// `serviceName` (and what they copied of it) but no `serviceId` (Graph's docs do not say; an appointment never
+// names a service that does not exist).
 import { randomBytes } from 'node:crypto';
 import { badRequest } from '../http/errors.js';
 import type { EntityHooks, HookContext } from '../handlers/hooks.js';
 import { CUSTOM_QUESTION_TYPE, STAFF_MEMBER_TYPE } from '../model/schemas/bookings-catalogue.js';
 import type { StorageSchema } from '../store/schema.js';
 import type { Store } from '../store/store.js';
-import { requireExisting, tableOf } from './references.js';
+import { APPOINTMENT_TYPE } from '../model/schemas/bookings-appointments.js';
+import { requireExisting, rewriteEach, tableOf } from './references.js';
 
 /** Where a business's booking page lives (its `publicUrl` once published). */
 export function bookingPageUrl(businessId: string): string {
@@ -41,6 +44,7 @@ function dedupe(ids: string[]): string[] {
 export function bookingServiceHooks(store: Store, schema: StorageSchema): EntityHooks {
   const staff = tableOf(schema, STAFF_MEMBER_TYPE);
   const questions = tableOf(schema, CUSTOM_QUESTION_TYPE);
+  const appointments = tableOf(schema, APPOINTMENT_TYPE);
 
   const check = async (values: Record<string, unknown>, hc: HookContext) => {
     const scope = hc.target.scope;
@@ -77,6 +81,10 @@ export function bookingServiceHooks(store: Store, schema: StorageSchema): Entity
     },
     async beforeUpdate(_current, changes, hc) {
       await check(changes, hc);
+    },
+    async afterDelete(entity, hc) {
+      const gone = entity.idKey;
+      await rewriteEach(store, appointments, hc.target.scope, 'serviceId', (id) => (typeof id === 'string' && id.toLowerCase() === gone ? null : undefined));
     },
   };
 }

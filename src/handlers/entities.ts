@@ -288,6 +288,14 @@ export class EntityService {
       };
     }
 
+    // A view collection (calendarView) lists what its view selects and is written through its members' own collection.
+    const view = step.source.kind === 'nav' ? step.source.nav.view : undefined;
+    if (view) {
+      if (method !== 'GET') throw methodNotAllowed(method, ['GET']);
+      if (isCollection) return this.listView(target, view, ctx);
+      if (suffix) throw badRequest(`The segment '${suffix}' is not supported on '${step.name}'.`);
+    }
+
     if (isCollection) {
       // `POST .../customers/$ref` is Graph's generated variant of create (seed 001): same behaviour.
       if (method === 'GET' && suffix !== '$ref') {
@@ -538,6 +546,24 @@ export class EntityService {
     const headers: Record<string, string> = {};
     if (opts.preferenceApplied) headers['preference-applied'] = opts.preferenceApplied;
     return { status: 200, body, headers };
+  }
+
+  /** A view collection's list (NavigationDecl.view): the view's members, what the caller may see, one page of them. */
+  private async listView(target: Target, name: string, ctx: RequestContext): Promise<HandlerResult> {
+    const type = target.step.type;
+    const handler = this.hooks.view(type, name);
+    // The server checks at start that every view has its list (assertActionsHandled); a bare service may not.
+    if (!handler) throw new GraphError(501, 'NotImplemented', `The collection '${target.step.name}' is not available here.`);
+    const opts = this.query.viewOptions(type, target.table!, ctx.rawQuery, ctx.headers, target.scope);
+    const vis = this.visibility(type, ctx.principal);
+    const all = (await handler(opts.parameters, this.hookContext(ctx, target))).filter((e) => !vis || vis.allows(e));
+    const rows = all.slice(opts.offset, opts.offset + opts.pageSize);
+    const body: Record<string, unknown> = { '@odata.context': this.context(ctx, target.steps, 'collection', opts.select) };
+    if (opts.count) body['@odata.count'] = all.length;
+    if (opts.offset + opts.pageSize < all.length) body['@odata.nextLink'] = this.query.nextLink(ctx.requestUrl, this.query.viewToken(opts.offset + opts.pageSize, opts.signature));
+    const select = opts.select ? new Set(opts.select) : undefined;
+    body.value = rows.map((e) => serializeEntity(type, e.values, { '@odata.etag': etagOf(e) }, select));
+    return { status: 200, body, headers: opts.preferenceApplied ? { 'preference-applied': opts.preferenceApplied } : {} };
   }
 
   /**

@@ -38,11 +38,20 @@ export interface Visibility {
  */
 export type ActionHandler = (entity: StoredEntity, parameters: Record<string, unknown>, hc: HookContext) => Promise<unknown> | unknown;
 
+/**
+ * What a view collection lists (NavigationDecl.view): given the request's query parameters (names lower-cased,
+ * values decoded), every member of the view, in the view's order; the entity service pages through them.
+ * `hc.target` is the view collection (its scope that of the containing entity's members).
+ */
+export type ViewHandler = (parameters: Map<string, string>, hc: HookContext) => Promise<StoredEntity[]>;
+
 export interface EntityHooks {
   /** Narrows what the caller sees within its tenant (undefined: everything). */
   visibleTo?(principal: Principal): Visibility | undefined;
   /** The type's bound actions, by declared name. */
   actions?: Record<string, ActionHandler>;
+  /** The views (NavigationDecl.view) over the type's members, by declared name. */
+  views?: Record<string, ViewHandler>;
   /** Before the insert; `values` holds every declared property and may be changed. */
   beforeCreate?(values: Record<string, unknown>, hc: HookContext): Promise<void> | void;
   afterCreate?(entity: StoredEntity, hc: HookContext): Promise<void> | void;
@@ -72,6 +81,16 @@ export class EntityHookRegistry {
     return undefined;
   }
 
+  /** The handler of a view over the type's members, from the type or the nearest base type that has one. */
+  view(type: StructuredType, name: string): ViewHandler | undefined {
+    const hooks = this.for(type);
+    for (let i = hooks.length - 1; i >= 0; i--) {
+      const handler = hooks[i]!.views?.[name];
+      if (handler) return handler;
+    }
+    return undefined;
+  }
+
   /** Hooks of the type and its base types, base first. */
   for(type: StructuredType): EntityHooks[] {
     const chain: StructuredType[] = [];
@@ -85,6 +104,12 @@ export function assertActionsHandled(model: Model, hooks: EntityHookRegistry): v
   for (const version of model.allVersions()) {
     for (const a of version.actions) {
       if (!hooks.action(a.bindingType, a.decl.name)) throw new Error(`the bound action ${a.decl.name} of ${a.decl.bindingType} has no handler`);
+    }
+    // Likewise a view collection without its list.
+    for (const t of version.storedTypes()) {
+      for (const nav of t.navigation) {
+        if (nav.view && !hooks.view(version.memberType(nav.type), nav.view)) throw new Error(`the view ${nav.view} (${t.name}.${nav.name}) has no handler`);
+      }
     }
   }
 }

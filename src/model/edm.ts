@@ -81,6 +81,14 @@ export interface NavigationDecl extends PerVersion<NavigationDecl> {
   permissions?: Permissions;
   /** The collection offers the `delta` function and change notifications (subscriptions) on its members. */
   changeTracking?: boolean;
+  /**
+   * The collection is a read-only view of its type's members in the same container (Graph's calendarView of a
+   * business's appointments): its list is what the view of this name in the type's hooks (EntityHooks.views)
+   * selects, from the request's own query parameters; its members are the same entities, written elsewhere.
+   */
+  view?: string;
+  /** The query parameters the view reads (documentation: OpenAPI lists them; the view's hooks check them). */
+  viewParameters?: Array<{ name: string; type: EdmPrimitive; required: boolean; description: string }>;
 }
 
 /** What a bearer token needs for one operation; `null` means the account type is not supported. */

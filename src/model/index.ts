@@ -1,6 +1,7 @@
 // The models Clientele serves, one per API version, from every schema declared under ./schemas.
 import { API_VERSIONS, type ApiVersion } from './edm.js';
 import { Model } from './model.js';
+import { bookingsAppointmentsSchema } from './schemas/bookings-appointments.js';
 import { bookingsCatalogueSchema } from './schemas/bookings-catalogue.js';
 import { customerCreationSchema } from './schemas/customer-creation.js';
 import { graphSchema } from './schemas/graph.js';
@@ -8,7 +9,7 @@ import { partnerSchema } from './schemas/partner.js';
 import { subscriptionSchema } from './schemas/subscriptions.js';
 import { projectSchema } from './versions.js';
 
-const SCHEMAS = [graphSchema, bookingsCatalogueSchema, customerCreationSchema, partnerSchema, subscriptionSchema];
+const SCHEMAS = [graphSchema, bookingsCatalogueSchema, bookingsAppointmentsSchema, customerCreationSchema, partnerSchema, subscriptionSchema];
 
 /** Every version's model; each knows the others (storage is the union of their shapes). */
 export function loadModels(): ReadonlyMap<ApiVersion, Model> {

@@ -50,6 +50,8 @@ export class StructuredType {
   /** Lower-cased name -> property, for names that are unique ignoring case. */
   private byLowerName = new Map<string, Property | null>();
   navigation: NavigationDecl[] = [];
+  /** Types declared with this one as their base (set as the model finishes them). */
+  readonly derived: StructuredType[] = [];
   /** Properties this version lacks but accepts on input (inherited first), by name. */
   acceptedElsewhere = new Map<string, { property: Property; accepted: AcceptedElsewhere }>();
   private navByLower = new Map<string, NavigationDecl>();
@@ -96,6 +98,21 @@ export class StructuredType {
     return this.navByLower.get(segment.toLowerCase());
   }
 
+  /**
+   * The type a stored value of this (complex) type is: the type its `@odata.type` names when that derives from
+   * this one, else this type, or its one concrete derived type when this one is abstract.
+   */
+  valueType(annotation: unknown): StructuredType {
+    const name = typeof annotation === 'string' ? annotation.replace(/^#/, '').replace(/^graph\./, 'microsoft.graph.') : undefined;
+    const all: StructuredType[] = [];
+    const walk = (t: StructuredType) => t.derived.forEach((d) => (all.push(d), walk(d)));
+    walk(this);
+    const named = name === undefined || name === this.qualifiedName ? undefined : all.find((t) => t.qualifiedName === name);
+    if (named) return named;
+    const concrete = all.filter((t) => !t.decl.abstract);
+    return this.decl.abstract && concrete.length === 1 ? concrete[0]! : this;
+  }
+
   /** Is `other` this type or one derived from it? */
   isAssignableFrom(other: StructuredType): boolean {
     for (let t: StructuredType | undefined = other; t; t = t.base) if (t === this) return true;
@@ -110,6 +127,7 @@ export class StructuredType {
       const base = model.structuredType(this.decl.baseType);
       base.finish(model);
       this.base = base;
+      base.derived.push(this);
       this.properties.push(...base.properties);
       this.navigation.push(...base.navigation);
       for (const [k, v] of base.acceptedElsewhere) this.acceptedElsewhere.set(k, v);
@@ -247,6 +265,18 @@ export class Model {
     if (declared.table || !declared.decl.abstract) return declared;
     const stored = this.storedTypes().filter((t) => t !== declared && declared.isAssignableFrom(t));
     return stored.length === 1 ? stored[0]! : declared;
+  }
+  /**
+   * The type a complex value declared as `declared` is when it names none: `declared` itself unless it is
+   * abstract, else its one concrete derived type (an appointment's `customers` are bookingCustomerInformation
+   * values, though declared as the abstract bookingCustomerInformationBase); undefined when that is ambiguous.
+   */
+  concreteComplexType(declared: StructuredType): StructuredType | undefined {
+    if (!declared.decl.abstract) return declared;
+    const concrete = [...this.types.values()].filter(
+      (t): t is StructuredType => t instanceof StructuredType && t.kind === 'complex' && t !== declared && !t.decl.abstract && declared.isAssignableFrom(t),
+    );
+    return concrete.length === 1 ? concrete[0] : undefined;
   }
   findType(qualifiedName: string): StructuredType | EnumType | undefined {
     return this.types.get(qualifiedName.replace(/^#/, ''));

@@ -178,6 +178,35 @@ export function buildOpenApi(model: Model, opts: OpenApiOptions = {}): Json {
     ...extra,
   });
 
+  /** A view navigation (calendarView): GET with its own parameters, one member by key; written elsewhere. */
+  const visitView = (ctx: PathContext, nav: NavigationDecl, t: StructuredType) => {
+    collectionTypes.add(t);
+    const viewCtx: PathContext = { ...ctx, path: `${ctx.path}/${nav.name}`, opPrefix: ctx.opPrefix ? `${ctx.opPrefix}.${nav.name}` : nav.name };
+    const own = (nav.viewParameters ?? []).map((p) => ({
+      name: p.name,
+      in: 'query',
+      description: p.description,
+      required: p.required,
+      schema: p.type === 'Edm.DateTimeOffset' ? { type: 'string', format: 'date-time' } : { type: 'string' },
+    }));
+    paths[viewCtx.path] = {
+      ...(ctx.params.length ? { parameters: ctx.params } : {}),
+      get: op(viewCtx, 'list', nav.permissions, t, {
+        parameters: [...own, { $ref: '#/components/parameters/top' }, { $ref: '#/components/parameters/count' }, { $ref: '#/components/parameters/skiptoken' }, select(t)],
+        responses: { '200': { description: 'Retrieved collection', content: { 'application/json': { schema: ref(`${t.qualifiedName}CollectionResponse`) } } }, ...errors },
+      }),
+    };
+    const key = { name: `${t.name}-id`, in: 'path', description: `The unique identifier of ${t.name}`, required: true, schema: { type: 'string' }, 'x-ms-docs-key-type': t.name };
+    const params = [...ctx.params, key];
+    paths[`${viewCtx.path}/{${t.name}-id}`] = {
+      parameters: params,
+      get: op({ path: `${viewCtx.path}/{${t.name}-id}`, opPrefix: viewCtx.opPrefix, params, types: [...ctx.types, t] }, 'get', nav.permissions, t, {
+        parameters: [select(t)],
+        responses: { '200': entityResponse(t, 'Retrieved entity'), ...errors },
+      }),
+    };
+  };
+
   const visitCollection = (ctx: PathContext, name: string, t: StructuredType, perms: Permissions | undefined) => {
     collectionTypes.add(t);
     const collectionCtx: PathContext = { ...ctx, path: `${ctx.path}/${name}`, opPrefix: ctx.opPrefix ? `${ctx.opPrefix}.${name}` : name };
@@ -285,7 +314,8 @@ export function buildOpenApi(model: Model, opts: OpenApiOptions = {}): Json {
     for (const nav of t.navigation) {
       const target = model.entityType(nav.type);
       if (ctx.types.includes(target)) continue;
-      if (nav.collection) visitCollection(ctx, nav.name, target, nav.permissions);
+      if (nav.view) visitView(ctx, nav, target);
+      else if (nav.collection) visitCollection(ctx, nav.name, target, nav.permissions);
       else visitSingle(ctx, nav, target);
     }
   };

@@ -179,8 +179,8 @@ export class BodyValidator {
     }
     const complex = prop.complexType!;
     if (!isPlainObject(value)) throw badRequest(expected());
-    const t =
-      value['@odata.type'] !== undefined ? resolveTypeAnnotation(this.model, complex, value['@odata.type'], `'${where}'`) : complex;
+    const t = value['@odata.type'] !== undefined ? resolveTypeAnnotation(this.model, complex, value['@odata.type'], `'${where}'`) : this.model.concreteComplexType(complex);
+    if (!t) throw badRequest(`The value of '${where}' must name its type in '@odata.type': ${prop.type} is abstract.`);
     const given = this.structured(t, value, `${where}/`, mode);
     // Complex values are stored whole, under their storage names: every declared property present (null when
     // not given), what this version accepts of another's, then open extras.
@@ -188,6 +188,7 @@ export class BodyValidator {
     // The client's type annotation is kept as sent (seed 004 documents it echoed back); a derived type
     // must be named on output anyway.
     if (typeof value['@odata.type'] === 'string') full['@odata.type'] = value['@odata.type'];
+    else if (t !== complex) full['@odata.type'] = `#${t.qualifiedName}`;
     for (const p of t.properties) {
       const key = storageName(p);
       full[key] = key in given ? given[key] : p.collection ? [] : null;

@@ -113,12 +113,14 @@ function parseExpand(type: StructuredType, value: string | undefined): Navigatio
   for (const raw of value.split(',').map((s) => s.trim())) {
     if (raw === '') throw badRequest(`The query option '$expand' has an empty item: '${value}'.`);
     if (raw === '*') {
-      for (const n of type.navigation) if (!out.includes(n)) out.push(n);
+      // A view (calendarView) lists only with its own parameters: not part of `*`.
+      for (const n of type.navigation) if (!n.view && !out.includes(n)) out.push(n);
       continue;
     }
     if (/[(/]/.test(raw)) throw badRequest(`Expanding '${raw}' is not supported: only navigation property names (or '*') may be expanded.`);
     const nav = type.navigationProperty(raw);
     if (!nav) throw badRequest(`Could not find a navigation property named '${raw}' on type '${type.qualifiedName}' (in $expand).`);
+    if (nav.view) throw badRequest(`Expanding '${nav.name}' is not supported: it lists only with its own query parameters.`);
     if (!out.includes(nav)) out.push(nav);
   }
   return out;
@@ -128,6 +130,21 @@ const LIST_OPTIONS = new Set(['$select', '$filter', '$orderby', '$top', '$skip',
 const ENTITY_OPTIONS = new Set(['$select', '$format', '$expand']);
 /** The delta function: tokens carry the rest of the query, as in Graph. */
 const DELTA_OPTIONS = new Set(['$select', '$deltatoken', '$skiptoken', '$format']);
+
+/** A view collection (NavigationDecl.view) selects and orders its members itself; these options page it. */
+const VIEW_OPTIONS = new Set(['$select', '$top', '$count', '$skiptoken', '$format']);
+
+export interface ViewOptions {
+  select?: string[];
+  pageSize: number;
+  count: boolean;
+  preferenceApplied?: string;
+  /** The request's own (non-`$`) query parameters, for the view. */
+  parameters: Map<string, string>;
+  /** Where the page starts in the view's list (from the $skiptoken). */
+  offset: number;
+  signature: string;
+}
 
 export type FilterCompiler = (type: StructuredType, table: TableDef, text: string) => WhereBuilder;
 export type SearchCompiler = (type: StructuredType, table: TableDef, text: string) => WhereBuilder;
@@ -253,6 +270,45 @@ export class QueryEngine {
       if (skip !== undefined) opts.skip = parseNonNegativeInt('$skip', skip);
     }
     return opts;
+  }
+
+  /**
+   * Options of a view collection's list. Its $skiptoken holds the position in the view's list, valid only for
+   * the same view, scope and parameters.
+   */
+  viewOptions(type: StructuredType, table: TableDef, rawQuery: string, headers: Record<string, string | string[] | undefined>, scope: Scope): ViewOptions {
+    const q = parseQueryString(rawQuery);
+    checkKnownOptions(q, VIEW_OPTIONS);
+    const parameters = new Map([...q].filter(([name]) => !name.startsWith('$')));
+    const preferred = this.preferredPageSize(headers);
+    const opts: ViewOptions = { select: this.select(type, q.get('$select')), pageSize: preferred.pageSize, preferenceApplied: preferred.applied, count: false, parameters, offset: 0, signature: '' };
+    const top = q.get('$top');
+    if (top !== undefined) {
+      const n = parseNonNegativeInt('$top', top);
+      if (n < 1 || n > this.opts.maxPageSize) throw badRequest(`Invalid value '${top}' for query option '$top': expected a value between 1 and ${this.opts.maxPageSize}.`);
+      opts.pageSize = n;
+      opts.preferenceApplied = undefined;
+    }
+    const count = q.get('$count');
+    if (count !== undefined) {
+      if (!/^(true|false)$/i.test(count)) throw badRequest(`Invalid value '${count}' for query option '$count': expected true or false.`);
+      opts.count = count.toLowerCase() === 'true';
+    }
+    opts.signature = JSON.stringify(['view', table.name, scope.tenantId, scope.parentKey, [...parameters].sort()]);
+    const token = q.get('$skiptoken');
+    if (token !== undefined) {
+      const data = this.open('view', token) as { o?: unknown; s?: unknown } | undefined;
+      if (!data || typeof data.o !== 'number' || !Number.isSafeInteger(data.o) || data.o < 0 || data.s !== this.mac(opts.signature)) {
+        throw badRequest("The '$skiptoken' is not valid: it was altered, or it belongs to a different query.");
+      }
+      opts.offset = data.o;
+    }
+    return opts;
+  }
+
+  /** The $skiptoken of a view's next page, starting at `offset`. */
+  viewToken(offset: number, signature: string): string {
+    return this.seal('view', { o: offset, s: this.mac(signature) });
   }
 
   /** The page size a request asks for with `Prefer: odata.maxpagesize=N` (clamped), else the default. */

@@ -17,7 +17,9 @@ function wireSingle(prop: Property, value: unknown): unknown {
   return value;
 }
 
-function wireComplex(type: StructuredType, value: Record<string, unknown>): Record<string, unknown> {
+function wireComplex(declared: StructuredType, value: Record<string, unknown>): Record<string, unknown> {
+  // A value of a derived type (named by its `@odata.type`) shows that type's properties.
+  const type = declared.valueType(value['@odata.type']);
   const out: Record<string, unknown> = {};
   if (typeof value['@odata.type'] === 'string') out['@odata.type'] = value['@odata.type'];
   for (const p of type.properties) out[p.name] = wireValue(p, value[storageName(p)]);

@@ -1,7 +1,8 @@
 // Sample data for `clientele seed` and `serve --seed`: the Contoso examples of Graph's Bookings pages
 // (Contoso lunch delivery with its customer Joni Sherman, its staff Dana Swope and Samantha Booth, its custom
-// questions and its Bento and Kaiseki services; Fourth Coffee), with fixed ids so that seeding twice changes
-// nothing and tests can address them.
+// questions, its Bento and Kaiseki services and the two appointments of the appointment pages, booked here for
+// the seed's own customers; Fourth Coffee), with fixed ids so that seeding twice changes nothing and tests can
+// address them.
 
 export interface SampleBusiness {
   body: Record<string, unknown>;
@@ -10,6 +11,8 @@ export interface SampleBusiness {
   staffMembers?: Array<Record<string, unknown>>;
   customQuestions?: Array<Record<string, unknown>>;
   services?: Array<Record<string, unknown>>;
+  /** After the services: an appointment names its service, staff, customers and the answers to their questions. */
+  appointments?: Array<Record<string, unknown>>;
 }
 
 const weekdayHours = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday'].map((day) => ({ day, timeSlots: [{ start: '08:00:00.0000000', end: '17:00:00.0000000' }] }));
@@ -17,6 +20,20 @@ const lunchLocation = {
   displayName: 'Contoso Lunch Delivery',
   address: { street: '4567 First Street', city: 'Buffalo', state: 'NY', countryOrRegion: 'USA', postalCode: '98052' },
 };
+/** One of the docs' Catered bento appointments (beta shapes): half an hour, for one customer who gives their age. */
+const bentoAppointment = (id: string, start: string, end: string, customerId: string, extra: Record<string, unknown> = {}) => ({
+  id,
+  serviceId: '57da6774-a087-4d69-b0e6-6fb82c339976',
+  start: { dateTime: start, timeZone: 'UTC' },
+  end: { dateTime: end, timeZone: 'UTC' },
+  isLocationOnline: true,
+  smsNotificationsEnabled: true,
+  customerTimeZone: 'America/Chicago',
+  maximumAttendeesCount: 5,
+  serviceLocation: { displayName: 'Customer location', address: { street: '123 First Avenue', city: 'Buffalo', state: 'NY', countryOrRegion: 'USA', postalCode: '98052' } },
+  customers: [{ customerId, timeZone: 'America/Chicago', customQuestionAnswers: [{ questionId: '3bc6fde0-4ad3-445d-ab17-0fc15dba0774', answer: '25' }] }],
+  ...extra,
+});
 const lunchPolicy = { timeSlotInterval: 'PT1H', minimumLeadTime: 'PT10H', maximumAdvance: 'P10D', sendConfirmationsToOwner: true, allowStaffSelection: true };
 
 export const SAMPLE_BUSINESSES: SampleBusiness[] = [
@@ -89,6 +106,22 @@ export const SAMPLE_BUSINESSES: SampleBusiness[] = [
         smsNotificationsEnabled: true, defaultLocation: lunchLocation, schedulingPolicy: lunchPolicy,
         staffMemberIds: ['8ee1c803-a1fa-406d-8259-7ab53233f148', '71d64d0e-7225-49b6-b0b1-070d476cda51'],
       },
+    ],
+    // Graph's appointment pages (get, list, calendarView): their two Bento lunches (the pages' Jordan Miller and
+    // Bob Kelly are Joni Sherman and Adele Vance here).
+    appointments: [
+      bentoAppointment('AAMkADKnAAA=', '2018-05-06T12:00:00', '2018-05-06T12:30:00', '36038f36-634e-44e4-9415-d7d59c2347aa', {
+        serviceNotes: 'Customer requires punctual service.',
+        staffMemberIds: ['8ee1c803-a1fa-406d-8259-7ab53233f148'],
+        reminders: [
+          { offset: 'P1D', recipients: 'allAttendees', message: 'This service is tomorrow' },
+          { offset: 'PT1H', recipients: 'customer', message: 'Please be available to enjoy your lunch service.' },
+          { offset: 'PT2H', recipients: 'staff', message: 'Please check traffic for next cater.' },
+        ],
+      }),
+      bentoAppointment('AAMkADKoAAA=', '2018-04-30T13:00:00', '2018-04-30T13:30:00', '8bb19f4b-6d8d-4d4e-bd43-0aa6b4a0e8a1', {
+        serviceLocation: { displayName: 'Customer location', address: { street: '987 Third Avenue', city: 'Buffalo', state: 'NY', countryOrRegion: 'USA', postalCode: '98052' } },
+      }),
     ],
   },
   {

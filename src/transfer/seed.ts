@@ -1,4 +1,4 @@
-// Seeds sample businesses, their customers, staff, custom questions and services through the entity service, exactly as POST requests would create
+// Seeds sample businesses, their customers, staff, custom questions, services and appointments through the entity service, exactly as POST requests would create
 // them (ids, stamps, validation). Entities that exist already are left alone.
 import { anonymousPrincipal } from '../auth/principal.js';
 import { registerBookingsBehaviour } from '../bookings/index.js';
@@ -42,6 +42,7 @@ export async function seedSampleData(model: Model, schema: StorageSchema, store:
     for (const member of business.staffMembers ?? []) await post(`${base}/staffMembers`, member);
     for (const question of business.customQuestions ?? []) await post(`${base}/customQuestions`, question);
     for (const service of business.services ?? []) await post(`${base}/services`, service);
+    for (const appointment of business.appointments ?? []) await post(`${base}/appointments`, appointment);
   }
   return result;
 }

@@ -3,6 +3,7 @@ import cluster from 'node:cluster';
 import { isIP } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
+import { OVERLAP_POLICIES, type OverlapPolicy } from '../../bookings/booking-appointment.js';
 import type { AuthConfig } from '../../auth/index.js';
 import { DEFAULT_TENANT_ID } from '../../auth/principal.js';
 import { parseFaultSpec, type FaultOptions } from '../../http/faults.js';
@@ -72,6 +73,11 @@ Options (environment variable in brackets):
   --faults <spec>      inject Graph errors for resilience testing, e.g. rate=0.05,seed=7,status=429|503
                        (statuses 429, 500, 503, 504; retry-after=N) [CLIENTELE_FAULTS] (default off).
                        With faults on, a request may also ask for one with the header x-clientele-fault: 503
+
+Bookings:
+  --appointment-overlap <policy>
+                       when an appointment double-books a staff member: allow | reject (409 Conflict) |
+                       graph (500, as real Bookings answers) [CLIENTELE_APPOINTMENT_OVERLAP] (default allow)
 
 Delta and change notifications:
   --change-retention <time>
@@ -223,6 +229,7 @@ function parse(argv: string[]): ServeOptions | undefined {
       throttle: { type: 'string' },
       faults: { type: 'string' },
       'change-retention': { type: 'string' },
+      'appointment-overlap': { type: 'string' },
       'notification-http': { type: 'boolean' },
       'notification-allow': { type: 'string', multiple: true },
       'max-subscriptions-per-tenant': { type: 'string' },
@@ -395,6 +402,7 @@ function parse(argv: string[]): ServeOptions | undefined {
       throttle,
       faults,
       changeRetentionMs,
+      appointments: { overlap: overlapPolicy(values['appointment-overlap'] ?? env('CLIENTELE_APPOINTMENT_OVERLAP')) },
       notifications: {
         allowHttp: values['notification-http'] ?? flag('CLIENTELE_NOTIFICATION_HTTP') ?? false,
         allow: notificationAllow,
@@ -404,6 +412,14 @@ function parse(argv: string[]): ServeOptions | undefined {
       },
     },
   };
+}
+
+/** `--appointment-overlap`: one of the policies (src/bookings/booking-appointment.ts), allow when unset. */
+function overlapPolicy(text: string | undefined): OverlapPolicy {
+  if (text === undefined || text === '') return 'allow';
+  const policy = OVERLAP_POLICIES.find((p) => p === text.trim().toLowerCase());
+  if (!policy) throw new UsageError(`--appointment-overlap: '${text}' is not one of ${OVERLAP_POLICIES.join(', ')}`);
+  return policy;
 }
 
 const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };

@@ -10,9 +10,10 @@
 // - beta's physicalAddress has postOfficeBox and type, v1.0's phone has language and region;
 // - beta's time slots say start/end, v1.0's startTime/endTime (stored under the v1.0 names);
 // - only beta has the top-level bookingBusinesses and bookingCurrencies entity sets.
-// Services, staff members and custom questions are declared in bookings-catalogue.ts. Not declared yet (the
-// appointments issue adds them): bookingBusiness's appointments and calendarView.
+// Services, staff members and custom questions are declared in bookings-catalogue.ts; appointments (and the
+// calendarView of them) in bookings-appointments.ts.
 import type { PropertyDecl, SchemaDecl } from '../edm.js';
+import { bookingAppointmentNavigation } from './bookings-appointments.js';
 import { bookingCatalogueNavigation } from './bookings-catalogue.js';
 import { BOOKING_CURRENCIES } from '../data/booking-currencies.js';
 import { bookingCurrencyPermissions } from './permissions.js';
@@ -237,6 +238,7 @@ export const graphSchema: SchemaDecl = {
           changeTracking: true,
         },
         ...bookingCatalogueNavigation,
+        ...bookingAppointmentNavigation,
       ],
     },
     {

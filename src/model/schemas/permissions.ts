@@ -92,3 +92,27 @@ export const bookingCurrencyPermissions: Permissions = {
   list: delegatedOnly(READ, APPOINTMENT, READ_WRITE, MANAGE),
   get: delegatedOnly(READ, APPOINTMENT, READ_WRITE, MANAGE),
 };
+
+// bookingAppointment (Graph's list, create, get, update, delete and cancel pages, beta and v1.0): reads
+// Bookings.Read.All (least) and every write scope; writes BookingsAppointment.ReadWrite.All (least),
+// Bookings.ReadWrite.All, Bookings.Manage.All, delegated and application. The v1.0 create table also lists the
+// application role Bookings.Read.All for writes; a read role that writes is a documentation slip (as for
+// customers), so it is refused. calendarView reads as the list does. cancel: v1.0's table supports no
+// application permission, beta's BookingsAppointment.ReadWrite.All and Bookings.Read.All: applications may
+// cancel with the write roles, as they may delete.
+export const bookingAppointmentPermissions: Permissions = {
+  list: customerRead,
+  get: customerRead,
+  create: customerWrite,
+  update: customerWrite,
+  delete: customerWrite,
+};
+export const bookingAppointmentCancelPermission: PermissionRule = customerWrite;
+
+// getStaffAvailability (Graph's generated table, beta and v1.0): application only, Calendars.ReadWrite (least),
+// Bookings.Manage.All, Bookings.Read.All, Bookings.ReadWrite.All, Calendars.Read; delegated "Not supported.".
+export const bookingStaffAvailabilityPermission: PermissionRule = {
+  delegated: null,
+  application: ['Calendars.ReadWrite', MANAGE, READ, READ_WRITE, 'Calendars.Read'],
+  personal: null,
+};
