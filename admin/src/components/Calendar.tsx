@@ -55,9 +55,10 @@ export function CalendarPage({ businessId, week }: { businessId: string; week?: 
 
 function Calendar({ businessId, week }: { businessId: string; week?: string }) {
   const { version } = useApp();
-  const { business } = useBusiness(businessId);
-  // The week is the business's: wait for it (and its zone) before asking for appointments.
-  if (!business) return <p class="muted">Loading…</p>;
+  const { business, error } = useBusiness(businessId);
+  // The week is the business's: wait for it (and its zone) before asking for appointments. An error loading
+  // it is shown by the frame above.
+  if (!business) return error ? null : <p class="muted">Loading…</p>;
   return <Week key={version} businessId={businessId} zone={businessZone(business)} week={week} />;
 }
 
