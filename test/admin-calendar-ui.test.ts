@@ -139,6 +139,16 @@ async function openBookForm(page: Page) {
   return bookForm(page);
 }
 
+/** The Monday of today's week in Pacific time (as YYYY-MM-DD), computed apart from the page's code. */
+function mondayInPacific(): string {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', { timeZone: 'America/Los_Angeles', year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(new Date()).map((p) => [p.type, p.value]),
+  );
+  const todayUtc = new Date(Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day)));
+  todayUtc.setUTCDate(todayUtc.getUTCDate() - ((todayUtc.getUTCDay() + 6) % 7));
+  return todayUtc.toISOString().slice(0, 10);
+}
+
 describeShuffled('admin page: the calendar', (it) => {
   it('books an appointment through the page (beta: start and end in the business’s zone), as the API then reads it', async () => {
     const s = await setUp();
@@ -239,6 +249,10 @@ describeShuffled('admin page: the calendar', (it) => {
     await page.getByRole('button', { name: 'Previous week' }).click();
     await page.waitForURL((url) => url.hash === calendarHash(s.biz, MONDAY));
     await card(page, s.ann.id, day(1), late.id).waitFor();
+    // Today: the week of today's date on the business's wall clock.
+    await page.getByRole('button', { name: 'Today' }).click();
+    await page.waitForURL((url) => url.hash === calendarHash(s.biz, mondayInPacific()));
+    await weekReady(page);
     await done(page);
   });
 
@@ -272,6 +286,38 @@ describeShuffled('admin page: the calendar', (it) => {
     assert.equal(got.json.end.dateTime, `${day(3)}T22:30:00.0000000Z`, '14:30 Pacific');
     assert.deepEqual(got.json.staffMemberIds, [s.bob.id], 'Bob instead of Ann');
     assert.equal(got.json.serviceId, s.service.id, 'the rest is kept');
+    await done(page);
+  });
+
+  it('refuses a move next to its form, keeping what was typed: an end before the start (400), then a change made elsewhere since (412, If-Match)', async () => {
+    const s = await setUp();
+    const a = await book(s, `${day(1)}T17:00:00`, `${day(1)}T17:45:00`, [s.ann.id]);
+    const page = await open(calendarHash(s.biz));
+    await card(page, s.ann.id, day(1), a.id).click();
+    const move = page.getByRole('form', { name: 'Move appointment' });
+    await move.getByLabel('Start time').fill('12:00');
+    await move.getByLabel('End time').fill('11:00');
+    let answer = answerTo(page, 'PATCH', /\/appointments\//);
+    await move.getByRole('button', { name: 'Move appointment' }).click();
+    let res = await answer;
+    assert.equal(res.status(), 400, 'an end before the start is refused');
+    const message = (await res.json()).error.message;
+    await move.getByTestId('error-message').filter({ hasText: message }).waitFor();
+    assert.equal(await move.locator('.field:has(#move-end) .field-error').textContent(), message, 'the end field shows it');
+    assert.equal(await move.getByLabel('Start time').inputValue(), '12:00', 'the start typed is kept');
+
+    // Someone else changes it: the page's ETag is stale, and the server says so.
+    const elsewhere = await server.request('PATCH', `${bizPath(s.biz)}/appointments/${encodeURIComponent(a.id)}`, { body: { serviceNotes: 'Changed elsewhere' } });
+    assert.equal(elsewhere.status, 204, elsewhere.text);
+    await move.getByLabel('End time').fill('12:45');
+    answer = answerTo(page, 'PATCH', /\/appointments\//);
+    await move.getByRole('button', { name: 'Move appointment' }).click();
+    res = await answer;
+    assert.equal(res.status(), 412, 'the stale ETag is refused');
+    await move.getByTestId('graph-error').filter({ hasText: 'changed elsewhere' }).waitFor();
+    assert.equal(await move.getByLabel('End time').inputValue(), '12:45', 'the end typed is kept');
+    const got = await server.request('GET', `${bizPath(s.biz)}/appointments/${encodeURIComponent(a.id)}`);
+    assert.equal(got.json.start.dateTime, `${day(1)}T17:00:00.0000000Z`, 'the appointment did not move');
     await done(page);
   });
 

@@ -149,7 +149,11 @@ function Week({ businessId, zone, week }: { businessId: string; zone: Zone; week
             setSelected(null);
             changed('Cancelled.');
           }}
-          onClose={() => setSelected(null)}
+          onClose={() => {
+            // Closing after a refusal (say a 412) shows the calendar as it is now.
+            setSelected(null);
+            setRefresh((r) => r + 1);
+          }}
         />
       )}
       <div class="week-wrap">
