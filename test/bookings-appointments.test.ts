@@ -223,6 +223,20 @@ for (const version of VERSIONS) {
       assert.equal(one.status, 200, `one member of the view: ${one.text}`);
     });
 
+    it('reminders, serviceNotes and customerNotes are shown only when the appointment is read by id', async () => {
+      const { biz, service } = await setUp(version);
+      const reminder = { offset: 'PT1H', recipients: 'customer', message: 'Soon' };
+      const a = await created(server, biz.path(version, 'appointments'), appointment(version, service.id, { reminders: [reminder], serviceNotes: 'Bring cutlery', customerNotes: 'Ring twice' }));
+      const got = (await server.request('GET', biz.path(version, 'appointments', a.id))).json;
+      assert.deepEqual([got.reminders, got.serviceNotes, got.customerNotes], [[reminder], 'Bring cutlery', 'Ring twice'], 'read by id');
+      const list = (await server.request('GET', biz.path(version, 'appointments'))).json.value[0];
+      const view = (await server.request('GET', `${biz.path(version, 'calendarView')}?start=2026-05-01T00:00:00Z&end=2026-05-02T00:00:00Z`)).json.value[0];
+      for (const [what, item] of [['list', list], ['calendarView', view]] as const) {
+        assert.deepEqual([item.reminders, item.serviceNotes, item.customerNotes], [[], null, null], `${what}: empty, as Graph's pages say`);
+        assert.equal(item.serviceName, 'Catered bento', `${what}: the rest is there`);
+      }
+    });
+
     it('cancel: 204, the appointment leaves the calendar, delta reports it removed', async () => {
       const { biz, service } = await setUp(version);
       const a = await created(server, biz.path(version, 'appointments'), appointment(version, service.id));

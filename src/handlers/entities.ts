@@ -82,6 +82,18 @@ export function initialValues(type: StructuredType, given: Record<string, unknow
   return values;
 }
 
+/** An entity's values as a list shows them: what the type returns only when read by id, empty. */
+function listedValues(type: StructuredType, values: Record<string, unknown>): Record<string, unknown> {
+  const hidden = type.decl.readByIdOnly;
+  if (!hidden?.length) return values;
+  const out = { ...values };
+  for (const name of hidden) {
+    const p = type.property(name);
+    if (p) out[storageName(p)] = p.collection ? [] : null;
+  }
+  return out;
+}
+
 /** The normalised key rows are stored and looked up under. */
 export function normalisedKey(type: StructuredType, key: string): string {
   return type.caseInsensitiveKey ? key.toLowerCase() : key;
@@ -537,7 +549,7 @@ export class EntityService {
     // Without $select, what the type's lists show (Graph lists businesses by id and displayName only).
     const listed = opts.select ?? type.decl.listed;
     const select = listed ? new Set(listed) : undefined;
-    const value = page.rows.map((e) => serializeEntity(type, e.values, { '@odata.etag': etagOf(e) }, select));
+    const value = page.rows.map((e) => serializeEntity(type, listedValues(type, e.values), { '@odata.etag': etagOf(e) }, select));
     if (opts.expand?.length) {
       const members = page.rows.map((entity, i) => ({ entity, body: value[i]!, steps: [...target.steps.slice(0, -1), { name: target.step.name, key: String(entity.values.id) }] }));
       await this.expand(target, members, opts.expand, ctx);
@@ -562,7 +574,7 @@ export class EntityService {
     if (opts.count) body['@odata.count'] = all.length;
     if (opts.offset + opts.pageSize < all.length) body['@odata.nextLink'] = this.query.nextLink(ctx.requestUrl, this.query.viewToken(opts.offset + opts.pageSize, opts.signature));
     const select = opts.select ? new Set(opts.select) : undefined;
-    body.value = rows.map((e) => serializeEntity(type, e.values, { '@odata.etag': etagOf(e) }, select));
+    body.value = rows.map((e) => serializeEntity(type, listedValues(type, e.values), { '@odata.etag': etagOf(e) }, select));
     return { status: 200, body, headers: opts.preferenceApplied ? { 'preference-applied': opts.preferenceApplied } : {} };
   }
 
@@ -588,7 +600,7 @@ export class EntityService {
         const opts = this.query.listOptions(type, table, '', {}, scope);
         const page = await this.query.page(this.store, table, scope, opts);
         const listed = type.decl.listed ? new Set(type.decl.listed) : undefined;
-        m.body[nav.name] = page.rows.map((e) => serializeEntity(type, e.values, { '@odata.etag': etagOf(e) }, listed));
+        m.body[nav.name] = page.rows.map((e) => serializeEntity(type, listedValues(type, e.values), { '@odata.etag': etagOf(e) }, listed));
         if (page.nextToken) {
           m.body[`${nav.name}@odata.nextLink`] = this.query.nextLink(entityUrl(ctx.serviceRoot, [...m.steps, { name: nav.name }]), page.nextToken);
         }

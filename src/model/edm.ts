@@ -126,6 +126,11 @@ export interface StructuredTypeDecl extends PerVersion<StructuredTypeDecl> {
   /** The properties a collection of this type lists (Graph's business list: id and displayName); all when absent. */
   listed?: string[];
   /**
+   * Properties Graph returns only when one entity is read by id: a list (a view, an expansion) shows them
+   * empty, null or [] (Graph's appointment pages: reminders, serviceNotes, customerNotes).
+   */
+  readByIdOnly?: string[];
+  /**
    * A non-OData query parameter the collection takes: `?{name}=text` keeps the members whose `properties`
    * contain the text, ignoring case (Graph's `GET bookingBusinesses?query=`).
    */

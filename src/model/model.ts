@@ -272,11 +272,8 @@ export class Model {
    * values, though declared as the abstract bookingCustomerInformationBase); undefined when that is ambiguous.
    */
   concreteComplexType(declared: StructuredType): StructuredType | undefined {
-    if (!declared.decl.abstract) return declared;
-    const concrete = [...this.types.values()].filter(
-      (t): t is StructuredType => t instanceof StructuredType && t.kind === 'complex' && t !== declared && !t.decl.abstract && declared.isAssignableFrom(t),
-    );
-    return concrete.length === 1 ? concrete[0] : undefined;
+    const t = declared.valueType(undefined);
+    return t.decl.abstract ? undefined : t;
   }
   findType(qualifiedName: string): StructuredType | EnumType | undefined {
     return this.types.get(qualifiedName.replace(/^#/, ''));

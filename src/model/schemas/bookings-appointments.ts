@@ -144,6 +144,9 @@ export const bookingsAppointmentsSchema: SchemaDecl = {
       // Graph's appointment ids are Exchange item ids (`AAMkADKnAAA=`), base64: case matters.
       notFound: { code: 'ErrorItemNotFound', message: "The specified appointment '{id}' was not found in the business." },
       indexes: [['serviceId']],
+      // "The value of this property is available only when reading this bookingAppointment by its ID" (Graph's
+      // resource and update pages); the list pages show them so.
+      readByIdOnly: ['reminders', 'serviceNotes', 'customerNotes'],
       properties: [
         { name: 'additionalInformation', type: 'Edm.String' },
         { name: 'anonymousJoinWebUrl', type: 'Edm.String' },
