@@ -21,6 +21,11 @@ function useCalendarView(businessId: string, from: number, to: number, refresh: 
   const { client, session } = useApp();
   const [items, setItems] = useState<Entity[] | null>(null);
   const [error, setError] = useState<unknown>(null);
+  // Another week (or business, or session) is not this one: nothing shown until it arrives. A refresh keeps
+  // the week on screen meanwhile.
+  useEffect(() => {
+    setItems(null);
+  }, [businessId, from, to, session]);
   useEffect(() => {
     let stale = false;
     setError(null);
