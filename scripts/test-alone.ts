@@ -17,7 +17,7 @@ import { ENGINES, filesFor, type Engine } from '../test/helpers/suite-files.js';
 const ROOT = resolve(import.meta.dirname, '..');
 const RUN = join(ROOT, 'test', 'run.ts');
 /** The admin page's test files: shuffled besides (their tests share a browser and a server). */
-const ADMIN = ['admin-ui.test.ts', 'admin-catalogue-ui.test.ts'].map((f) => join(ROOT, 'test', f));
+const ADMIN = ['admin-ui.test.ts', 'admin-catalogue-ui.test.ts', 'admin-calendar-ui.test.ts'].map((f) => join(ROOT, 'test', f));
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,

@@ -7,12 +7,13 @@
 // removed afterwards unless CLIENTELE_ADMIN_SCREENSHOTS names a folder to keep them in.
 // test-duration: long (test/run.ts starts it first)
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
 import type { Page, Request } from 'playwright-core';
 import { launchBrowser, type TestBrowser } from './helpers/browser.js';
+import { checkLayout, screenshot } from './helpers/layout.js';
 import { describeShuffled } from './helpers/order.js';
 import { GUID, startServer, type TestServer } from './helpers/server.js';
 
@@ -417,25 +418,8 @@ describeShuffled('admin page: business, services, staff members, custom question
       await page.setViewportSize({ width, height });
       await page.emulateMedia({ colorScheme: scheme });
       const check = async (name: string) => {
-        const m = await measure(page);
-        const at = `${name} (${scheme}, ${width} px)`;
-        assert.ok(m.scrollWidth <= width, `${at}: the page is ${m.scrollWidth} px wide`);
-        assert.ok(m.header.left >= 0 && m.header.right <= width && m.header.width > 0, `${at}: the header is within the screen (${JSON.stringify(m.header)})`);
-        for (const [part, box] of Object.entries(m.headerParts)) {
-          assert.ok(box.left >= 0 && box.right <= width && box.width > 0 && box.height > 0, `${at}: the header's ${part} is fully visible (${JSON.stringify(box)})`);
-        }
-        assert.equal(m.overflowing, '', `${at}: no element sticks out of the screen`);
-        assert.equal(m.spilling, '', `${at}: no content runs out of its box`);
-        const background = luminance(m.background);
-        if (scheme === 'dark') assert.ok(background < 0.05, `${at}: a dark background in dark mode (${m.background})`);
-        else assert.ok(background > 0.9, `${at}: a light background in light mode (${m.background})`);
-        const ratio = contrast(luminance(m.text), background);
-        assert.ok(ratio >= 7, `${at}: text ${m.text} on ${m.background} has contrast ${ratio.toFixed(1)}`);
-        for (const [what, colour] of Object.entries(m.surfaces)) {
-          const l = luminance(colour);
-          assert.ok(scheme === 'dark' ? l < 0.1 : l > 0.8, `${at}: the ${what} follows the scheme (${colour})`);
-        }
-        await screenshot(page, `${name}-${scheme}-${width}`, width);
+        await checkLayout(page, `${name} (${scheme}, ${width} px)`, scheme, width);
+        await screenshot(page, shots, `${name}-${scheme}-${width}`, width);
       };
       for (const [name, hash, ready] of pages) {
         await page.goto(`${server.origin}/admin/${hash}`);
@@ -454,87 +438,3 @@ describeShuffled('admin page: business, services, staff members, custom question
     await done(page);
   });
 });
-
-interface Box {
-  left: number;
-  right: number;
-  width: number;
-  height: number;
-}
-
-/** What the layout checks read from the page: its width, the header's boxes, and the colours in use. */
-async function measure(page: Page) {
-  return page.evaluate(() => {
-    const box = (el: Element | null): Box => {
-      const r = el?.getBoundingClientRect();
-      return r ? { left: r.left, right: r.right, width: r.width, height: r.height } : { left: 0, right: 0, width: 0, height: 0 };
-    };
-    const width = document.documentElement.clientWidth;
-    // Elements whose box ends beyond the screen's right edge (inside no scrolling container of their own).
-    const overflowing = [...document.querySelectorAll('body *')]
-      .filter((el) => {
-        const r = el.getBoundingClientRect();
-        return r.width > 0 && r.right > width + 0.5;
-      })
-      .slice(0, 5)
-      .map((el) => `${el.tagName.toLowerCase()}.${el.className} (${Math.round(el.getBoundingClientRect().right)} px)`)
-      .join(', ');
-    // Elements whose content is wider than they are (text running out of its box, still on the screen).
-    const spilling = [...document.querySelectorAll('main *, header.top *')]
-      .filter((el) => {
-        if (!(el instanceof HTMLElement) || el.clientWidth === 0 || ['INPUT', 'SELECT', 'TEXTAREA', 'OPTION'].includes(el.tagName)) return false;
-        const overflowX = getComputedStyle(el).overflowX;
-        return (overflowX === 'visible' || overflowX === 'clip') && el.scrollWidth > el.clientWidth + 1;
-      })
-      .slice(0, 5)
-      .map((el) => `${el.tagName.toLowerCase()}.${el.className} (${el.scrollWidth} > ${el.clientWidth} px)`)
-      .join(', ');
-    const css = (sel: string, prop: 'backgroundColor' | 'color') => {
-      const el = document.querySelector(sel);
-      return el ? getComputedStyle(el)[prop] : '';
-    };
-    const surfaces: Record<string, string> = {};
-    for (const [what, sel] of [
-      ['card', '.card'],
-      ['input', 'main input, main select'],
-      ['table header', 'main th'],
-    ] as const) {
-      const c = css(sel, 'backgroundColor');
-      // Transparent surfaces show the page's background, which is checked already.
-      if (c && c !== 'rgba(0, 0, 0, 0)') surfaces[what] = c;
-    }
-    return {
-      scrollWidth: document.documentElement.scrollWidth,
-      header: box(document.querySelector('header.top')),
-      headerParts: { brand: box(document.querySelector('header.top .brand')), access: box(document.querySelector('header.top summary')) },
-      overflowing,
-      spilling,
-      background: getComputedStyle(document.body).backgroundColor,
-      text: css('main', 'color'),
-      surfaces,
-    };
-  });
-}
-
-/** The relative luminance of a CSS rgb()/rgba() colour (WCAG 2). */
-function luminance(colour: string): number {
-  const m = /rgba?\((\d+), (\d+), (\d+)/.exec(colour);
-  assert.ok(m, `a computed colour: ${colour}`);
-  const [r, g, b] = [m[1], m[2], m[3]].map((c) => {
-    const v = Number(c) / 255;
-    return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
-  });
-  return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
-}
-const contrast = (a: number, b: number) => (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
-
-/** A full-page screenshot, checked to be a non-empty PNG of the screen's width. */
-async function screenshot(page: Page, name: string, width: number) {
-  const path = join(shots, `${name}.png`);
-  await page.screenshot({ path, fullPage: true });
-  const png = readFileSync(path);
-  assert.ok(statSync(path).size > 1000, `${name}.png is not empty (${statSync(path).size} bytes)`);
-  assert.equal(png.subarray(0, 8).toString('hex'), '89504e470d0a1a0a', `${name}.png is a PNG`);
-  // IHDR's width: the screenshot is of the screen-wide page, not of a wider document.
-  assert.equal(png.readUInt32BE(16), width, `${name}.png is ${width} px wide`);
-}

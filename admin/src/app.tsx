@@ -4,6 +4,7 @@ import { GraphClient, type ApiVersion } from './api';
 import { loadToken, loadVersion, saveToken, saveVersion } from './auth';
 import { EditBusiness } from './components/Business';
 import { BusinessPage } from './components/BusinessPage';
+import { CalendarPage } from './components/Calendar';
 import { CatalogueList, ItemPage, NewItem } from './components/Catalogue';
 import { CATALOGUE } from './components/catalogueKinds';
 import { Businesses } from './components/Businesses';
@@ -30,7 +31,7 @@ export function App() {
   settings.current = { version, token };
   const client = useMemo(() => new GraphClient(() => settings.current), []);
 
-  const ctx: AppContext | null = model && { client, model, session };
+  const ctx: AppContext | null = model && { client, model, version, session };
   return (
     <>
       <header class="top">
@@ -60,6 +61,7 @@ export function App() {
         <Ctx.Provider value={ctx}>
           {route.page === 'businesses' && <Businesses />}
           {route.page === 'business' && <BusinessPage id={route.businessId} />}
+          {route.page === 'calendar' && <CalendarPage businessId={route.businessId} week={route.week} />}
           {route.page === 'newCustomer' && <NewCustomer businessId={route.businessId} />}
           {route.page === 'customer' && <CustomerPage businessId={route.businessId} id={route.customerId} edit={route.edit} />}
           {route.page === 'editBusiness' && <EditBusiness id={route.businessId} />}

@@ -1,12 +1,14 @@
 // What every view needs: the Graph client and the resolved model.
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
-import type { GraphClient } from './api';
+import type { ApiVersion, GraphClient } from './api';
 import type { Model } from './model';
 
 export interface AppContext {
   client: GraphClient;
   model: Model;
+  /** The API version the page calls (its shapes differ: beta's start/end are v1.0's startDateTime/endDateTime). */
+  version: ApiVersion;
   /** Bumped when the token or version changes, so views reload. */
   session: number;
 }

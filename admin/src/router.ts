@@ -10,6 +10,8 @@ export type Route =
   | { page: 'businesses' }
   | { page: 'business'; businessId: string }
   | { page: 'editBusiness'; businessId: string }
+  /** `week`: the Monday (YYYY-MM-DD) of the week shown; the current week when absent. */
+  | { page: 'calendar'; businessId: string; week?: string }
   | { page: 'newCustomer'; businessId: string }
   | { page: 'customer'; businessId: string; customerId: string; edit: boolean }
   | { page: 'catalogue'; businessId: string; kind: CatalogueKindName }
@@ -22,6 +24,7 @@ export function parseRoute(hash: string): Route {
     const businessId = parts[1];
     if (parts[2] === 'new') return { page: 'newCustomer', businessId };
     if (parts[2] === 'edit') return { page: 'editBusiness', businessId };
+    if (parts[2] === 'calendar') return { page: 'calendar', businessId, week: /^\d{4}-\d{2}-\d{2}$/.test(parts[3] ?? '') ? parts[3] : undefined };
     if (parts[2] === 'customers' && parts[3] !== undefined) return { page: 'customer', businessId, customerId: parts[3], edit: parts[4] === 'edit' };
     const kind = parts[2];
     if (isKind(kind)) {
@@ -40,6 +43,7 @@ export const href = {
   businesses: () => '#/',
   business: (b: string) => `#/businesses/${enc(b)}`,
   editBusiness: (b: string) => `#/businesses/${enc(b)}/edit`,
+  calendar: (b: string, week?: string) => `#/businesses/${enc(b)}/calendar${week ? `/${week}` : ''}`,
   newCustomer: (b: string) => `#/businesses/${enc(b)}/new`,
   customer: (b: string, c: string) => `#/businesses/${enc(b)}/customers/${enc(c)}`,
   editCustomer: (b: string, c: string) => `#/businesses/${enc(b)}/customers/${enc(c)}/edit`,

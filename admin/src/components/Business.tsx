@@ -23,12 +23,13 @@ export function useBusiness(id: string) {
   return { business: entity, error, reload };
 }
 
-export type BusinessTab = 'customers' | CatalogueKindName;
+export type BusinessTab = 'customers' | CatalogueKindName | 'calendar';
 const TABS: Array<[BusinessTab, string]> = [
   ['customers', 'Customers'],
   ['services', 'Services'],
   ['staffMembers', 'Staff members'],
   ['customQuestions', 'Custom questions'],
+  ['calendar', 'Calendar'],
 ];
 
 /** The business's head (facts and actions) and its tabs, above the tab's content. */
@@ -138,7 +139,7 @@ export function BusinessFrame({ id, active, children }: { id: string; active: Bu
       )}
       <nav class="tabs" aria-label="Business">
         {TABS.map(([tab, label]) => (
-          <a key={tab} href={tab === 'customers' ? href.business(id) : href.catalogue(id, tab)} aria-current={tab === active ? 'page' : undefined}>
+          <a key={tab} href={tab === 'customers' ? href.business(id) : tab === 'calendar' ? href.calendar(id) : href.catalogue(id, tab)} aria-current={tab === active ? 'page' : undefined}>
             {label}
           </a>
         ))}
