@@ -80,7 +80,8 @@ describe('bookingCustomer', () => {
     assert.equal(got.emailAddress, 'b@example.com');
     assert.equal(got.phones[0].number, '1');
     assert.equal(got.createdDateTime, c.createdDateTime);
-    assert.ok(got.lastUpdatedDateTime > c.lastUpdatedDateTime, `lastUpdatedDateTime moves forward: ${c.lastUpdatedDateTime} then ${got.lastUpdatedDateTime}`);
+    // As instants: the wire form trims trailing zeros (`…54.7Z` is before `…54.73Z`, though it sorts after it).
+    assert.ok(Date.parse(got.lastUpdatedDateTime) > Date.parse(c.lastUpdatedDateTime), `lastUpdatedDateTime moves forward: ${c.lastUpdatedDateTime} then ${got.lastUpdatedDateTime}`);
   });
 
   it('PATCH replaces collections and may clear nullable properties', async () => {
