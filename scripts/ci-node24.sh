@@ -35,7 +35,27 @@ cp -al node_modules "$work/app/node_modules" 2>/dev/null || { rm -rf "$work/app/
 rm -rf "$work/app/node_modules/better-sqlite3"
 cp -a node_modules/better-sqlite3 "$work/app/node_modules/better-sqlite3"
 cd "$work/app"
-npm rebuild better-sqlite3 --no-audit --no-fund
+# Only the addon's C++ part depends on the Node.js version: SQLite's own C (sqlite3.c, ~90 s of the compile)
+# is compiled exactly alike for any Node.js, so its object from the checkout's build (npm ci) is kept and only
+# better_sqlite3.cpp is compiled and linked again. `make -o` takes the kept files as up to date (node-gyp's
+# Makefiles would otherwise remake them because their command line names the other Node's header directory).
+# Should any of this fail, the full rebuild below runs instead.
+relink() {
+  local gyp
+  gyp="$(dirname "$(readlink -f "$(command -v npm)")")/../node_modules/node-gyp/bin/node-gyp.js"
+  local lib=node_modules/better-sqlite3
+  [ -f "$gyp" ] && [ -f "$lib/build/Release/obj.target/sqlite3/gen/sqlite3/sqlite3.o" ] || return 1
+  (cd "$lib" && node "$gyp" configure --release --nodedir="$npm_config_nodedir" >/dev/null \
+    && make -C build BUILDTYPE=Release -j2 -o Release/obj.target/sqlite3/gen/sqlite3/sqlite3.o \
+      -o Release/obj.target/deps/sqlite3.a -o Release/sqlite3.a >/dev/null)
+}
+loads() { node -e "new (require('better-sqlite3'))(':memory:').prepare('select 1').get()" 2>/dev/null; }
+if relink && loads; then
+  echo "ci-node24: better-sqlite3's addon compiled for $(node --version), SQLite's object kept"
+else
+  echo "ci-node24: compiling better-sqlite3 in full for $(node --version)"
+  npm rebuild better-sqlite3 --no-audit --no-fund
+fi
 node -e "new (require('better-sqlite3'))(':memory:').prepare('select 1').get()" \
   || { echo "ci-node24: better-sqlite3 did not load on $(node --version)" >&2; exit 1; }
 

@@ -22,7 +22,8 @@
 //   CLIENTELE_TEST_REPORT=path          writes each file's time and tests there, as JSON
 //   CLIENTELE_TEST_TSX=1                runs the test files through tsx rather than their compiled copy
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { spec, tap } from 'node:test/reporters';
@@ -136,6 +137,8 @@ interface FileResult {
   events: TestEvent[];
   counters: Counters;
   durationMs: number;
+  /** CPU seconds of the file's process and the children it waited for (Linux only). */
+  cpuSeconds?: number;
 }
 
 /** An error whose message says it all: the runner's own stack would only distract. */
@@ -167,16 +170,30 @@ function reviveError(e: any): unknown {
 
 const tail = (text: string, lines = 40) => text.split('\n').slice(-lines).join('\n').trim();
 
+let cpuFiles = 0;
+/** What the file's watchdog wrote at its exit (test/helpers/watchdog.mjs); removed once read. */
+function readCpu(path: string): number | undefined {
+  try {
+    const { self, children } = JSON.parse(readFileSync(path, 'utf8'));
+    return self + children;
+  } catch {
+    return undefined;
+  } finally {
+    rmSync(path, { force: true });
+  }
+}
+
 function runFile(file: string, env: NodeJS.ProcessEnv, suiteDeadline: number, build: string | undefined): Promise<FileResult> {
   const started = Date.now();
   const deadline = Math.min(started + FILE_TIMEOUT_MS, suiteDeadline);
+  const cpuFile = join(tmpdir(), `clientele-test-cpu-${process.pid}-${++cpuFiles}.json`);
   const code = build ? ['--enable-source-maps', join(build, relative(ROOT, file)).replace(/\.ts$/, '.js')] : ['--import', 'tsx', file];
   const args = ['--import', WATCHDOG, '--test-reporter', REPORTER, ...patterns.map((p) => `--test-name-pattern=${p}`), ...code];
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe'],
-    env: { ...env, CLIENTELE_TEST_DEADLINE: String(deadline), CLIENTELE_TEST_EVENTS_FD: '3', CLIENTELE_TEST_WATCHDOG_FD: '4', CLIENTELE_TEST_RUNNER_PID: String(process.pid) },
+    env: { ...env, CLIENTELE_TEST_CPU_FILE: cpuFile, CLIENTELE_TEST_DEADLINE: String(deadline), CLIENTELE_TEST_EVENTS_FD: '3', CLIENTELE_TEST_WATCHDOG_FD: '4', CLIENTELE_TEST_RUNNER_PID: String(process.pid) },
   });
   running.add(child);
   const events: TestEvent[] = [];
@@ -302,7 +319,7 @@ function runFile(file: string, env: NodeJS.ProcessEnv, suiteDeadline: number, bu
           counters.tests += 1;
           counters.fail += 1;
         }
-        resolvePromise({ events, counters, durationMs });
+        resolvePromise({ events, counters, durationMs, cpuSeconds: readCpu(cpuFile) });
       });
     });
     child.once('error', (err) => {
@@ -319,6 +336,7 @@ function report(jobs: Job[]) {
       file: relative(ROOT, j.file),
       engine: j.engine,
       ms: j.result!.durationMs,
+      cpuSeconds: j.result!.cpuSeconds,
       failed: j.result!.counters.fail + j.result!.counters.cancelled,
       tests: j.result!.events
         .filter((e) => e.type === 'test:pass' || e.type === 'test:fail')
@@ -497,12 +515,17 @@ async function main(): Promise<void> {
     }
     await workers;
     await pg?.stop();
-    const slowest = jobs
-      .filter((j) => j.result)
-      .sort((a, b) => b.result!.durationMs - a.result!.durationMs)
-      .slice(0, 5)
-      .map((j) => `${relative(ROOT, j.file)} [${j.engine}] ${(j.result!.durationMs / 1000).toFixed(1)} s`);
-    note(`slowest files: ${slowest.join(', ')}`);
+    const ran = jobs.filter((j) => j.result);
+    const cpu = (j: Job) => j.result!.cpuSeconds ?? 0;
+    const label = (j: Job) => `${relative(ROOT, j.file)} [${j.engine}]`;
+    const slowest = [...ran].sort((a, b) => b.result!.durationMs - a.result!.durationMs).slice(0, 5);
+    note(`slowest files: ${slowest.map((j) => `${label(j)} ${(j.result!.durationMs / 1000).toFixed(1)} s`).join(', ')}`);
+    // CPU, not wall time, is what a file costs the run on a machine where files and neighbours share the cores.
+    const total = ran.reduce((sum, j) => sum + cpu(j), 0);
+    if (total > 0) {
+      const costliest = [...ran].sort((a, b) => cpu(b) - cpu(a)).slice(0, 8);
+      note(`CPU: ${total.toFixed(0)} s in all; costliest files: ${costliest.map((j) => `${label(j)} ${cpu(j).toFixed(1)} s`).join(', ')}`);
+    }
     if (process.env.CLIENTELE_TEST_REPORT) writeFileSync(process.env.CLIENTELE_TEST_REPORT, JSON.stringify(report(jobs), null, 1));
     yield { type: 'test:plan', data: { nesting: 0, count: passes.length } };
     for (const k of COUNTERS) yield { type: 'test:diagnostic', data: { nesting: 0, message: `${k} ${totals[k]}` } };

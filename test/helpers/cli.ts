@@ -53,15 +53,25 @@ function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 
 /** Runs the executable in a child process. */
 export function spawnCli(args: string[], opts: CliOptions = {}): Promise<CliResult> {
+  return runCommand(process.execPath, [...(opts.nodeArgs ?? []), BIN, ...args], opts);
+}
+
+/**
+ * Runs any command in a child process, without blocking: a test that waits in spawnSync stops its own event
+ * loop, and the keep-alive connections of its HTTP client go stale meanwhile (the server closes them, the
+ * client learns it only when it next sends on one: "fetch failed").
+ */
+export function runCommand(file: string, args: string[], opts: Omit<CliOptions, 'nodeArgs'> = {}): Promise<CliResult> {
+  const what = file === process.execPath ? `clientele ${args.slice(args.indexOf(BIN) + 1).join(' ')}` : `${file} ${args.join(' ')}`;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), BIN, ...args], { cwd: ROOT, env: childEnv(opts.env) });
+    const child = spawn(file, args, { cwd: ROOT, env: childEnv(opts.env) });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`clientele ${args.join(' ')} did not finish within ${opts.timeoutMs ?? 60000} ms\n${stderr}`));
+      reject(new Error(`${what} did not finish within ${opts.timeoutMs ?? 60000} ms\n${stderr}`));
     }, opts.timeoutMs ?? 60000);
     child.on('error', reject);
     child.on('close', (code, signal) => {
