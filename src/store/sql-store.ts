@@ -26,6 +26,7 @@ import {
   type StoredRow,
   type WhereBuilder,
 } from './store.js';
+import { StatisticsKeeper } from './planner-statistics.js';
 import { StorageSchema, SYSTEM_COLUMNS, type ColumnDef, type ColumnKind, type TableDef } from './schema.js';
 import { changeLogInsert, childStatement, loggedInsertMany, loggedInsertParams, tableStatements, type ChildStatement, type TableStatements } from './hot-statements.js';
 
@@ -132,9 +133,39 @@ export class SqlStore implements Store {
     readonly schema: StorageSchema,
     /** For a store bound to a transaction: the tenants its writes logged changes for (announced after commit). */
     private readonly touched?: Set<string>,
+    /** For a store bound to a transaction: rows it inserted per table (for planner statistics after commit). */
+    private readonly inserted?: Map<string, number>,
   ) {
     this.changes = new SqlChangeFeed(db, CURSOR_TABLE);
     this.deliveries = new SqlDeliveryState(db);
+    if (eng.name === 'postgres' && !db.isTransaction) {
+      this.statistics = new StatisticsKeeper(
+        async (table) => {
+          const { rows } = await sql<{ n: number }>`select reltuples::float8 as n from pg_class where oid = to_regclass(${`"${table.replace(/"/g, '""')}"`})`.execute(db);
+          return Number(rows[0]?.n ?? -1);
+        },
+        (tables) => this.analyzeTables(tables),
+      );
+    }
+  }
+
+  /** PostgreSQL: analyses tables that bulk writes left with stale planner statistics (planner-statistics.ts). */
+  private readonly statistics?: StatisticsKeeper;
+
+  /** Rows inserted: counted for the transaction's commit, or (outside one) handed to the statistics now. */
+  private async insertedRows(t: TableDef, n: number): Promise<void> {
+    if (this.inserted) this.inserted.set(t.name, (this.inserted.get(t.name) ?? 0) + n);
+    else if (!this.db.isTransaction) await this.keepStatistics(new Map([[t.name, n]]));
+  }
+
+  /** After a commit: statistics are an optimisation, so a failure here does not fail the write that committed. */
+  private async keepStatistics(inserted: ReadonlyMap<string, number>): Promise<void> {
+    if (!this.statistics || inserted.size === 0) return;
+    try {
+      await this.statistics.written(inserted);
+    } catch {
+      // Autovacuum analyses the table later.
+    }
   }
 
   onChange(listener: (tenantId: string) => void): () => void {
@@ -291,6 +322,7 @@ export class SqlStore implements Store {
         log.push(this.change(t, scope.tenantId, scope.parentKey, idKey, values.id, 'created'));
         return inserted;
       });
+      if (this.inserted) await this.insertedRows(t, 1);
       return this.toEntity(t, stored);
     } catch (err) {
       if (this.eng.isDuplicateKey(err)) throw new DuplicateKeyError(idKey);
@@ -647,9 +679,11 @@ export class SqlStore implements Store {
   async transaction<T>(fn: (store: Store) => Promise<T>): Promise<T> {
     if (this.db.isTransaction) return fn(this);
     const touched = new Set<string>();
-    const result = await this.guard(() => this.db.transaction().execute((trx) => fn(new SqlStore(trx, this.eng, this.schema, touched))));
+    const inserted = new Map<string, number>();
+    const result = await this.guard(() => this.db.transaction().execute((trx) => fn(new SqlStore(trx, this.eng, this.schema, touched, inserted))));
     // Listeners hear of the changes only once they are committed, as after a single write.
     for (const tenantId of touched) this.changed(tenantId);
+    await this.keepStatistics(inserted);
     return result;
   }
 
@@ -709,6 +743,7 @@ export class SqlStore implements Store {
         }
       }
     });
+    await this.insertedRows(t, rows.length);
   }
 
   async existingKeys(t: TableDef, scope: Scope, idKeys: string[]): Promise<Set<string>> {
@@ -725,8 +760,14 @@ export class SqlStore implements Store {
   }
 
   async analyze(tables: TableDef[]): Promise<void> {
+    const names = tables.map((t) => t.name);
+    await this.analyzeTables(names);
+    this.statistics?.analysed([...names, CHANGE_LOG_TABLE]);
+  }
+
+  private async analyzeTables(names: string[]): Promise<void> {
     // Both engines take `ANALYZE <table>`; run after the load has committed, so the statistics see its rows.
-    for (const name of new Set([...tables.map((t) => t.name), CHANGE_LOG_TABLE])) {
+    for (const name of new Set([...names, CHANGE_LOG_TABLE])) {
       await this.guard(() => sql`analyze ${sql.table(name)}`.execute(this.db));
     }
   }
