@@ -78,8 +78,8 @@ export interface Engine {
    */
   serializeChangeLog(trx: Kysely<any>, tenantId: string): Promise<void>;
   /**
-   * PostgreSQL: runs one of the hot statements outside any transaction, as a prepared statement on a pooled
-   * connection, rows as arrays of column values.
+   * PostgreSQL: runs a hot statement or a list query outside any transaction, as a prepared statement on a
+   * pooled connection, rows as arrays of column values.
    */
   query?(sqlText: string, params: unknown[]): Promise<unknown[][]>;
   /** The embedded engine's synchronous access (see DirectSql); absent on PostgreSQL. */
@@ -589,7 +589,13 @@ export class SqlStore implements Store {
         : await this.rowsOf(desc ? s.pageDesc : s.pageAsc, [scope.tenantId, scope.parentKey, q.limit]);
       return rows.map((r) => this.entityFromArray(t, r));
     }
-    const rows = await this.guard(() => this.listQuery(t, scope, q).execute());
+    const query = this.listQuery(t, scope, q);
+    if (this.eng.query && !this.db.isTransaction) {
+      // PostgreSQL: as a prepared statement too (the text is the same for every filter of one shape).
+      const compiled = query.compile();
+      return (await this.rowsOf(compiled.sql, [...compiled.parameters])).map((r) => this.entityFromArray(t, r));
+    }
+    const rows = await this.guard(() => query.execute());
     return rows.map((r) => this.toEntity(t, r));
   }
 
