@@ -392,7 +392,8 @@ export class SqlStore implements Store {
       if (chunk.length) chunks.push([t, chunk]);
     }
     try {
-      await Promise.all(chunks.map(([t, items]) => this.commitGroup(tenant, t, items)));
+      // Whatever goes wrong fails the group's own creates (settled ones stay as they are), never the process.
+      await Promise.all(chunks.map(([t, items]) => this.commitGroup(tenant, t, items).catch((err) => items.forEach((item) => item.reject(err)))));
     } finally {
       if (later.length) this.groupQueues.set(tenant, [...later, ...(this.groupQueues.get(tenant) ?? [])]);
       if (this.groupQueues.has(tenant)) setImmediate(() => void this.flushGroup(tenant));
