@@ -1,7 +1,7 @@
 // Creates that arrive together (the embedded engine commits them as one group, see SqlStore.insertNow): each
 // is stored with its change-log entry, a refused one fails alone, each answer comes only after its commit,
-// and they wait for a transaction that holds the database. The same must hold on PostgreSQL, which inserts
-// one by one.
+// and they wait for a transaction that holds the database. The same must hold on PostgreSQL, which groups a
+// tenant's creates into one statement (SqlStore.insertGrouped; more in test/postgres/group-commit.test.ts).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { loadModel } from '../src/model/index.js';

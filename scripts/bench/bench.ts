@@ -33,6 +33,8 @@ const HELP = `Usage: npm run bench -- [options]
   --peer               also run json-server 0.17 on the cases it can serve (create, get by id, a page of 100),
                        installed with npm into a temporary directory for the run (not a project dependency)
   --keep               keep the SQLite data directory (printed) instead of deleting it
+  --data <dir>         SQLite data directory to use and keep: one a previous run kept (--keep) is reused as it
+                       is when its paging business holds --rows customers (seeding a million takes minutes)
 `;
 
 const { values: opt } = parseArgs({
@@ -46,6 +48,7 @@ const { values: opt } = parseArgs({
     out: { type: 'string' },
     only: { type: 'string' },
     keep: { type: 'boolean' },
+    data: { type: 'string' },
     peer: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   },
@@ -237,7 +240,8 @@ async function measure(origin: string, pid: number, method: string, path: string
 const startedAt = new Date();
 const load = { before: loadavg()[0]!, after: 0 };
 if (load.before > 1) log(`warning: load average is ${load.before.toFixed(2)}; other work on this machine will skew the numbers`);
-const location = mkdtempSync(join(tmpdir(), 'clientele-bench-'));
+const location = opt.data ?? mkdtempSync(join(tmpdir(), 'clientele-bench-'));
+mkdirSync(location, { recursive: true });
 const bare = await startBare();
 let clientele: ServerProcess | undefined;
 const report: Record<string, any> = {
@@ -413,7 +417,7 @@ try {
   await clientele?.stop();
   await bare.stop();
   await peer?.stop();
-  if (opt.keep) log(`data directory kept: ${location}`);
+  if (opt.keep || opt.data) log(`data directory kept: ${location}`);
   else rmSync(location, { recursive: true, force: true });
 }
 load.after = loadavg()[0]!;

@@ -1,4 +1,4 @@
-// `node --import tsx scripts/bench/inject-ab.ts --base <dir> [--rows N] [--requests N] [--rounds R] [--cases …]`:
+// `node --import tsx scripts/bench/inject-ab.ts --base <dir> [--rows N] [--requests N] [--rounds R] [--cases …] [--db url]`:
 // two builds of Clientele in one process (this checkout's dist/ and <dir>/dist/, each its own module graph), on
 // copies of the same SQLite data, driven through Fastify's inject (no sockets, one request at a time). Rounds
 // alternate A and B, and the medians of CPU µs per request are reported. With no load generator and no
@@ -13,7 +13,7 @@ import { loadSeed } from '../../test/helpers/seeds.js';
 import { seedCustomers } from './seed.js';
 
 const { values: opt } = parseArgs({
-  options: { base: { type: 'string' }, rows: { type: 'string' }, requests: { type: 'string' }, rounds: { type: 'string' }, cases: { type: 'string' } },
+  options: { base: { type: 'string' }, rows: { type: 'string' }, requests: { type: 'string' }, rounds: { type: 'string' }, cases: { type: 'string' }, db: { type: 'string' } },
 });
 if (!opt.base) throw new Error('--base <dir of the other build> is required');
 const ROWS = Number(opt.rows ?? 20000);
@@ -29,7 +29,9 @@ const body = loadSeed('002').request.body;
 type Build = { createClientele(config: Record<string, unknown>): Promise<{ app: any; close(): Promise<void> }> };
 const load = (dir: string) => import(pathToFileURL(join(dir, 'dist', 'app.js')).href) as Promise<Build>;
 const [buildA, buildB] = await Promise.all([load(opt.base), load(ROOT)]);
-const config = (location: string) => ({ location, logger: false, auth: { mode: 'none' as const }, notifications: { deliver: false } });
+// --db: both builds on one PostgreSQL schema (seeded once) instead of copies of a SQLite file.
+const config = (location: string) =>
+  Object.assign({ location, logger: false, auth: { mode: 'none' as const }, notifications: { deliver: false } }, opt.db ? { db: opt.db, dbSchema: 'clientele_iab' } : {});
 
 const dirA = mkdtempSync(join(tmpdir(), 'clientele-iab-a-'));
 const dirB = mkdtempSync(join(tmpdir(), 'clientele-iab-b-'));
@@ -39,7 +41,7 @@ const dirB = mkdtempSync(join(tmpdir(), 'clientele-iab-b-'));
   await c.close();
 }
 const seeded = await seedCustomers(config(dirB), BIG, ROWS, JSON.parse(body));
-cpSync(dirB, dirA, { recursive: true });
+if (!opt.db) cpSync(dirB, dirA, { recursive: true });
 const sample = seeded.samples[0]!;
 const urls: Record<string, { method: 'GET' | 'POST'; url: string; payload?: string }> = {
   create: { method: 'POST', url: `${biz(WRITES)}/customers`, payload: body },

@@ -91,30 +91,42 @@ export function changeLogInsert(engine: 'sqlite' | 'postgres'): string {
   return `insert into ${q(CHANGE_LOG_TABLE)} (${cols.map(q).join(', ')}) values (${cols.map(() => p()).join(', ')})`;
 }
 
+/** Parameters per row of loggedInsertMany: parent key, id key, version, ...property columns, entity id. */
+export const loggedInsertParams = (t: TableDef) => 4 + t.columns.length;
+
 /**
- * PostgreSQL: a create as one statement (one round trip instead of five: begin, the change-log lock, the
- * insert, the change-log row, commit). The per-tenant change-log lock (Engine.serializeChangeLog) is taken
- * before the change-log row is written (the row joins it) and held until the statement's own transaction
- * commits, so a tenant's change-log seqs still commit in order.
- * Params: tenant (for the lock), tenant, parent key, id key, version, ...property columns, table name, entity
- * id, at.
+ * PostgreSQL: `rows` creates of one tenant in one statement (group commit: one transaction, one WAL flush for
+ * all of them), each with its change-log row. The tenant's change-log lock (Engine.serializeChangeLog's) is
+ * taken before any change-log row is written (the rows join it) and held until the statement's own transaction
+ * commits, so a tenant's change-log seqs still commit in order. A row whose key exists already is skipped (`on conflict do nothing`) and left out of what comes back, so that it
+ * fails alone while the others are stored; it gets no change-log row.
+ * Params: tenant, table name, at, then per row: parent key, id key, version, ...property columns, entity id.
+ * Returns [parent_key, id_key, version, ...property columns] per stored row.
  */
-export function loggedInsert(t: TableDef, lockExpression: (tenantPlaceholder: string) => string): string {
+export function loggedInsertMany(t: TableDef, rows: number, lockExpression: (tenantPlaceholder: string) => string): string {
   const p = placeholders('postgres');
-  const lock = lockExpression(p());
-  const insertColumns = ['tenant_id', 'parent_key', 'id_key', 'version', ...t.columns.map((c) => c.name)];
-  const valueParams = insertColumns.map(() => p());
-  const returning = ['id_key', 'version', ...t.columns.map((c) => c.name)].map(q).join(', ');
-  const logColumns = ['tenant_id', 'table_name', 'parent_key', 'id_key', 'entity_id', 'kind', 'at'].map(q).join(', ');
-  const [tenant, parent] = valueParams as [string, string];
+  const tenant = p();
   const tableName = p();
-  const entityId = p();
   const at = p();
+  const insertColumns = ['tenant_id', 'parent_key', 'id_key', 'version', ...t.columns.map((c) => c.name)];
+  const values: string[] = [];
+  const entities: string[] = [];
+  for (let i = 0; i < rows; i++) {
+    const parent = p();
+    const key = p();
+    const rest = ['version', ...t.columns].map(() => p());
+    values.push(`(${[tenant, parent, key, ...rest].join(', ')})`);
+    entities.push(`(${parent}::text, ${key}::text, ${p()}::text)`);
+  }
+  const returning = ['parent_key', 'id_key', 'version', ...t.columns.map((c) => c.name)].map(q).join(', ');
+  const logColumns = ['tenant_id', 'table_name', 'parent_key', 'id_key', 'entity_id', 'kind', 'at'].map(q).join(', ');
   return (
-    `with lk as (select ${lock} as locked), ` +
-    `ins as (insert into ${q(t.name)} (${insertColumns.map(q).join(', ')}) values (${valueParams.join(', ')}) returning ${returning}), ` +
+    `with lk as (select ${lockExpression(tenant)} as locked), ` +
+    `ins as (insert into ${q(t.name)} (${insertColumns.map(q).join(', ')}) values ${values.join(', ')} on conflict do nothing returning ${returning}), ` +
     `lg as (insert into ${q(CHANGE_LOG_TABLE)} (${logColumns}) ` +
-    `select ${tenant}, ${tableName}::text, ${parent}, ins.${q('id_key')}, ${entityId}::text, 'created', ${at}::bigint from ins, lk) ` +
+    `select ${tenant}, ${tableName}::text, ins.${q('parent_key')}, ins.${q('id_key')}, e.entity_id, 'created', ${at}::bigint ` +
+    `from ins join (values ${entities.join(', ')}) as e (parent_key, id_key, entity_id) ` +
+    `on e.parent_key = ins.${q('parent_key')} and e.id_key = ins.${q('id_key')} cross join lk) ` +
     `select ${returning} from ins`
   );
 }

@@ -46,11 +46,27 @@ function unavailable(err: unknown): string | undefined {
   return undefined;
 }
 
+/** Distinct statement texts prepared by name (see postgresEngine's nameOf). */
+const PREPARED_MAX = 500;
+
 /** `schemaName` undefined: the connection's own current_schema() (public, or what the role's search_path says). */
 function postgresEngine(schemaName: string | undefined, pool?: pg.Pool): Engine {
   const schemaExpr = schemaName === undefined ? sql`current_schema()` : sql`${schemaName}::text`;
+  // Hot statements and list queries as named (prepared) statements: each connection parses and plans one
+  // once, and later runs send only its name and the values. Names are per statement text, the same on every
+  // connection. Past PREPARED_MAX texts (filters of many shapes), statements go unnamed, so that neither
+  // this process nor the server keeps an unbounded number of them.
+  const names = new Map<string, string>();
+  const nameOf = (text: string) => {
+    let name = names.get(text);
+    if (!name && names.size < PREPARED_MAX) names.set(text, (name = `clientele_${names.size + 1}`));
+    return name;
+  };
   return {
     name: 'postgres',
+    query: pool
+      ? async (text, params) => (await pool.query({ name: nameOf(text), text, values: params, rowMode: 'array' })).rows
+      : undefined,
     nullsFirstNative: false,
     columnType(kind: ColumnKind): ColumnDataType | Expression<unknown> {
       switch (kind) {

@@ -26,8 +26,9 @@ import {
   type StoredRow,
   type WhereBuilder,
 } from './store.js';
+import { StatisticsKeeper } from './planner-statistics.js';
 import { StorageSchema, SYSTEM_COLUMNS, type ColumnDef, type ColumnKind, type TableDef } from './schema.js';
-import { changeLogInsert, childStatement, loggedInsert, tableStatements, type ChildStatement, type TableStatements } from './hot-statements.js';
+import { changeLogInsert, childStatement, loggedInsertMany, loggedInsertParams, tableStatements, type ChildStatement, type TableStatements } from './hot-statements.js';
 
 /**
  * Synchronous access to an embedded database (better-sqlite3), for the hot statements: no promise, no query
@@ -76,11 +77,16 @@ export interface Engine {
    * `select pg_advisory_xact_lock(hashtext('clientele:changes:' || $tenantId))`.
    */
   serializeChangeLog(trx: Kysely<any>, tenantId: string): Promise<void>;
+  /**
+   * PostgreSQL: runs a hot statement or a list query outside any transaction, as a prepared statement on a
+   * pooled connection, rows as arrays of column values.
+   */
+  query?(sqlText: string, params: unknown[]): Promise<unknown[][]>;
   /** The embedded engine's synchronous access (see DirectSql); absent on PostgreSQL. */
   readonly direct?: DirectSql;
   /**
    * PostgreSQL: the SQL expression that takes serializeChangeLog's lock for the tenant in the given placeholder,
-   * so that a create can be one statement (loggedInsert in hot-statements.ts).
+   * so that creates can be one statement (loggedInsertMany in hot-statements.ts).
    */
   changeLogLockExpression?(tenantPlaceholder: string): string;
   close?(): Promise<void>;
@@ -95,6 +101,19 @@ interface PendingInsert {
   resolve(entity: StoredEntity): void;
   reject(err: unknown): void;
 }
+/** A PostgreSQL create waiting for its group commit; `row` is its part of loggedInsertMany's parameters. */
+interface GroupedInsert {
+  t: TableDef;
+  scope: Scope;
+  idKey: string;
+  values: Record<string, unknown>;
+  row: unknown[];
+  resolve(entity: StoredEntity): void;
+  reject(err: unknown): void;
+}
+/** Rows per group statement, and PostgreSQL's bound on parameters per statement (65 535) with room to spare. */
+const GROUP_ROWS = 100;
+const GROUP_PARAMS = 60_000;
 const SAVEPOINT = 'savepoint clientele_insert';
 const RELEASE = 'release clientele_insert';
 const ROLLBACK_TO = 'rollback to clientele_insert';
@@ -114,9 +133,39 @@ export class SqlStore implements Store {
     readonly schema: StorageSchema,
     /** For a store bound to a transaction: the tenants its writes logged changes for (announced after commit). */
     private readonly touched?: Set<string>,
+    /** For a store bound to a transaction: rows it inserted per table (for planner statistics after commit). */
+    private readonly inserted?: Map<string, number>,
   ) {
     this.changes = new SqlChangeFeed(db, CURSOR_TABLE);
     this.deliveries = new SqlDeliveryState(db);
+    if (eng.name === 'postgres' && !db.isTransaction) {
+      this.statistics = new StatisticsKeeper(
+        async (table) => {
+          const { rows } = await sql<{ n: number }>`select reltuples::float8 as n from pg_class where oid = to_regclass(${`"${table.replace(/"/g, '""')}"`})`.execute(db);
+          return Number(rows[0]?.n ?? -1);
+        },
+        (tables) => this.analyzeTables(tables),
+      );
+    }
+  }
+
+  /** PostgreSQL: analyses tables that bulk writes left with stale planner statistics (planner-statistics.ts). */
+  private readonly statistics?: StatisticsKeeper;
+
+  /** Rows inserted: counted for the transaction's commit, or (outside one) handed to the statistics now. */
+  private async insertedRows(t: TableDef, n: number): Promise<void> {
+    if (this.inserted) this.inserted.set(t.name, (this.inserted.get(t.name) ?? 0) + n);
+    else if (!this.db.isTransaction) await this.keepStatistics(new Map([[t.name, n]]));
+  }
+
+  /** After a commit: statistics are an optimisation, so a failure here does not fail the write that committed. */
+  private async keepStatistics(inserted: ReadonlyMap<string, number>): Promise<void> {
+    if (!this.statistics || inserted.size === 0) return;
+    try {
+      await this.statistics.written(inserted);
+    } catch {
+      // Autovacuum analyses the table later.
+    }
   }
 
   onChange(listener: (tenantId: string) => void): () => void {
@@ -235,6 +284,8 @@ export class SqlStore implements Store {
         return this.guard(() => Promise.reject(err));
       }
     }
+    const query = this.eng.query;
+    if (query && !this.db.isTransaction) return this.guard(() => query(sqlText, params));
     const res = await this.guard(() => this.db.executeQuery<Row>(CompiledQuery.raw(sqlText, params)));
     return res.rows.map((r) => Object.values(r));
   }
@@ -262,10 +313,7 @@ export class SqlStore implements Store {
 
   async insert(t: TableDef, scope: Scope, idKey: string, values: Record<string, unknown>): Promise<StoredEntity> {
     if (this.eng.direct && !this.db.isTransaction) return this.insertNow(t, scope, idKey, values);
-    if (this.eng.changeLogLockExpression && !this.db.isTransaction && this.oneStatementInserts) {
-      const done = await this.insertInOneStatement(t, scope, idKey, values);
-      if (done) return done;
-    }
+    if (this.eng.changeLogLockExpression && !this.db.isTransaction && this.oneStatementInserts) return this.insertGrouped(t, scope, idKey, values);
     const row = { tenant_id: scope.tenantId, parent_key: scope.parentKey, id_key: idKey, version: newVersion(), ...this.encodeValues(t, values) };
     try {
       // Read back as stored: engines differ in what they return for JSON and 64-bit columns.
@@ -274,6 +322,7 @@ export class SqlStore implements Store {
         log.push(this.change(t, scope.tenantId, scope.parentKey, idKey, values.id, 'created'));
         return inserted;
       });
+      if (this.inserted) await this.insertedRows(t, 1);
       return this.toEntity(t, stored);
     } catch (err) {
       if (this.eng.isDuplicateKey(err)) throw new DuplicateKeyError(idKey);
@@ -281,39 +330,110 @@ export class SqlStore implements Store {
     }
   }
 
-  private readonly loggedInserts = new Map<TableDef, string>();
   /** Off once the database refused the one-statement create as unsupported (a PostgreSQL-compatible engine). */
   private oneStatementInserts = true;
+  /** PostgreSQL: creates waiting for their tenant's next group commit, and the tenants with one queued or running. */
+  private readonly groupQueues = new Map<string, GroupedInsert[]>();
+  private readonly groupBusy = new Set<string>();
+  private readonly groupStatements = new Map<TableDef, Map<number, string>>();
 
   /**
-   * PostgreSQL: the row, the change-log lock and the change-log row in one statement, its own transaction.
-   * Undefined when the database does not support such a statement (SQLSTATE 0A000, as distributed engines
-   * may answer for writes to a distributed and a local table at once): nothing was written, and from then on
-   * creates take the transaction path.
+   * PostgreSQL's group commit: a tenant's creates are written by one statement per table (loggedInsertMany),
+   * its own transaction, each acknowledged once that statement has committed. One group runs at a time per
+   * tenant (they would queue on the tenant's change-log lock anyway); what arrives meanwhile goes with the
+   * next, so under load one commit, and one WAL flush, carries many rows instead of each waiting for the
+   * previous one's.
    */
-  private async insertInOneStatement(t: TableDef, scope: Scope, idKey: string, values: Record<string, unknown>): Promise<StoredEntity | undefined> {
-    let text = this.loggedInserts.get(t);
-    if (!text) this.loggedInserts.set(t, (text = loggedInsert(t, (p) => this.eng.changeLogLockExpression!(p))));
-    const params: unknown[] = [scope.tenantId, scope.tenantId, scope.parentKey, idKey, newVersion()];
+  private insertGrouped(t: TableDef, scope: Scope, idKey: string, values: Record<string, unknown>): Promise<StoredEntity> {
+    const row: unknown[] = [scope.parentKey, idKey, newVersion()];
     for (const col of t.columns) {
       const v = values[col.name];
-      params.push(v === null || v === undefined ? null : this.eng.encode(col.kind, v));
+      row.push(v === null || v === undefined ? null : this.eng.encode(col.kind, v));
     }
-    const change = this.change(t, scope.tenantId, scope.parentKey, idKey, values.id, 'created');
-    params.push(change.tableName, change.id, Date.now());
-    let row: unknown[];
-    try {
-      [row] = (await this.rowsOf(text, params)) as [unknown[]];
-    } catch (err) {
-      if (this.eng.isDuplicateKey(err)) throw new DuplicateKeyError(idKey);
-      if ((err as { code?: unknown }).code === '0A000') {
-        this.oneStatementInserts = false;
-        return undefined;
+    row.push(this.change(t, scope.tenantId, scope.parentKey, idKey, values.id, 'created').id);
+    return new Promise((resolve, reject) => {
+      const tenant = scope.tenantId;
+      let queue = this.groupQueues.get(tenant);
+      if (!queue) this.groupQueues.set(tenant, (queue = []));
+      queue.push({ t, scope, idKey, values, row, resolve, reject });
+      if (!this.groupBusy.has(tenant)) {
+        this.groupBusy.add(tenant);
+        setImmediate(() => void this.flushGroup(tenant));
       }
-      throw err;
+    });
+  }
+
+  private async flushGroup(tenant: string): Promise<void> {
+    const batch = this.groupQueues.get(tenant) ?? [];
+    this.groupQueues.delete(tenant);
+    const byTable = new Map<TableDef, GroupedInsert[]>();
+    for (const item of batch) (byTable.get(item.t) ?? byTable.set(item.t, []).get(item.t)!).push(item);
+    const later: GroupedInsert[] = [];
+    const chunks: Array<[TableDef, GroupedInsert[]]> = [];
+    for (const [t, items] of byTable) {
+      const max = Math.max(1, Math.min(GROUP_ROWS, Math.floor(GROUP_PARAMS / loggedInsertParams(t))));
+      let chunk: GroupedInsert[] = [];
+      const keys = new Set<string>();
+      for (const item of items) {
+        // The same key twice in one statement would be one row: the second waits for the next group.
+        const key = `${item.scope.parentKey}\0${item.idKey}`;
+        if (keys.has(key)) {
+          later.push(item);
+          continue;
+        }
+        keys.add(key);
+        chunk.push(item);
+        if (chunk.length === max) {
+          chunks.push([t, chunk]);
+          chunk = [];
+          keys.clear();
+        }
+      }
+      if (chunk.length) chunks.push([t, chunk]);
     }
-    this.changed(scope.tenantId);
-    return this.entityFromArray(t, row);
+    try {
+      // Whatever goes wrong fails the group's own creates (settled ones stay as they are), never the process.
+      await Promise.all(chunks.map(([t, items]) => this.commitGroup(tenant, t, items).catch((err) => items.forEach((item) => item.reject(err)))));
+    } finally {
+      if (later.length) this.groupQueues.set(tenant, [...later, ...(this.groupQueues.get(tenant) ?? [])]);
+      if (this.groupQueues.has(tenant)) setImmediate(() => void this.flushGroup(tenant));
+      else this.groupBusy.delete(tenant);
+    }
+  }
+
+  private async commitGroup(tenant: string, t: TableDef, items: GroupedInsert[]): Promise<void> {
+    let byRows = this.groupStatements.get(t);
+    if (!byRows) this.groupStatements.set(t, (byRows = new Map()));
+    let text = byRows.get(items.length);
+    if (!text) byRows.set(items.length, (text = loggedInsertMany(t, items.length, (p) => this.eng.changeLogLockExpression!(p))));
+    const params: unknown[] = [tenant, t.name, Date.now()];
+    for (const item of items) for (const v of item.row) params.push(v);
+    let rows: unknown[][];
+    try {
+      rows = await this.rowsOf(text, params);
+    } catch (err) {
+      if ((err as { code?: unknown }).code === '0A000') {
+        // Nothing was written; from now on creates take the transaction path (insert() checks the flag).
+        this.oneStatementInserts = false;
+        for (const item of items) this.insert(item.t, item.scope, item.idKey, item.values).then(item.resolve, item.reject);
+        return;
+      }
+      if (items.length === 1 || err instanceof StoreUnavailableError) {
+        for (const item of items) item.reject(this.eng.isDuplicateKey(err) ? new DuplicateKeyError(item.idKey) : err);
+        return;
+      }
+      // One row the database refused fails the statement: each again on its own, so that it fails alone.
+      await Promise.all(items.map((item) => this.commitGroup(tenant, t, [item])));
+      return;
+    }
+    const stored = new Map<string, unknown[]>();
+    for (const r of rows) stored.set(`${r[0] as string}\0${r[1] as string}`, r);
+    for (const item of items) {
+      const r = stored.get(`${item.scope.parentKey}\0${item.idKey}`);
+      if (r) item.resolve(this.entityFromArray(t, r, 1));
+      else item.reject(new DuplicateKeyError(item.idKey));
+    }
+    if (stored.size) this.changed(tenant);
   }
 
   /** Creates waiting for the next group commit (embedded engine). */
@@ -470,7 +590,13 @@ export class SqlStore implements Store {
         : await this.rowsOf(desc ? s.pageDesc : s.pageAsc, [scope.tenantId, scope.parentKey, q.limit]);
       return rows.map((r) => this.entityFromArray(t, r));
     }
-    const rows = await this.guard(() => this.listQuery(t, scope, q).execute());
+    const query = this.listQuery(t, scope, q);
+    if (this.eng.query && !this.db.isTransaction) {
+      // PostgreSQL: as a prepared statement too (the text is the same for every filter of one shape).
+      const compiled = query.compile();
+      return (await this.rowsOf(compiled.sql, [...compiled.parameters])).map((r) => this.entityFromArray(t, r));
+    }
+    const rows = await this.guard(() => query.execute());
     return rows.map((r) => this.toEntity(t, r));
   }
 
@@ -560,9 +686,11 @@ export class SqlStore implements Store {
   async transaction<T>(fn: (store: Store) => Promise<T>): Promise<T> {
     if (this.db.isTransaction) return fn(this);
     const touched = new Set<string>();
-    const result = await this.guard(() => this.db.transaction().execute((trx) => fn(new SqlStore(trx, this.eng, this.schema, touched))));
+    const inserted = new Map<string, number>();
+    const result = await this.guard(() => this.db.transaction().execute((trx) => fn(new SqlStore(trx, this.eng, this.schema, touched, inserted))));
     // Listeners hear of the changes only once they are committed, as after a single write.
     for (const tenantId of touched) this.changed(tenantId);
+    await this.keepStatistics(inserted);
     return result;
   }
 
@@ -622,6 +750,7 @@ export class SqlStore implements Store {
         }
       }
     });
+    await this.insertedRows(t, rows.length);
   }
 
   async existingKeys(t: TableDef, scope: Scope, idKeys: string[]): Promise<Set<string>> {
@@ -638,8 +767,14 @@ export class SqlStore implements Store {
   }
 
   async analyze(tables: TableDef[]): Promise<void> {
+    const names = tables.map((t) => t.name);
+    await this.analyzeTables(names);
+    this.statistics?.analysed([...names, CHANGE_LOG_TABLE]);
+  }
+
+  private async analyzeTables(names: string[]): Promise<void> {
     // Both engines take `ANALYZE <table>`; run after the load has committed, so the statistics see its rows.
-    for (const name of new Set([...tables.map((t) => t.name), CHANGE_LOG_TABLE])) {
+    for (const name of new Set([...names, CHANGE_LOG_TABLE])) {
       await this.guard(() => sql`analyze ${sql.table(name)}`.execute(this.db));
     }
   }

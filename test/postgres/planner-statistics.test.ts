@@ -1,4 +1,4 @@
-// After a bulk load (import, restore) the loaded tables have planner statistics at once: without them
+// After a bulk load (import, restore, fixtures) the loaded tables have planner statistics at once: without them
 // PostgreSQL guesses a handful of rows and sorts the whole table for every page until autovacuum runs.
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
@@ -55,6 +55,18 @@ describe('planner statistics after bulk loads on PostgreSQL', () => {
     assert.ok(customers.analysed, 'the customers table was analysed');
     assert.ok(customers.reltuples >= ROWS, `the planner knows the rows (${customers.reltuples} estimated, ${ROWS} loaded)`);
     assert.ok((await statistics('change_log')).analysed, 'the change log was analysed');
+  });
+
+  it('load (fixtures) analyses the tables it filled, as any bulk write through the store does', async () => {
+    const file = join(tmp.dir, 'fixtures.json');
+    const customers = Array.from({ length: ROWS }, (_, i) => ({ displayName: `Loaded ${i}`, emailAddress: `loaded${i}@statistics.example` }));
+    writeFileSync(file, JSON.stringify({ bookingBusinesses: [{ id: 'loaded@contoso.com', displayName: 'Loaded', customers }] }));
+    const before = (await statistics(customersTable)).at;
+    const loaded = await cli('load', '--tenant', '00000000-0000-0000-0000-000000000001', file);
+    assert.equal(loaded.code, 0, `load succeeds: ${loaded.stderr}`);
+    const after = await statistics(customersTable);
+    assert.ok(after.analysed && after.at > before, `load analysed the customers table (last analysed ${new Date(after.at).toISOString()})`);
+    assert.ok(after.reltuples >= ROWS, `the planner knows the loaded rows (${after.reltuples} estimated)`);
   });
 
   it('restore analyses every table it loads', async () => {
