@@ -107,14 +107,18 @@ export class TokenValidator {
    */
   private readonly verified = new Map<string, { principal: Principal; exp: number; until: number }>();
 
-  async validate(token: string | undefined): Promise<Principal> {
+  /** The principal of a token verified lately and still valid (see `verified`), at once; else undefined. */
+  recent(token: string | undefined): Principal | undefined {
     const hit = token ? this.verified.get(token) : undefined;
-    if (hit) {
-      const now = Date.now();
-      if (now < hit.until && Math.floor(now / 1000) < hit.exp + this.opts.clockSkewSeconds) return hit.principal;
-      this.verified.delete(token!);
-    }
-    return this.verify(token);
+    if (!hit) return undefined;
+    const now = Date.now();
+    if (now < hit.until && Math.floor(now / 1000) < hit.exp + this.opts.clockSkewSeconds) return hit.principal;
+    this.verified.delete(token!);
+    return undefined;
+  }
+
+  async validate(token: string | undefined): Promise<Principal> {
+    return this.recent(token) ?? this.verify(token);
   }
 
   private remember(token: string, principal: Principal, exp: unknown): void {
