@@ -126,6 +126,24 @@ describe('$filter: expressions on a fixed data set', () => {
     assert.equal(count.text, '6');
   });
 
+  it('one filter shape with other values, and its next pages, finds each its own rows', async () => {
+    // Filtered lists reuse their compiled SQL per shape (src/store/list-statements.ts): values must never stick.
+    for (const [name, n] of [['Adele Vance', 1], ['Lee Gu', 18], ['Megan Bowen', 20]] as const) {
+      assert.deepEqual(await numbers(`displayName eq '${name}'`), [n], `displayName eq '${name}'`);
+    }
+    const seen: number[] = [];
+    let url: string | undefined = `${CUSTOMERS_PATH}?$filter=${encodeURIComponent('emailAddress ne null')}&$top=3`;
+    for (let pages = 0; url; pages++) {
+      assert.ok(pages < 20, 'the nextLinks end');
+      const res = await server.request('GET', url);
+      assert.equal(res.status, 200, res.text);
+      seen.push(...res.json.value.map((e: { displayName: string }) => data.numberOf(e)));
+      const next: string | undefined = res.json['@odata.nextLink'];
+      url = next ? new URL(next).pathname + new URL(next).search : undefined;
+    }
+    assert.deepEqual(seen.sort((a, b) => a - b), allBut(3, 10), 'every page of the filter, each row once');
+  });
+
   it('tolower/toupper fold every letter, not only ASCII', async () => {
     const res = await server.request('POST', CUSTOMERS_PATH, { body: { displayName: 'Émile Zoë Ørsted' } });
     assert.equal(res.status, 201);
@@ -272,6 +290,18 @@ describe('$filter on partner Customers (numbers, Booleans, nullable DateTimeOffs
     assert.deepEqual(await names('$orderby=contractType desc'), ['Tailspin', 'Fabrikam', 'Contoso', 'Wingtip', 'Northwind']);
     assert.deepEqual(await names('$orderby=contractType'), ['Northwind', 'Wingtip', 'Contoso', 'Fabrikam', 'Tailspin']);
     assert.deepEqual(await names(`$search=${encodeURIComponent('"toys"')}`), ['Wingtip']);
+  });
+  it('one shape with numbers of each kind (int, beyond 32 bits, fraction) binds each as its own', async () => {
+    // PostgreSQL types these parameters differently (dialect.number), so each is its own compiled shape.
+    for (const [n, expected] of [
+      ['1', ['Fabrikam', 'Tailspin']],
+      ['1.5', ['Fabrikam', 'Tailspin']],
+      ['3000000000', []],
+      ['-2', ['Contoso', 'Fabrikam', 'Tailspin', 'Wingtip']],
+      ['2', ['Tailspin']],
+    ] as const) {
+      assert.deepEqual((await names(`$filter=${encodeURIComponent(`contractType gt ${n}`)}`)).sort(), expected, `contractType gt ${n}`);
+    }
   });
   it('a string literal for a number is 400', async () => {
     const res = await server.request('GET', `/beta/Customers?$filter=${encodeURIComponent("contractType eq '1'")}`);

@@ -29,7 +29,8 @@ export interface AuthConfig {
 
 export interface Auth {
   mode: AuthMode;
-  authenticate(req: { headers: Record<string, string | string[] | undefined> }): Promise<Principal>;
+  /** A promise when a token must be checked; the principal itself when it is known at once (auth off). */
+  authenticate(req: { headers: Record<string, string | string[] | undefined> }): Promise<Principal> | Principal;
   authorize: Authorizer;
   /** The dev issuer when it is trusted (mint tokens for this server with it). */
   devIssuer?: DevIssuer;
@@ -39,7 +40,7 @@ export async function createAuth(config: AuthConfig, keyLocation: string | undef
   const mode = config.mode ?? 'token';
   if (mode === 'none') {
     const principal = anonymousPrincipal(config.anonymousTenantId ?? DEFAULT_TENANT_ID);
-    return { mode, authenticate: async () => principal, authorize };
+    return { mode, authenticate: () => principal, authorize };
   }
   const trusted: TrustedIssuer[] = [];
   let devIssuer: DevIssuer | undefined;
@@ -61,7 +62,10 @@ export async function createAuth(config: AuthConfig, keyLocation: string | undef
   });
   return {
     mode,
-    authenticate: (req) => validator.validate(TokenValidator.bearer(req.headers.authorization)),
+    authenticate: (req) => {
+      const token = TokenValidator.bearer(req.headers.authorization);
+      return validator.recent(token) ?? validator.validate(token);
+    },
     authorize,
     devIssuer,
   };

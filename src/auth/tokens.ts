@@ -91,8 +91,41 @@ function issuerOf(trusted: TrustedIssuer[], tid: string, iss: unknown): TrustedI
   );
 }
 
+/** How long a verified token's principal is reused at most (a JWKS that drops a key is then obeyed within this). */
+const VERIFIED_TTL_MS = 5 * 60_000;
+const VERIFIED_MAX = 1000;
+
 export class TokenValidator {
   constructor(private readonly opts: TokenValidatorOptions) {}
+
+  /**
+   * Tokens verified lately, by their exact text: a client sends the same token with every request, and checking
+   * its signature again (with decoding and claim checks) is most of what authentication costs. Everything
+   * the checks depend on but time is the token text itself and this validator's fixed configuration, so a hit
+   * answers what validate would: until `exp` (with the clock skew, as jose counts it) and at most
+   * VERIFIED_TTL_MS. Refusals are not kept (a key that could not be loaded may load next time).
+   */
+  private readonly verified = new Map<string, { principal: Principal; exp: number; until: number }>();
+
+  /** The principal of a token verified lately and still valid (see `verified`), at once; else undefined. */
+  recent(token: string | undefined): Principal | undefined {
+    const hit = token ? this.verified.get(token) : undefined;
+    if (!hit) return undefined;
+    const now = Date.now();
+    if (now < hit.until && Math.floor(now / 1000) < hit.exp + this.opts.clockSkewSeconds) return hit.principal;
+    this.verified.delete(token!);
+    return undefined;
+  }
+
+  async validate(token: string | undefined): Promise<Principal> {
+    return this.recent(token) ?? this.verify(token);
+  }
+
+  private remember(token: string, principal: Principal, exp: unknown): void {
+    if (typeof exp !== 'number') return;
+    if (this.verified.size >= VERIFIED_MAX) this.verified.delete(this.verified.keys().next().value!);
+    this.verified.set(token, { principal, exp, until: Date.now() + VERIFIED_TTL_MS });
+  }
 
   /** The bearer token of an Authorization header value, or undefined when there is none. */
   static bearer(header: string | string[] | undefined): string | undefined {
@@ -101,7 +134,7 @@ export class TokenValidator {
     return m ? m[1] : undefined;
   }
 
-  async validate(token: string | undefined): Promise<Principal> {
+  private async verify(token: string | undefined): Promise<Principal> {
     if (!token) throw invalidToken(TokenMessages.empty, false);
     const fail = (message: string) => invalidToken(message, true);
 
@@ -140,7 +173,9 @@ export class TokenValidator {
         throw fail(this.reason(again));
       }
     }
-    return principalFromClaims({ ...verified, tid });
+    const principal = principalFromClaims({ ...verified, tid });
+    this.remember(token, principal, verified.exp);
+    return principal;
   }
 
   private reason(err: unknown): string {

@@ -76,11 +76,14 @@ export interface EntityHooks {
 
 export class EntityHookRegistry {
   private byType = new Map<string, EntityHooks[]>();
+  /** for()'s answers (asked several times per request), until the next register. */
+  private chains = new Map<StructuredType, EntityHooks[]>();
 
   register(qualifiedName: string, hooks: EntityHooks): this {
     const list = this.byType.get(qualifiedName) ?? [];
     list.push(hooks);
     this.byType.set(qualifiedName, list);
+    this.chains.clear();
     return this;
   }
 
@@ -106,9 +109,13 @@ export class EntityHookRegistry {
 
   /** Hooks of the type and its base types, base first. */
   for(type: StructuredType): EntityHooks[] {
-    const chain: StructuredType[] = [];
-    for (let t: StructuredType | undefined = type; t; t = t.base) chain.unshift(t);
-    return chain.flatMap((t) => this.byType.get(t.qualifiedName) ?? []);
+    let hooks = this.chains.get(type);
+    if (!hooks) {
+      const chain: StructuredType[] = [];
+      for (let t: StructuredType | undefined = type; t; t = t.base) chain.unshift(t);
+      this.chains.set(type, (hooks = chain.flatMap((t) => this.byType.get(t.qualifiedName) ?? [])));
+    }
+    return hooks;
   }
 }
 

@@ -72,20 +72,42 @@ function maskStructured(type: StructuredType, value: Record<string, unknown>): R
  * member replaced by the sentinel. Entities are recognised by their `@odata.type` (every entity carries one).
  */
 export function maskUnknownMembers(model: Model, body: unknown): unknown {
-  if (Array.isArray(body)) return body.map((v) => maskUnknownMembers(model, v));
+  // Copy on write: most bodies hold no unknown member, and are returned as they are (no copy of every entity
+  // of a page on every request).
+  if (Array.isArray(body)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < body.length; i++) {
+      const v = body[i];
+      const masked = maskUnknownMembers(model, v);
+      if (masked !== v) (out ??= body.slice(0, i)).push(masked);
+      else out?.push(v);
+    }
+    return out ?? body;
+  }
   if (typeof body !== 'object' || body === null) return body;
   const obj = body as Record<string, unknown>;
-  const annotated = typeof obj['@odata.type'] === 'string' ? model.findType(String(obj['@odata.type']).replace(/^#/, '')) : undefined;
+  const odataType = obj['@odata.type'];
+  const annotated = typeof odataType === 'string' ? model.findType(odataType.startsWith('#') ? odataType.slice(1) : odataType) : undefined;
   const type = annotated && 'properties' in annotated ? annotated : undefined;
   const maskOwn = type !== undefined && holdsUnknown(type);
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(obj)) {
+  let out: Record<string, unknown> | undefined;
+  for (const key in obj) {
+    if (!Object.prototype.hasOwnProperty.call(obj, key)) continue;
+    const value = obj[key];
     const prop = type?.property(key);
     // Declared properties by their type; anything else (a collection's `value`, expanded navigations) is walked.
-    if (prop) out[key] = maskOwn ? maskProperty(prop, value) : value;
-    else out[key] = typeof value === 'object' && value !== null ? maskUnknownMembers(model, value) : value;
+    const masked = prop ? (maskOwn ? maskProperty(prop, value) : value) : typeof value === 'object' && value !== null ? maskUnknownMembers(model, value) : value;
+    if (masked !== value && !out) {
+      // The keys before this one, as they were (same order as the original).
+      out = {};
+      for (const k in obj) {
+        if (k === key) break;
+        if (Object.prototype.hasOwnProperty.call(obj, k)) out[k] = obj[k];
+      }
+    }
+    if (out) out[key] = masked;
   }
-  return out;
+  return out ?? obj;
 }
 
 /**

@@ -1,6 +1,6 @@
 // Structured logs: Fastify's pino logger, one JSON object per line, every request line carrying the
 // Graph request-id (req.id) as `requestId` and the caller's client-request-id when it sent one.
-import { LogController, type FastifyRequest } from 'fastify';
+import { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
 
 import type { LogLevel } from './log-levels.js';
 
@@ -25,10 +25,34 @@ export function loggerOptions(level: LogLevel) {
 /** Probes and scrapes arrive every few seconds: their request lines would drown the rest. */
 const QUIET_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
 
+/**
+ * Request lines are `info`: when the logger is above it (the usual `warn`), nothing is written for them, so
+ * neither the quiet-path test nor the (discarded) log calls need to run for every request.
+ */
+const infoDisabled = (log: unknown) => (log as { isLevelEnabled?: (level: string) => boolean }).isLevelEnabled?.('info') === false;
+
+class RequestLogController extends LogController {
+  override incomingRequest(request: FastifyRequest, reply: FastifyReply, metadata?: Record<string, unknown>): void {
+    if (infoDisabled(request.log)) return;
+    super.incomingRequest(request, reply, metadata);
+  }
+  override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply, metadata?: Record<string, unknown>): void {
+    // With an error the line is `error`: left to Fastify.
+    if (!error && infoDisabled(reply.log)) return;
+    super.requestCompleted(error, request, reply, metadata);
+  }
+}
+
+/** The path of a URL without its query. */
+const pathOf = (url: string) => {
+  const q = url.indexOf('?');
+  return q < 0 ? url : url.slice(0, q);
+};
+
 /** Request lines labelled with the Graph request-id; none for probes. */
 export function requestLogController(): LogController {
-  return new LogController({
+  return new RequestLogController({
     requestIdLogLabel: 'requestId',
-    disableRequestLogging: (req) => QUIET_PATHS.has(req.url.split('?')[0]!),
+    disableRequestLogging: (req) => QUIET_PATHS.has(pathOf(req.url)),
   });
 }

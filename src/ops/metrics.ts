@@ -20,11 +20,18 @@ export class Metrics {
   private readonly storeDuration: CheapHistogram<'operation' | 'table' | 'outcome'>;
 
   constructor(opts: MetricsOptions = {}) {
+    const requestSeries = this.requestSeries;
     this.requests = new Counter({
       name: 'clientele_http_requests_total',
       help: 'HTTP requests served, by method, route template and status code.',
       labelNames: ['method', 'route', 'status'],
       registers: [this.registry],
+      // Counted on each series (a field increment per request) and handed to prom-client when scraped:
+      // its inc() hashes the labels on every call.
+      collect() {
+        this.reset();
+        for (const series of requestSeries.values()) this.inc(series.labels, series.count);
+      },
     });
     this.requestDuration = new CheapHistogram(
       'clientele_http_request_duration_seconds',
@@ -43,7 +50,7 @@ export class Metrics {
     if (opts.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: 'clientele_' });
   }
 
-  private readonly requestSeries = new Map<string, { labels: { method: string; route: string; status: string }; duration: HistogramChild }>();
+  private readonly requestSeries = new Map<string, { labels: { method: string; route: string; status: string }; duration: HistogramChild; count: number }>();
 
   observeRequest(method: string, route: string, status: number, seconds: number): void {
     // Routes are templates and statuses few: the label sets are a small, bounded set, made once each.
@@ -51,9 +58,9 @@ export class Metrics {
     let series = this.requestSeries.get(key);
     if (!series) {
       const labels = { method, route, status: String(status) };
-      this.requestSeries.set(key, (series = { labels, duration: this.requestDuration.child(labels) }));
+      this.requestSeries.set(key, (series = { labels, duration: this.requestDuration.child(labels), count: 0 }));
     }
-    this.requests.inc(series.labels);
+    series.count++;
     series.duration.observe(seconds);
   }
 

@@ -138,16 +138,18 @@ export function sqliteSchemaDdl(model: Model): string[] {
 /**
  * The hot statements' synchronous path (DirectSql). better-sqlite3 runs a statement to completion before
  * returning, so when no transaction is open on the connection (Kysely holds one across awaits), running one
- * now is what Kysely's queue would have done once its turn came. Prepared once by SQL text (the statements
- * are a fixed set, a few per table), in raw mode: arrays are cheaper to make than objects.
+ * now is what Kysely's queue would have done once its turn came. Prepared once by SQL text, in raw mode:
+ * arrays are cheaper to make than objects. The hot statements are a few per table; filtered lists add one per
+ * filter shape (list-statements.ts), which clients may vary, so the oldest are let go past `size`.
  */
-function directSql(database: Database.Database): DirectSql {
+function directSql(database: Database.Database, size = 512): DirectSql {
   const prepared = new Map<string, Database.Statement>();
   const statement = (source: string) => {
     let stmt = prepared.get(source);
     if (!stmt) {
       stmt = database.prepare(source);
       if (stmt.reader) stmt.raw(true);
+      if (prepared.size >= size) prepared.delete(prepared.keys().next().value!);
       prepared.set(source, stmt);
     }
     return stmt;

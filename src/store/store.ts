@@ -32,7 +32,19 @@ export interface OrderTerm {
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type WhereBuilder = (eb: ExpressionBuilder<any, any>) => Expression<SqlBool>;
+export type WhereBuilder = ((eb: ExpressionBuilder<any, any>) => Expression<SqlBool>) & { readonly shape?: WhereShape };
+
+/**
+ * What lets a store reuse a condition's compiled SQL (a compiled $filter carries one): the SQL text depends
+ * only on `key`, the values it binds are `values`. `build` makes the condition with `param(i)` wherever
+ * values[i] would be bound, so the store can tell which compiled parameter is which.
+ */
+export interface WhereShape {
+  readonly key: string;
+  readonly values: readonly unknown[];
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  build(eb: ExpressionBuilder<any, any>, param: (i: number) => unknown): Expression<SqlBool>;
+}
 
 export interface ListQuery {
   where?: WhereBuilder;

@@ -21,10 +21,13 @@ export interface FilterDialect {
   startsWith(subject: Expression<unknown>, prefix: Expression<unknown>): Expression<SqlBool>;
   endsWith(subject: Expression<unknown>, suffix: Expression<unknown>): Expression<SqlBool>;
   contains(subject: Expression<unknown>, part: Expression<unknown>): Expression<SqlBool>;
-  /** A string parameter, typed where the engine needs to know (PostgreSQL infers nothing from a bare $1). */
-  text(value: string): Expression<unknown>;
+  /**
+   * A string parameter, typed where the engine needs to know (PostgreSQL infers nothing from a bare $1).
+   * `bind` is what is bound (the value itself, or a stand-in when a filter's shape is compiled).
+   */
+  text(value: string, bind?: unknown): Expression<unknown>;
   /** A number parameter. PostgreSQL types a bare $1 after the column it meets (1.5 is no integer). */
-  number(value: number): Expression<unknown>;
+  number(value: number, bind?: unknown): Expression<unknown>;
   /** A literal compared with a value read from JSON (see jsonValue), in the form that value has. */
   encodeJsonScalar(type: ScalarType, value: unknown): unknown;
 }
@@ -68,11 +71,11 @@ export const sqliteDialect: FilterDialect = {
   contains(s, p) {
     return sql<SqlBool>`(instr(${s}, ${p}) > 0)`;
   },
-  text(value) {
-    return sql.val(value);
+  text(value, bind = value) {
+    return sql.val(bind);
   },
-  number(value) {
-    return sql.val(value);
+  number(value, bind = value) {
+    return sql.val(bind);
   },
   encodeJsonScalar(type, value) {
     return isBoolean(type) ? (value ? 1 : 0) : value;
@@ -119,14 +122,15 @@ export const postgresDialect: FilterDialect = {
   contains(s, p) {
     return sql<SqlBool>`(strpos(${s}, ${p}) > 0)`;
   },
-  text(value) {
-    return sql`cast(${value} as text)`;
+  text(value, bind = value) {
+    return sql`cast(${bind} as text)`;
   },
-  number(value) {
+  number(value, bind = value) {
     // Integers stay untyped so that an integer column's index serves the comparison; larger integers and
     // fractions are typed, so that PostgreSQL widens the column rather than failing to read the parameter.
-    if (Number.isInteger(value) && value >= -2147483648 && value <= 2147483647) return sql.val(value);
-    return Number.isSafeInteger(value) ? sql`cast(${value} as bigint)` : sql`cast(${value} as double precision)`;
+    // (compile.ts's literalClass tells these three apart in a filter's shape.)
+    if (Number.isInteger(value) && value >= -2147483648 && value <= 2147483647) return sql.val(bind);
+    return Number.isSafeInteger(value) ? sql`cast(${bind} as bigint)` : sql`cast(${bind} as double precision)`;
   },
   encodeJsonScalar(_type, value) {
     return value;
