@@ -8,6 +8,8 @@
 // (CLIENTELE_TEST_SHUFFLE=<seed>: see test/helpers/order.ts). Screenshots go to a fresh temp folder, removed
 // afterwards unless CLIENTELE_ADMIN_SCREENSHOTS names a folder to keep them in.
 // test-duration: long (test/run.ts starts it first)
+// test-engines: sqlite (the page is a client of the HTTP API, whose behaviour on each engine the HTTP tests pin;
+// a second pass would cost CI a minute of browser CPU and test nothing the first did not)
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

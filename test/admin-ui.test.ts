@@ -3,6 +3,8 @@
 // Each test makes the businesses and customers it looks at, so that any one runs alone and in any order
 // (CLIENTELE_TEST_SHUFFLE=<seed> shuffles them: see test/helpers/order.ts).
 // test-duration: long (test/run.ts starts it first)
+// test-engines: sqlite (the page is a client of the HTTP API, whose behaviour on each engine the HTTP tests pin;
+// a second pass would cost CI a minute of browser CPU and test nothing the first did not)
 import assert from 'node:assert/strict';
 import { after, before } from 'node:test';
 import type { Page, Request } from 'playwright-core';
