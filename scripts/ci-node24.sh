@@ -56,8 +56,7 @@ else
   echo "ci-node24: compiling better-sqlite3 in full for $(node --version)"
   npm rebuild better-sqlite3 --no-audit --no-fund
 fi
-node -e "new (require('better-sqlite3'))(':memory:').prepare('select 1').get()" \
-  || { echo "ci-node24: better-sqlite3 did not load on $(node --version)" >&2; exit 1; }
+loads || { echo "ci-node24: better-sqlite3 did not load on $(node --version)" >&2; exit 1; }
 
 http="customers businesses batch paging tenant-isolation auth-tokens control-plane"
 store="change-log migrations"

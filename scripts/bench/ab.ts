@@ -13,6 +13,7 @@ import autocannon from 'autocannon';
 import { loadSeed } from '../../test/helpers/seeds.js';
 import { cpuMsOf, freePort } from '../../test/helpers/server-process.js';
 import { seedCustomers } from './seed.js';
+import { benchRequests } from './requests.js';
 
 const { values: opt } = parseArgs({
   options: {
@@ -32,7 +33,6 @@ const CASES = (opt.cases ?? 'create,get-by-id,list-filter-email,list-page-1').sp
 const ROOT = join(import.meta.dirname, '..', '..');
 const BIG = 'AB@contoso.onmicrosoft.com';
 const WRITES = 'ABWrites@contoso.onmicrosoft.com';
-const biz = (id: string) => `/beta/solutions/bookingBusinesses/${encodeURIComponent(id)}`;
 const body = loadSeed('002').request.body;
 const dbArgs = opt.db ? ['--db', opt.db, '--db-schema', 'clientele_ab'] : [];
 
@@ -67,13 +67,7 @@ await s.stop();
 const seeded = await seedCustomers(Object.assign({ location: dirA }, opt.db ? { db: opt.db, dbSchema: 'clientele_ab' } : {}), BIG, ROWS, JSON.parse(body));
 if (!opt.db) cpSync(dirA, dirB, { recursive: true });
 const sample = seeded.samples[0]!;
-const urls: Record<string, { method: 'GET' | 'POST'; path: string; body?: string }> = {
-  create: { method: 'POST', path: `${biz(WRITES)}/customers`, body },
-  'get-by-id': { method: 'GET', path: `${biz(BIG)}/customers/${sample.id}` },
-  'list-filter-email': { method: 'GET', path: `${biz(BIG)}/customers?$filter=${encodeURIComponent(`emailAddress eq '${sample.emailAddress}'`)}` },
-  'list-page-1': { method: 'GET', path: `${biz(BIG)}/customers` },
-  'list-select': { method: 'GET', path: `${biz(BIG)}/customers?$select=displayName,emailAddress` },
-};
+const urls = benchRequests(BIG, WRITES, sample, body);
 const servers = { A: await start(opt.base, dirB), B: await start(ROOT, dirA) };
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 const lines = [`A = ${opt.base}, B = ${ROOT}; ${ROWS} customers, ${ROUNDS} rounds of ${SECONDS} s per server and case, 50 connections`, '', '| case | A CPU µs/req | B CPU µs/req | B/A CPU | A req/s | B req/s |', '|---|---:|---:|---:|---:|---:|'];

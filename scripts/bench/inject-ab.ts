@@ -11,6 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadSeed } from '../../test/helpers/seeds.js';
 import { seedCustomers } from './seed.js';
+import { benchRequests } from './requests.js';
 
 const { values: opt } = parseArgs({
   options: { base: { type: 'string' }, rows: { type: 'string' }, requests: { type: 'string' }, rounds: { type: 'string' }, cases: { type: 'string' }, db: { type: 'string' } },
@@ -23,7 +24,6 @@ const CASES = (opt.cases ?? 'create,get-by-id,get-by-id-v1,list-filter-email,lis
 const ROOT = join(import.meta.dirname, '..', '..');
 const BIG = 'AB@contoso.onmicrosoft.com';
 const WRITES = 'ABWrites@contoso.onmicrosoft.com';
-const biz = (id: string, v = 'beta') => `/${v}/solutions/bookingBusinesses/${encodeURIComponent(id)}`;
 const body = loadSeed('002').request.body;
 
 type Build = { createClientele(config: Record<string, unknown>): Promise<{ app: any; close(): Promise<void> }> };
@@ -43,14 +43,7 @@ const dirB = mkdtempSync(join(tmpdir(), 'clientele-iab-b-'));
 const seeded = await seedCustomers(config(dirB), BIG, ROWS, JSON.parse(body));
 if (!opt.db) cpSync(dirB, dirA, { recursive: true });
 const sample = seeded.samples[0]!;
-const urls: Record<string, { method: 'GET' | 'POST'; url: string; payload?: string }> = {
-  create: { method: 'POST', url: `${biz(WRITES)}/customers`, payload: body },
-  'get-by-id': { method: 'GET', url: `${biz(BIG)}/customers/${sample.id}` },
-  'get-by-id-v1': { method: 'GET', url: `${biz(BIG, 'v1.0')}/customers/${sample.id}` },
-  'list-filter-email': { method: 'GET', url: `${biz(BIG)}/customers?$filter=${encodeURIComponent(`emailAddress eq '${sample.emailAddress}'`)}` },
-  'list-page-1': { method: 'GET', url: `${biz(BIG)}/customers` },
-  'list-select': { method: 'GET', url: `${biz(BIG)}/customers?$select=displayName,emailAddress` },
-};
+const urls = benchRequests(BIG, WRITES, sample, body);
 const servers = { A: await buildA.createClientele(config(dirA)), B: await buildB.createClientele(config(dirB)) };
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 const lines = [
@@ -60,8 +53,9 @@ const lines = [
   '|---|---:|---:|---:|',
 ];
 for (const name of CASES) {
-  const u = urls[name]!;
-  const headers = u.payload ? { 'content-type': 'application/json' } : {};
+  const { method, path, body: payload } = urls[name]!;
+  const u = { method, url: path, payload };
+  const headers = payload ? { 'content-type': 'application/json' } : {};
   const cpu: Record<'A' | 'B', number[]> = { A: [], B: [] };
   // The same answer from both, first (bodies differ only in generated ids and stamps for creates).
   const [ra, rb] = [await servers.A.app.inject({ ...u, headers }), await servers.B.app.inject({ ...u, headers })];

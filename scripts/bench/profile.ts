@@ -9,6 +9,7 @@ import autocannon from 'autocannon';
 import { loadSeed } from '../../test/helpers/seeds.js';
 import { startServerProcess } from '../../test/helpers/server-process.js';
 import { seedCustomers } from './seed.js';
+import { benchRequests } from './requests.js';
 
 const { values: opt } = parseArgs({
   options: { rows: { type: 'string' }, seconds: { type: 'string' }, cases: { type: 'string' }, db: { type: 'string' }, top: { type: 'string' } },
@@ -20,7 +21,6 @@ const schemaArgs = opt.db ? ['--db-schema', 'clientele_profile'] : [];
 const location = mkdtempSync(join(tmpdir(), 'clientele-profile-'));
 const profDir = join(location, 'prof');
 const BIG = 'Profile@contoso.onmicrosoft.com';
-const biz = `/beta/solutions/bookingBusinesses/${encodeURIComponent(BIG)}`;
 const body = loadSeed('002').request.body;
 
 let server = await startServerProcess({ entry: 'dist', location: opt.db ? undefined : location, db: opt.db, args: schemaArgs, logLevel: 'warn' });
@@ -30,12 +30,8 @@ await server.stop();
 const seeded = await seedCustomers(Object.assign({ location }, opt.db ? { db: opt.db, dbSchema: 'clientele_profile' } : {}), BIG, ROWS, JSON.parse(body));
 server = await startServerProcess({ entry: 'dist', location: opt.db ? undefined : location, db: opt.db, args: schemaArgs, logLevel: 'warn', nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profDir}`] });
 const sample = seeded.samples[0]!;
-const urls: Record<string, { method: 'GET' | 'POST'; path: string; body?: string }> = {
-  create: { method: 'POST', path: `${biz}/customers`, body },
-  'get-by-id': { method: 'GET', path: `${biz}/customers/${sample.id}` },
-  'list-filter-email': { method: 'GET', path: `${biz}/customers?$filter=${encodeURIComponent(`emailAddress eq '${sample.emailAddress}'`)}` },
-  'list-page-1': { method: 'GET', path: `${biz}/customers` },
-};
+// profile.ts seeds one business: its creates go there too.
+const urls = benchRequests(BIG, BIG, sample, body);
 for (const name of CASES) {
   const u = urls[name]!;
   const res = await autocannon({ url: server.origin + u.path, method: u.method, body: u.body, headers: u.body ? { 'content-type': 'application/json' } : undefined, connections: 50, duration: SECONDS });

@@ -12,6 +12,7 @@ import autocannon from 'autocannon';
 import { loadSeed } from '../../test/helpers/seeds.js';
 import { startServerProcess } from '../../test/helpers/server-process.js';
 import { seedCustomers } from './seed.js';
+import { benchRequests } from './requests.js';
 
 const { values: opt } = parseArgs({ options: { rows: { type: 'string' }, seconds: { type: 'string' }, cases: { type: 'string' } } });
 const ROWS = Number(opt.rows ?? 20000);
@@ -21,7 +22,6 @@ const location = mkdtempSync(join(tmpdir(), 'clientele-tail-'));
 const outFile = join(location, 'probe.jsonl');
 const BIG = 'Tail@contoso.onmicrosoft.com';
 const WRITES = 'TailWrites@contoso.onmicrosoft.com';
-const biz = (id: string) => `/beta/solutions/bookingBusinesses/${encodeURIComponent(id)}`;
 const body = loadSeed('002').request.body;
 
 let server = await startServerProcess({ entry: 'dist', location, logLevel: 'warn' });
@@ -39,12 +39,7 @@ server = await startServerProcess({
   env: { CLIENTELE_TAIL_OUT: outFile },
 });
 const sample = seeded.samples[0]!;
-const urls: Record<string, { method: 'GET' | 'POST'; path: string; body?: string }> = {
-  create: { method: 'POST', path: `${biz(WRITES)}/customers`, body },
-  'get-by-id': { method: 'GET', path: `${biz(BIG)}/customers/${sample.id}` },
-  'list-filter-email': { method: 'GET', path: `${biz(BIG)}/customers?$filter=${encodeURIComponent(`emailAddress eq '${sample.emailAddress}'`)}` },
-  'list-page-1': { method: 'GET', path: `${biz(BIG)}/customers` },
-};
+const urls = benchRequests(BIG, WRITES, sample, body);
 const pid = server.pid;
 let lines = 0;
 const probe = async () => {
