@@ -49,8 +49,8 @@ relink() {
     && make -C build BUILDTYPE=Release -j2 -o Release/obj.target/sqlite3/gen/sqlite3/sqlite3.o \
       -o Release/obj.target/deps/sqlite3.a -o Release/sqlite3.a >/dev/null)
 }
-loads() { node -e "new (require('better-sqlite3'))(':memory:').prepare('select 1').get()" 2>/dev/null; }
-if relink && loads; then
+loads() { node -e "new (require('better-sqlite3'))(':memory:').prepare('select 1').get()"; }
+if relink && loads 2>/dev/null; then
   echo "ci-node24: better-sqlite3's addon compiled for $(node --version), SQLite's object kept"
 else
   echo "ci-node24: compiling better-sqlite3 in full for $(node --version)"
