@@ -11,10 +11,15 @@ import { startServer } from './helpers/server.js';
 import { testStore, type TestStore } from './helpers/store.js';
 
 const schema = new StorageSchema(loadModel());
-/** What the model asks for: its own settings table, then per table the table, each column, each index. */
+/** What the model asks for: its own settings table, then per table the table, each column, each wire-cache column, each index. */
 const entitySteps = [
   'table clientele_settings',
-  ...schema.tables.flatMap((t) => [`table ${t.name}`, ...t.columns.map((c) => `column ${t.name}.${c.name}`), ...t.indexes.map((ix) => `index ${ix.name}`)]),
+  ...schema.tables.flatMap((t) => [
+    `table ${t.name}`,
+    ...t.columns.map((c) => `column ${t.name}.${c.name}`),
+    ...t.wire.map((w) => `column ${t.name}.${w.column}`),
+    ...t.indexes.map((ix) => `index ${ix.name}`),
+  ]),
 ];
 /** Plus the fixed tables of the change log and of notification delivery, one step per table or index. */
 const FIXED_STEP = /^(table|index) (ix_)?(change_log|notification_)/;

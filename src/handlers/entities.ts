@@ -11,11 +11,12 @@ import { carryHiddenFields, storageName } from '../model/versions.js';
 import { canonicalPath, resolvePath, type PathStep, type ResolvedPath } from '../odata/path.js';
 import { contextUrl, entityUrl, serializeEntity, serializeProperty } from '../odata/serialize.js';
 import type { StorageSchema, TableDef } from '../store/schema.js';
-import { DuplicateKeyError, newVersion, type Scope, type Store, type StoredEntity, type WhereBuilder } from '../store/store.js';
+import { DuplicateKeyError, listOrder, newVersion, type Scope, type Store, type StoredEntity, type WhereBuilder } from '../store/store.js';
 import type { ListOptions, QueryEngine } from '../odata/query.js';
 import { checkIfMatch, etagOf, notModified, preconditionFailed } from '../odata/etag.js';
-import { checkEnumWrite, includesUnknownEnumMembers, maskProperty } from '../odata/evolvable-enums.js';
+import { checkEnumWrite, includesUnknownEnumMembers, maskProperty, maskUnknownMembers } from '../odata/evolvable-enums.js';
 import { DeltaService } from './delta.js';
+import { collectionJson, entityJson, WireCache } from './wire-cache.js';
 import { EntityHookRegistry, type EntityHooks, type HookContext, type Visibility } from './hooks.js';
 
 export interface RequestContext {
@@ -34,6 +35,8 @@ export interface RequestContext {
 export interface HandlerResult {
   status: number;
   body?: unknown;
+  /** A JSON body already serialised (from cached wire texts, see wire-cache.ts): sent as it is. */
+  json?: string;
   /** text/plain bodies ($count, $value). */
   text?: string;
   headers?: Record<string, string>;
@@ -119,6 +122,7 @@ export class EntityService {
   private delta: DeltaService;
   private hooks: EntityHookRegistry;
   private metadataOwner: string | undefined;
+  private wire: WireCache;
 
   constructor(
     private readonly model: Model,
@@ -132,6 +136,7 @@ export class EntityService {
     this.delta = new DeltaService(store, query, { changeRetentionMs: opts.changeRetentionMs ?? DEFAULT_CHANGE_RETENTION_MS });
     this.hooks = opts.hooks ?? new EntityHookRegistry();
     this.metadataOwner = model.singletons.find((s) => s.ownsMetadata)?.name;
+    this.wire = new WireCache(model, store);
   }
 
   private context(ctx: RequestContext, steps: Array<Pick<PathStep, 'name' | 'key'>>, kind: 'collection' | 'entity', select?: readonly string[]): string {
@@ -545,6 +550,18 @@ export class EntityService {
     const etag = etagOf(target.entity!);
     if (notModified(header(ctx, 'if-none-match'), etag)) return { status: 304, headers: { etag } };
     const steps = target.step.collection ? target.steps.slice(0, -1).concat({ name: target.step.name }) : target.steps;
+    const type = target.step.type;
+    const table = target.table!;
+    if (!opts.select && !opts.expand?.length && this.wire.cacheable(type, table) && !includesUnknownEnumMembers(ctx.headers)) {
+      // The entity's cached text, or the text made now (cached for the next read when the row had none).
+      const entity = target.entity!;
+      let text = this.wire.cached(table, entity);
+      if (text === undefined) {
+        text = this.wire.text(type, entity);
+        if (entity.wire) this.wire.remember(table, target.scope, [{ entity, text }]);
+      }
+      return { status: 200, headers: { etag }, json: entityJson(this.context(ctx, steps, 'entity'), text) };
+    }
     const body = serializeEntity(
       target.step.type,
       target.entity!.values,
@@ -594,9 +611,28 @@ export class EntityService {
 
   private async list(target: Target, ctx: RequestContext): Promise<HandlerResult> {
     const type = target.step.type;
-    const opts: ListOptions = this.query.listOptions(type, target.table!, ctx.rawQuery, ctx.headers, target.scope);
+    const table = target.table!;
+    const opts: ListOptions = this.query.listOptions(type, table, ctx.rawQuery, ctx.headers, target.scope);
     opts.where = this.visibleWhere(type, ctx.principal, opts.where);
-    const page = await this.query.page(this.store, target.table!, target.scope, opts);
+    // A page in key order of what one text serves: joined from the cached texts when every row has one.
+    const order = listOrder(opts.orderBy);
+    const whole =
+      !opts.where && !opts.skip && !opts.select && !opts.expand?.length && order.length === 1 && this.wire.cacheable(type, table) && !includesUnknownEnumMembers(ctx.headers);
+    if (whole) {
+      const after = opts.after?.[0];
+      const wp = await this.store.wirePage(table, target.scope, this.wire.column(table), {
+        desc: order[0]!.desc,
+        after: typeof after === 'string' ? after : undefined,
+        limit: opts.pageSize,
+      });
+      if (wp.cached === wp.rows) {
+        const count = opts.count ? await this.store.count(table, target.scope) : undefined;
+        const nextLink = wp.more ? this.query.nextLink(ctx.requestUrl, this.query.pageToken([wp.lastKey], opts.signature)) : undefined;
+        const json = collectionJson(this.context(ctx, target.steps, 'collection'), wp.joined ?? '', { count, nextLink });
+        return { status: 200, json, headers: opts.preferenceApplied ? { 'preference-applied': opts.preferenceApplied } : {} };
+      }
+    }
+    const page = await this.query.page(this.store, table, target.scope, opts);
     const body: Record<string, unknown> = {
       '@odata.context': this.context(ctx, target.steps, 'collection', opts.select),
     };
@@ -606,6 +642,15 @@ export class EntityService {
     const listed = opts.select ?? type.decl.listed;
     const select = listed ? new Set(listed) : undefined;
     const value = page.rows.map((e) => serializeEntity(type, listedValues(type, e.values), { '@odata.etag': etagOf(e) }, select));
+    if (whole) {
+      // Some rows had no text yet: the page is answered from theirs, and every row's cached for the next read.
+      const texts = value.map((v) => JSON.stringify(maskUnknownMembers(this.model, v)));
+      this.wire.remember(table, target.scope, page.rows.map((entity, i) => ({ entity, text: texts[i]! })));
+      const nextLink = body['@odata.nextLink'] as string | undefined;
+      const count = body['@odata.count'] as number | undefined;
+      const json = collectionJson(body['@odata.context'] as string, texts.join(','), { count, nextLink });
+      return { status: 200, json, headers: opts.preferenceApplied ? { 'preference-applied': opts.preferenceApplied } : {} };
+    }
     if (opts.expand?.length) {
       const members = page.rows.map((entity, i) => ({ entity, body: value[i]!, steps: [...target.steps.slice(0, -1), { name: target.step.name, key: String(entity.values.id) }] }));
       await this.expand(target, members, opts.expand, ctx);

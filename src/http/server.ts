@@ -234,6 +234,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     reply.code(result.status);
     if (result.headers) reply.headers(result.headers);
     if (result.text !== undefined) return reply.header('content-type', 'text/plain; charset=utf-8').send(result.text);
+    if (result.json !== undefined) return reply.header('content-type', JSON_CONTENT_TYPE).send(Buffer.from(result.json, 'utf8'));
     if (result.body === undefined) return reply.send();
     return reply.header('content-type', JSON_CONTENT_TYPE).send(jsonBytes(result.body));
   };

@@ -376,6 +376,11 @@ export class QueryEngine {
     return createHmac('sha256', this.secret).update(payload).digest('base64url').slice(0, 22);
   }
 
+  /** The $skiptoken of the page after the row at keyset position `after`, for the query of `signature`. */
+  pageToken(after: unknown[], signature: string): string {
+    return this.writeToken(after, signature);
+  }
+
   private writeToken(after: unknown[], signature: string): string {
     const payload = Buffer.from(JSON.stringify({ a: after, s: this.mac(signature) })).toString('base64url');
     return `${payload}.${this.mac(payload)}`;

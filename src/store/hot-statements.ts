@@ -9,7 +9,7 @@ import type { TableDef } from './schema.js';
 export interface TableStatements {
   /** Columns an entity is read with, in order. */
   readonly columns: readonly string[];
-  /** Params: tenant, parent key, id key. */
+  /** Params: tenant, parent key, id key. Returns the entity's columns, then its wire-cache texts (TableDef.wire). */
   readonly get: string;
   /** [id_key, id]. Params: tenant, parent key, id key. */
   readonly locate: string;
@@ -21,12 +21,21 @@ export interface TableStatements {
   readonly pageDescAfter: string;
   /** Params: tenant, parent key, id key, version, ...property columns. Returns the entity's columns. */
   readonly insert: string;
+  /**
+   * Per wire-cache column (TableDef.wire, same order): a page in key order as its rows' cached texts, joined
+   * in SQL so that the page reaches JavaScript as one string: [joined texts (null when none), rows, rows with a
+   * text, last key]. Params: tenant, parent key, [after key,] limit.
+   */
+  readonly wirePages: ReadonlyArray<{ asc: string; desc: string; ascAfter: string; descAfter: string }>;
+  /** [1] when a row comes after the key in key order. Params: tenant, parent key, key. */
+  readonly existsAfter: string;
+  readonly existsBefore: string;
 }
 
 export interface ChildStatement {
   /**
-   * The parent row and the child under it, in one read: [parent id_key, parent id, ...child columns (all null
-   * when there is no such child)]; no row when the parent does not exist.
+   * The parent row and the child under it, in one read: [parent id_key, parent id, ...child columns, ...child
+   * wire-cache texts (all null when there is no such child)]; no row when the parent does not exist.
    * Params: child id key, tenant, parent's parent key, parent id key.
    */
   readonly sql: string;
@@ -56,6 +65,21 @@ export function tableStatements(t: TableDef, engine: 'sqlite' | 'postgres'): Tab
     const cond = after ? ` and ${q('id_key')} ${desc ? '<' : '>'} ${p()}` : '';
     return `select ${select} from ${q(t.name)} where ${scope}${cond} order by ${q('id_key')} ${desc ? 'desc' : 'asc'} limit ${p()}`;
   };
+  const wirePage = (column: string, desc: boolean, after: boolean) => {
+    const p = placeholders(engine);
+    const scope = at(p);
+    const cond = after ? ` and ${q('id_key')} ${desc ? '<' : '>'} ${p()}` : '';
+    const inner = `select ${q('id_key')} as k, ${q(column)} as w from ${q(t.name)} where ${scope}${cond} order by ${q('id_key')} ${desc ? 'desc' : 'asc'} limit ${p()}`;
+    // SQLite's group_concat takes the rows in the order the ordered subquery yields them (an ORDER BY inside the
+    // aggregate would sort them again); PostgreSQL is told the order.
+    const joined = engine === 'sqlite' ? `group_concat(w, ',')` : `string_agg(w, ',' order by k ${desc ? 'desc' : 'asc'})`;
+    return `select ${joined}, count(*), count(w), ${desc ? 'min' : 'max'}(k) from (${inner}) page`;
+  };
+  const exists = (desc: boolean) => {
+    const p = placeholders(engine);
+    return `select 1 from ${q(t.name)} where ${at(p)} and ${q('id_key')} ${desc ? '<' : '>'} ${p()} limit 1`;
+  };
+  const withWire = [select, ...t.wire.map((w) => q(w.column))].join(', ');
   const p = placeholders(engine);
   const insertColumns = ['tenant_id', 'parent_key', 'id_key', 'version', ...t.columns.map((c) => c.name)];
   const insert =
@@ -63,19 +87,27 @@ export function tableStatements(t: TableDef, engine: 'sqlite' | 'postgres'): Tab
     `returning ${select}`;
   return {
     columns,
-    get: keyed(select),
+    get: keyed(withWire),
     locate: keyed(`${q('id_key')}, ${q('id')}`),
     pageAsc: page(false, false),
     pageDesc: page(true, false),
     pageAscAfter: page(false, true),
     pageDescAfter: page(true, true),
     insert,
+    wirePages: t.wire.map((w) => ({
+      asc: wirePage(w.column, false, false),
+      desc: wirePage(w.column, true, false),
+      ascAfter: wirePage(w.column, false, true),
+      descAfter: wirePage(w.column, true, true),
+    })),
+    existsAfter: exists(false),
+    existsBefore: exists(true),
   };
 }
 
 export function childStatement(parent: TableDef, child: TableDef, engine: 'sqlite' | 'postgres'): ChildStatement {
   const p = placeholders(engine);
-  const cols = ['id_key', 'version', ...child.columns.map((c) => c.name)].map((c) => `c.${q(c)}`).join(', ');
+  const cols = ['id_key', 'version', ...child.columns.map((c) => c.name), ...child.wire.map((w) => w.column)].map((c) => `c.${q(c)}`).join(', ');
   return {
     sql:
       `select p.${q('id_key')} as ${q('parent__id_key')}, p.${q('id')} as ${q('parent__id')}, ${cols} from ${q(parent.name)} p left join ${q(child.name)} c ` +
@@ -129,4 +161,33 @@ export function loggedInsertMany(t: TableDef, rows: number, lockExpression: (ten
     `on e.parent_key = ins.${q('parent_key')} and e.id_key = ins.${q('id_key')} cross join lk) ` +
     `select ${returning} from ins`
   );
+}
+
+const wireUpdates = new Map<string, string>();
+
+/**
+ * Caches wire texts (Store.cacheWire) for `rows` rows of one scope, each only while the row is at the version
+ * it was read at and has none yet. SQLite: one row, params text, tenant, parent key, id key, version.
+ * PostgreSQL: params tenant, parent key, then per row id key, version, text.
+ */
+export function wireUpdate(t: TableDef, column: string, rows: number, engine: 'sqlite' | 'postgres'): string {
+  const key = `${t.name}\0${column}\0${rows}\0${engine}`;
+  let text = wireUpdates.get(key);
+  if (text) return text;
+  if (engine === 'sqlite') {
+    text =
+      `update ${q(t.name)} set ${q(column)} = ? where ${q('tenant_id')} = ? and ${q('parent_key')} = ? and ${q('id_key')} = ? ` +
+      `and ${q('version')} = ? and ${q(column)} is null`;
+  } else {
+    const p = placeholders('postgres');
+    const tenant = p();
+    const parent = p();
+    const values = Array.from({ length: rows }, () => `(${p()}::text, ${p()}::bigint, ${p()}::text)`).join(', ');
+    text =
+      `update ${q(t.name)} as t set ${q(column)} = v.w from (values ${values}) as v (k, ver, w) ` +
+      `where t.${q('tenant_id')} = ${tenant} and t.${q('parent_key')} = ${parent} and t.${q('id_key')} = v.k ` +
+      `and t.${q('version')} = v.ver and t.${q(column)} is null`;
+  }
+  wireUpdates.set(key, text);
+  return text;
 }

@@ -56,7 +56,7 @@ export function planMigrations(db: Kysely<any>, schema: StorageSchema, eng: Engi
     steps.push({
       id: `table ${t.name}`,
       present: (existing) => existing.has(t.name),
-      creates: { table: t.name, columns: t.columns.map((c) => c.name) },
+      creates: { table: t.name, columns: [...t.columns.map((c) => c.name), ...t.wire.map((w) => w.column)] },
       statements: (db) => [createTable(db, eng, t)],
     });
     for (const col of t.columns) {
@@ -65,6 +65,14 @@ export function planMigrations(db: Kysely<any>, schema: StorageSchema, eng: Engi
         present: (existing) => existing.get(t.name)?.has(col.name) ?? false,
         creates: { table: t.name, columns: [col.name] },
         statements: (db) => [db.schema.alterTable(t.name).addColumn(col.name, eng.columnType(col.kind)), ...backfill(db, eng, t, col)],
+      });
+    }
+    for (const w of t.wire) {
+      steps.push({
+        id: `column ${t.name}.${w.column}`,
+        present: (existing) => existing.get(t.name)?.has(w.column) ?? false,
+        creates: { table: t.name, columns: [w.column] },
+        statements: (db) => [db.schema.alterTable(t.name).addColumn(w.column, eng.columnType('text'))],
       });
     }
     for (const ix of t.indexes) {
@@ -123,6 +131,7 @@ function createTable(db: Kysely<any>, eng: Engine, t: TableDef): Compilable {
     .addColumn('id_key', eng.columnType('text'), (c) => c.notNull())
     .addColumn('version', 'integer', (c) => c.notNull().defaultTo(1));
   for (const col of t.columns) create = create.addColumn(col.name, eng.columnType(col.kind));
+  for (const w of t.wire) create = create.addColumn(w.column, eng.columnType('text'));
   return create.addPrimaryKeyConstraint(`pk_${t.name}`, ['tenant_id', 'parent_key', 'id_key']);
 }
 

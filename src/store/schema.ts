@@ -27,9 +27,19 @@ export interface TableDef {
   columnByProperty: Map<string, ColumnDef>;
   /** Indexes over property columns, each led by tenant_id and parent_key. */
   indexes: Array<{ name: string; columns: string[] }>;
+  /**
+   * One text column per API version caching each row's wire JSON in that version (wire-cache.ts): filled on
+   * first read, emptied by every write, so a list page can be joined from the texts instead of rebuilt.
+   */
+  wire: ReadonlyArray<{ version: string; column: string }>;
 }
 
 export const SYSTEM_COLUMNS = ['tenant_id', 'parent_key', 'id_key', 'version'] as const;
+
+/** The wire-cache column of an API version: `_wire_beta`, `_wire_v1_0` (`_wire` for a model without versions). */
+export function wireColumn(version: string | undefined): string {
+  return version ? `_wire_${version.replace(/[^A-Za-z0-9]/g, '_')}` : '_wire';
+}
 
 function columnKind(p: Property): ColumnKind {
   if (p.collection || p.category === 'complex') return 'json';
@@ -77,6 +87,7 @@ export class StorageSchema {
         columns,
         columnByProperty: new Map(columns.map((c) => [c.name, c])),
         indexes: (type.decl.indexes ?? []).map((cols) => ({ name: `ix_${type.table}_${cols.join('_')}`, columns: cols })),
+        wire: model.allVersions().map((m) => ({ version: m.version ?? '', column: wireColumn(m.version) })),
       };
       this.tables.push(table);
       this.byType.set(type.qualifiedName, table);

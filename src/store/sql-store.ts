@@ -25,11 +25,14 @@ import {
   type StoredEntity,
   type StoredRow,
   type WhereBuilder,
+  type WirePage,
+  type WireText,
 } from './store.js';
 import { StatisticsKeeper } from './planner-statistics.js';
+import { checkWireFingerprint } from './wire-fingerprint.js';
 import { StorageSchema, SYSTEM_COLUMNS, type ColumnDef, type ColumnKind, type TableDef } from './schema.js';
 import { ListStatementCache } from './list-statements.js';
-import { changeLogInsert, childStatement, loggedInsertMany, loggedInsertParams, tableStatements, type ChildStatement, type TableStatements } from './hot-statements.js';
+import { changeLogInsert, childStatement, loggedInsertMany, loggedInsertParams, tableStatements, wireUpdate, type ChildStatement, type TableStatements } from './hot-statements.js';
 
 /**
  * Synchronous access to an embedded database (better-sqlite3), for the hot statements: no promise, no query
@@ -212,6 +215,7 @@ export class SqlStore implements Store {
   /** Applies the schema steps this database has not seen yet (see migrations.ts). */
   async init(): Promise<void> {
     await this.guard(() => migrate(this.db, this.eng, this.schema));
+    await this.guard(() => checkWireFingerprint(this.db, this.schema));
   }
 
   async sharedSetting(name: string, create: () => string): Promise<string> {
@@ -291,8 +295,11 @@ export class SqlStore implements Store {
     return res.rows.map((r) => Object.values(r));
   }
 
-  /** An entity from a hot statement's row, its columns starting at `offset` ([id_key, version, ...columns]). */
-  private entityFromArray(t: TableDef, row: unknown[], offset = 0): StoredEntity {
+  /**
+   * An entity from a hot statement's row, its columns starting at `offset` ([id_key, version, ...columns], then
+   * the wire-cache texts when `withWire`).
+   */
+  private entityFromArray(t: TableDef, row: unknown[], offset = 0, withWire = false): StoredEntity {
     const values: Record<string, unknown> = {};
     const cols = t.columns;
     for (let i = 0; i < cols.length; i++) {
@@ -300,7 +307,12 @@ export class SqlStore implements Store {
       const raw = row[offset + 2 + i];
       values[col.name] = raw === null || raw === undefined ? emptyValue(col) : this.eng.decode(col.kind, raw);
     }
-    return { idKey: row[offset] as string, version: Number(row[offset + 1]), values };
+    const entity: StoredEntity = { idKey: row[offset] as string, version: Number(row[offset + 1]), values };
+    if (withWire) {
+      const from = offset + 2 + cols.length;
+      entity.wire = t.wire.map((_, i) => (row[from + i] as string | null | undefined) ?? null);
+    }
+    return entity;
   }
 
   private scoped(eb: ExpressionBuilder<any, any>, scope: Scope): Expression<SqlBool> {
@@ -523,7 +535,72 @@ export class SqlStore implements Store {
 
   async get(t: TableDef, scope: Scope, idKey: string): Promise<StoredEntity | undefined> {
     const [row] = await this.rowsOf(this.hot(t).get, [scope.tenantId, scope.parentKey, idKey]);
-    return row ? this.entityFromArray(t, row) : undefined;
+    return row ? this.entityFromArray(t, row, 0, true) : undefined;
+  }
+
+  async wirePage(t: TableDef, scope: Scope, wire: number, page: { desc: boolean; after?: string; limit: number }): Promise<WirePage> {
+    const s = this.hot(t);
+    const stmts = s.wirePages[wire]!;
+    const [row] =
+      page.after === undefined
+        ? await this.rowsOf(page.desc ? stmts.desc : stmts.asc, [scope.tenantId, scope.parentKey, page.limit])
+        : await this.rowsOf(page.desc ? stmts.descAfter : stmts.ascAfter, [scope.tenantId, scope.parentKey, page.after, page.limit]);
+    const rows = Number(row?.[1] ?? 0);
+    const lastKey = rows ? (row![3] as string) : undefined;
+    // A full page may have more after it: one index probe says.
+    const more = rows === page.limit && lastKey !== undefined && (await this.rowsOf(page.desc ? s.existsBefore : s.existsAfter, [scope.tenantId, scope.parentKey, lastKey])).length > 0;
+    return { joined: (row?.[0] as string | null | undefined) ?? null, rows, cached: Number(row?.[2] ?? 0), lastKey, more };
+  }
+
+  /** Wire texts waiting to be cached, per table, column and scope; and the PostgreSQL writes under way. */
+  private wireQueue = new Map<string, { t: TableDef; scope: Scope; wire: number; texts: WireText[] }>();
+  private wireFlushing = new Set<Promise<void>>();
+
+  cacheWire(t: TableDef, scope: Scope, wire: number, texts: WireText[]): void {
+    if (!texts.length || this.db.isTransaction) return;
+    const key = `${t.name}\0${wire}\0${scope.tenantId}\0${scope.parentKey}`;
+    const queued = this.wireQueue.get(key);
+    if (queued) queued.texts.push(...texts);
+    else this.wireQueue.set(key, { t, scope, wire, texts: [...texts] });
+    if (this.wireQueue.size === 1 && !queued) setImmediate(() => this.flushWire());
+  }
+
+  /**
+   * Writes the queued texts, each only where the row is still at the version it was read at and has none yet
+   * (a write since then emptied the column and moved the version on). A cache: errors are dropped.
+   */
+  private flushWire(): void {
+    const queue = [...this.wireQueue.values()];
+    this.wireQueue.clear();
+    const direct = this.eng.direct;
+    if (direct) {
+      // Now, in one transaction, when no other transaction holds the connection; else left for a later read.
+      if (!direct.open() || !direct.ready()) return;
+      try {
+        direct.transaction(() => {
+          for (const { t, scope, wire, texts } of queue) {
+            const sqlText = wireUpdate(t, t.wire[wire]!.column, 1, 'sqlite');
+            for (const w of texts) direct.all(sqlText, [w.text, scope.tenantId, scope.parentKey, w.idKey, w.version]);
+          }
+        });
+      } catch {
+        // Busy or closed: the texts are cached on a later read.
+      }
+      return;
+    }
+    for (const { t, scope, wire, texts } of queue) {
+      for (let i = 0; i < texts.length; i += 100) {
+        const chunk = texts.slice(i, i + 100);
+        const params: unknown[] = [scope.tenantId, scope.parentKey];
+        for (const w of chunk) params.push(w.idKey, w.version, w.text);
+        const run = this.rowsOf(wireUpdate(t, t.wire[wire]!.column, chunk.length, this.eng.name), params).then(
+          () => undefined,
+          () => undefined,
+        );
+        this.wireFlushing.add(run);
+        void run.finally(() => this.wireFlushing.delete(run));
+      }
+    }
   }
 
   async getUnder(
@@ -540,7 +617,7 @@ export class SqlStore implements Store {
     const [row] = await this.rowsOf(stmt.sql, [childKey, parentScope.tenantId, parentScope.parentKey, parentKey]);
     if (!row) return {};
     const found = { idKey: row[0] as string, id: String(row[1] ?? row[0]) };
-    return { parent: found, entity: row[2] === null || row[2] === undefined ? undefined : this.entityFromArray(child, row, 2) };
+    return { parent: found, entity: row[2] === null || row[2] === undefined ? undefined : this.entityFromArray(child, row, 2, true) };
   }
 
   async lock(t: TableDef, scope: Scope, idKey: string): Promise<boolean> {
@@ -656,7 +733,8 @@ export class SqlStore implements Store {
     return this.logged(async (trx, log) => {
       const rows = await trx
         .updateTable(t.name)
-        .set({ ...set, version: sql`version + 1` })
+        // The cached wire texts describe the row as it was: emptied in the same statement.
+        .set({ ...set, ...this.wireCleared(t), version: sql`version + 1` })
         .where((eb) => this.rowAt(eb, scope, idKey, ifVersion))
         .returningAll()
         .execute();
@@ -665,6 +743,13 @@ export class SqlStore implements Store {
       log.push(this.change(t, scope.tenantId, scope.parentKey, idKey, updated.values.id, 'updated'));
       return updated;
     });
+  }
+
+  private readonly clearedWire = new Map<TableDef, Record<string, null>>();
+  private wireCleared(t: TableDef): Record<string, null> {
+    let set = this.clearedWire.get(t);
+    if (!set) this.clearedWire.set(t, (set = Object.fromEntries(t.wire.map((w) => [w.column, null]))));
+    return set;
   }
 
   async delete(t: TableDef, scope: Scope, idKey: string, ifVersion?: number): Promise<boolean> {
@@ -832,6 +917,8 @@ export class SqlStore implements Store {
   }
 
   async close(): Promise<void> {
+    this.wireQueue.clear();
+    await Promise.all([...this.wireFlushing]);
     await this.db.destroy();
     await this.eng.close?.();
   }

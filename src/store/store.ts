@@ -21,6 +21,31 @@ export interface StoredEntity {
   version: number;
   /** Property values in canonical form, every declared property present. */
   values: Record<string, unknown>;
+  /**
+   * The row's cached wire texts, one per TableDef.wire column (null where none is cached), when the read
+   * fetched them (get, getUnder); see handlers/wire-cache.ts.
+   */
+  wire?: ReadonlyArray<string | null>;
+}
+
+/** A page in key order as its rows' cached wire texts (Store.wirePage). */
+export interface WirePage {
+  /** The rows' texts joined by commas, in page order; null when no row has one. */
+  joined: string | null;
+  rows: number;
+  /** Rows with a cached text: the page is whole only when this equals `rows`. */
+  cached: number;
+  /** The last row's key (for the next page's position). */
+  lastKey?: string;
+  /** Whether rows follow the page. */
+  more: boolean;
+}
+
+/** A wire text to cache for a row as it was at `version` (Store.cacheWire). */
+export interface WireText {
+  idKey: string;
+  version: number;
+  text: string;
 }
 
 export interface OrderTerm {
@@ -140,6 +165,16 @@ export interface Store {
     childKey: string,
   ): Promise<{ parent?: { idKey: string; id: string }; entity?: StoredEntity }>;
   list(table: TableDef, scope: Scope, query: ListQuery): Promise<StoredEntity[]>;
+  /**
+   * A page in key order (after `after`, at most `limit` rows) as the rows' cached texts in wire column `wire`
+   * (an index into TableDef.wire), joined by the database: a default page costs one string, not a row each.
+   */
+  wirePage(table: TableDef, scope: Scope, wire: number, page: { desc: boolean; after?: string; limit: number }): Promise<WirePage>;
+  /**
+   * Caches rows' wire texts in wire column `wire`, each only while the row is still at the given version;
+   * best effort and in the background (a cache: a write that fails or is skipped loses nothing).
+   */
+  cacheWire(table: TableDef, scope: Scope, wire: number, texts: WireText[]): void;
   count(table: TableDef, scope: Scope, where?: WhereBuilder): Promise<number>;
   /**
    * Writes the given properties; undefined when the row does not exist, or (with `ifVersion`) when it has been
