@@ -14,7 +14,7 @@ import type { StorageSchema, TableDef } from '../store/schema.js';
 import { DuplicateKeyError, listOrder, newVersion, type Scope, type Store, type StoredEntity, type WhereBuilder } from '../store/store.js';
 import type { ListOptions, QueryEngine } from '../odata/query.js';
 import { checkIfMatch, etagOf, notModified, preconditionFailed } from '../odata/etag.js';
-import { checkEnumWrite, includesUnknownEnumMembers, maskProperty, maskUnknownMembers } from '../odata/evolvable-enums.js';
+import { checkEnumWrite, includesUnknownEnumMembers, maskProperty } from '../odata/evolvable-enums.js';
 import { DeltaService } from './delta.js';
 import { collectionJson, entityJson, WireCache } from './wire-cache.js';
 import { EntityHookRegistry, type EntityHooks, type HookContext, type Visibility } from './hooks.js';
@@ -614,11 +614,11 @@ export class EntityService {
     const table = target.table!;
     const opts: ListOptions = this.query.listOptions(type, table, ctx.rawQuery, ctx.headers, target.scope);
     opts.where = this.visibleWhere(type, ctx.principal, opts.where);
-    // A page in key order of what one text serves: joined from the cached texts when every row has one.
+    // Members as one text serves them (whole, in the default enum form): from the cached texts. A page in key
+    // order is joined from them by the database when every row has one.
+    const texts = !opts.select && !opts.expand?.length && this.wire.cacheable(type, table) && !includesUnknownEnumMembers(ctx.headers);
     const order = listOrder(opts.orderBy);
-    const whole =
-      !opts.where && !opts.skip && !opts.select && !opts.expand?.length && order.length === 1 && this.wire.cacheable(type, table) && !includesUnknownEnumMembers(ctx.headers);
-    if (whole) {
+    if (texts && !opts.where && !opts.skip && order.length === 1) {
       const after = opts.after?.[0];
       const wp = await this.store.wirePage(table, target.scope, this.wire.column(table), {
         desc: order[0]!.desc,
@@ -632,6 +632,7 @@ export class EntityService {
         return { status: 200, json, headers: opts.preferenceApplied ? { 'preference-applied': opts.preferenceApplied } : {} };
       }
     }
+    if (texts) opts.wire = this.wire.column(table);
     const page = await this.query.page(this.store, table, target.scope, opts);
     const body: Record<string, unknown> = {
       '@odata.context': this.context(ctx, target.steps, 'collection', opts.select),
@@ -641,16 +642,23 @@ export class EntityService {
     // Without $select, what the type's lists show (Graph lists businesses by id and displayName only).
     const listed = opts.select ?? type.decl.listed;
     const select = listed ? new Set(listed) : undefined;
-    const value = page.rows.map((e) => serializeEntity(type, listedValues(type, e.values), { '@odata.etag': etagOf(e) }, select));
-    if (whole) {
-      // Some rows had no text yet: the page is answered from theirs, and every row's cached for the next read.
-      const texts = value.map((v) => JSON.stringify(maskUnknownMembers(this.model, v)));
-      this.wire.remember(table, target.scope, page.rows.map((entity, i) => ({ entity, text: texts[i]! })));
+    if (texts) {
+      // Each member's cached text, or the text made now (and cached for the next read).
+      const made: Array<{ entity: StoredEntity; text: string }> = [];
+      const members = page.rows.map((entity) => {
+        const cached = this.wire.cached(table, entity);
+        if (cached !== undefined) return cached;
+        const text = this.wire.text(type, entity);
+        made.push({ entity, text });
+        return text;
+      });
+      this.wire.remember(table, target.scope, made);
       const nextLink = body['@odata.nextLink'] as string | undefined;
       const count = body['@odata.count'] as number | undefined;
-      const json = collectionJson(body['@odata.context'] as string, texts.join(','), { count, nextLink });
+      const json = collectionJson(body['@odata.context'] as string, members.join(','), { count, nextLink });
       return { status: 200, json, headers: opts.preferenceApplied ? { 'preference-applied': opts.preferenceApplied } : {} };
     }
+    const value = page.rows.map((e) => serializeEntity(type, listedValues(type, e.values), { '@odata.etag': etagOf(e) }, select));
     if (opts.expand?.length) {
       const members = page.rows.map((entity, i) => ({ entity, body: value[i]!, steps: [...target.steps.slice(0, -1), { name: target.step.name, key: String(entity.values.id) }] }));
       await this.expand(target, members, opts.expand, ctx);

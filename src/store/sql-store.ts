@@ -637,9 +637,11 @@ export class SqlStore implements Store {
   private listQuery(t: TableDef, scope: Scope, q: ListQuery) {
     const order = listOrder(q.orderBy);
     if (q.after && q.after.length !== order.length) throw new Error('keyset position does not match the order');
+    // With the asked-for wire column last, so that rows read as [id_key, version, ...columns, text].
+    const wire = q.wire === undefined ? undefined : t.wire[q.wire]?.column;
     let query = this.db
       .selectFrom(t.name)
-      .select(this.entityColumns(t))
+      .select(wire ? [...this.entityColumns(t), wire] : this.entityColumns(t))
       .where((eb) => {
         const conds: Expression<SqlBool>[] = [this.scoped(eb, scope)];
         if (q.where) conds.push(q.where(eb));
@@ -669,16 +671,26 @@ export class SqlStore implements Store {
       return rows.map((r) => this.entityFromArray(t, r));
     }
     // A filter of a known shape: its statement compiled once, this request's values bound to it.
+    const fromArray = (r: unknown[]) => this.withWireText(t, this.entityFromArray(t, r), q.wire, r[2 + t.columns.length]);
     const shaped = q.where?.shape ? this.shapedList(t, scope, q) : undefined;
-    if (shaped) return (await this.rowsOf(shaped.sql, shaped.params)).map((r) => this.entityFromArray(t, r));
+    if (shaped) return (await this.rowsOf(shaped.sql, shaped.params)).map(fromArray);
     const query = this.listQuery(t, scope, q);
     if (this.eng.query && !this.db.isTransaction) {
       // PostgreSQL: as a prepared statement too (the text is the same for every filter of one shape).
       const compiled = query.compile();
-      return (await this.rowsOf(compiled.sql, [...compiled.parameters])).map((r) => this.entityFromArray(t, r));
+      return (await this.rowsOf(compiled.sql, [...compiled.parameters])).map(fromArray);
     }
     const rows = await this.guard(() => query.execute());
-    return rows.map((r) => this.toEntity(t, r));
+    return rows.map((r) => this.withWireText(t, this.toEntity(t, r), q.wire, q.wire === undefined ? undefined : r[t.wire[q.wire]!.column]));
+  }
+
+  /** The entity with the one wire text a list read (ListQuery.wire); the other columns' texts were not read. */
+  private withWireText(t: TableDef, e: StoredEntity, wire: number | undefined, text: unknown): StoredEntity {
+    if (wire === undefined) return e;
+    const texts: Array<string | null> = t.wire.map(() => null);
+    texts[wire] = (text as string | null | undefined) ?? null;
+    e.wire = texts;
+    return e;
   }
 
   private readonly listStatements = new ListStatementCache();
@@ -687,7 +699,7 @@ export class SqlStore implements Store {
   private shapedList(t: TableDef, scope: Scope, q: ListQuery): { sql: string; params: unknown[] } | undefined {
     const shape = q.where!.shape!;
     try {
-      return this.listStatements.statement(t.name, shape, listOrder(q.orderBy), { scope, after: q.after, skip: q.skip, limit: q.limit }, (p) =>
+      return this.listStatements.statement(q.wire === undefined ? t.name : `${t.name}+${q.wire}`, shape, listOrder(q.orderBy), { scope, after: q.after, skip: q.skip, limit: q.limit }, (p) =>
         this.listQuery(t, p.scope, { ...q, where: (eb) => shape.build(eb, p.where), after: p.after, skip: p.skip, limit: p.limit }).compile(),
       );
     } catch {

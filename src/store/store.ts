@@ -79,6 +79,8 @@ export interface ListQuery {
   after?: unknown[];
   skip?: number;
   limit: number;
+  /** Also read each row's cached text in this wire column (an index into TableDef.wire): StoredEntity.wire. */
+  wire?: number;
 }
 
 /**
