@@ -197,7 +197,7 @@ export class EntityService {
   }
 
   /** Walks the path: every ancestor must exist in the caller's tenant (else 404), and its stored key is canonical. */
-  async resolve(path: ResolvedPath, ctx: RequestContext): Promise<Target> {
+  async resolve(path: ResolvedPath, ctx: RequestContext, textOnly = false): Promise<Target> {
     const steps: Array<Pick<PathStep, 'name' | 'key'>> = [];
     let parentKey = '';
     let parent: Target['parent'];
@@ -234,7 +234,9 @@ export class EntityService {
       ) {
         // A keyed entity under a keyed container (a customer of a business): both in one read.
         const childTable = this.schema.table(next.type);
-        const found = await this.store.getUnder(table, scope, this.normKey(step.type, step.key!), childTable, this.normKey(next.type, next.key));
+        // A plain GET (textOnly) of an entity with a cached text reads just the text (see wire-cache.ts).
+        const wire = textOnly && this.wire.cacheable(next.type, childTable) ? this.wire.column(childTable) : undefined;
+        const found = await this.store.getUnder(table, scope, this.normKey(step.type, step.key!), childTable, this.normKey(next.type, next.key), wire);
         if (!found.parent) throw this.entityNotFound(step.type, step.key!);
         steps.push({ name: step.name, key: found.parent.id });
         parent = { table, scope, idKey: found.parent.idKey };
@@ -317,7 +319,9 @@ export class EntityService {
       this.authorize(ctx.principal, op, permissions?.[op], last);
     }
     if (reference) await this.storeReferenceRows(last.type, reference, ctx.principal.tenantId);
-    const target = await this.resolve(path, ctx);
+    // GET of one entity, nothing asked of it but itself: answered by get() from its cached text when it has one.
+    const plainGet = method === 'GET' && !path.property && !path.suffix && last.key !== undefined && ctx.rawQuery === '' && !includesUnknownEnumMembers(ctx.headers);
+    const target = await this.resolve(path, ctx, plainGet);
     const { step } = target;
     const isCollection = step.collection && step.key === undefined;
     const suffix = path.suffix;

@@ -77,7 +77,10 @@ export function tableStatements(t: TableDef, engine: 'sqlite' | 'postgres'): Tab
   };
   const exists = (desc: boolean) => {
     const p = placeholders(engine);
-    return `select 1 from ${q(t.name)} where ${at(p)} and ${q('id_key')} ${desc ? '<' : '>'} ${p()} limit 1`;
+    // Ordered by the key so that the plan walks the primary key: without the order, PostgreSQL's generic plan
+    // for a prepared statement is a sequential scan that stops at the first match, and after the last page
+    // there is none (every row read).
+    return `select 1 from ${q(t.name)} where ${at(p)} and ${q('id_key')} ${desc ? '<' : '>'} ${p()} order by ${q('id_key')} ${desc ? 'desc' : 'asc'} limit 1`;
   };
   const withWire = [select, ...t.wire.map((w) => q(w.column))].join(', ');
   const p = placeholders(engine);
@@ -105,9 +108,21 @@ export function tableStatements(t: TableDef, engine: 'sqlite' | 'postgres'): Tab
   };
 }
 
-export function childStatement(parent: TableDef, child: TableDef, engine: 'sqlite' | 'postgres'): ChildStatement {
+/**
+ * With `textOnly` (a wire column): [parent id_key, parent id, child id_key, version, ...columns, text], the
+ * columns other than `id` null unless the text is: a cached entity is answered from its text alone, so its
+ * values are neither read from the row nor decoded.
+ */
+export function childStatement(parent: TableDef, child: TableDef, engine: 'sqlite' | 'postgres', textOnly?: string): ChildStatement {
   const p = placeholders(engine);
-  const cols = ['id_key', 'version', ...child.columns.map((c) => c.name), ...child.wire.map((w) => w.column)].map((c) => `c.${q(c)}`).join(', ');
+  const cols = textOnly
+    ? [
+        `c.${q('id_key')}`,
+        `c.${q('version')}`,
+        ...child.columns.map((col) => (col.name === 'id' ? `c.${q('id')}` : `case when c.${q(textOnly)} is null then c.${q(col.name)} end`)),
+        `c.${q(textOnly)}`,
+      ].join(', ')
+    : ['id_key', 'version', ...child.columns.map((c) => c.name), ...child.wire.map((w) => w.column)].map((c) => `c.${q(c)}`).join(', ');
   return {
     sql:
       `select p.${q('id_key')} as ${q('parent__id_key')}, p.${q('id')} as ${q('parent__id')}, ${cols} from ${q(parent.name)} p left join ${q(child.name)} c ` +

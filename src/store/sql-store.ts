@@ -270,7 +270,7 @@ export class SqlStore implements Store {
   }
 
   private readonly statements = new Map<TableDef, TableStatements>();
-  private readonly childStatements = new Map<TableDef, Map<TableDef, ChildStatement>>();
+  private readonly childStatements = new Map<TableDef, Map<TableDef | string, ChildStatement>>();
   private changeLogSql?: string;
 
   private hot(t: TableDef): TableStatements {
@@ -609,15 +609,26 @@ export class SqlStore implements Store {
     parentKey: string,
     child: TableDef,
     childKey: string,
+    textOnly?: number,
   ): Promise<{ parent?: { idKey: string; id: string }; entity?: StoredEntity }> {
     let byChild = this.childStatements.get(parent);
     if (!byChild) this.childStatements.set(parent, (byChild = new Map()));
-    let stmt = byChild.get(child);
-    if (!stmt) byChild.set(child, (stmt = childStatement(parent, child, this.eng.name)));
+    const key = textOnly === undefined ? child : `${child.name}\0${textOnly}`;
+    let stmt = byChild.get(key);
+    if (!stmt) byChild.set(key, (stmt = childStatement(parent, child, this.eng.name, textOnly === undefined ? undefined : child.wire[textOnly]!.column)));
     const [row] = await this.rowsOf(stmt.sql, [childKey, parentScope.tenantId, parentScope.parentKey, parentKey]);
     if (!row) return {};
     const found = { idKey: row[0] as string, id: String(row[1] ?? row[0]) };
-    return { parent: found, entity: row[2] === null || row[2] === undefined ? undefined : this.entityFromArray(child, row, 2, true) };
+    if (row[2] === null || row[2] === undefined) return { parent: found };
+    if (textOnly === undefined) return { parent: found, entity: this.entityFromArray(child, row, 2, true) };
+    const text = row[row.length - 1] as string | null;
+    if (text === null) {
+      // No text cached: the row's values came instead (the statement reads them only then).
+      const entity = this.entityFromArray(child, row, 2);
+      return { parent: found, entity: this.withWireText(child, entity, textOnly, null) };
+    }
+    const entity: StoredEntity = { idKey: row[2] as string, version: Number(row[3]), values: textOnlyValues(row[4 + child.columns.findIndex((c) => c.name === 'id')]) };
+    return { parent: found, entity: this.withWireText(child, entity, textOnly, text) };
   }
 
   async lock(t: TableDef, scope: Scope, idKey: string): Promise<boolean> {
@@ -934,6 +945,22 @@ export class SqlStore implements Store {
     await this.db.destroy();
     await this.eng.close?.();
   }
+}
+
+/**
+ * The values of an entity read for its cached text alone (getUnder's textOnly): its id, and nothing else to
+ * read: a caller that would use a value it did not ask for fails loudly instead of seeing empty ones.
+ */
+function textOnlyValues(id: unknown): Record<string, unknown> {
+  return new Proxy(
+    { id },
+    {
+      get(target, prop) {
+        if (prop === 'id') return target.id;
+        throw new Error(`an entity read for its cached text has no value '${String(prop)}'`);
+      },
+    },
+  );
 }
 
 /** A stored NULL reads back as the property's empty value: [] for collections, null otherwise. */

@@ -165,6 +165,11 @@ export interface Store {
     parentKey: string,
     child: TableDef,
     childKey: string,
+    /**
+     * A wire column (index into TableDef.wire): when the child has a cached text there, only that is read
+     * (StoredEntity.wire), and its values hold just `id` (any other value read throws).
+     */
+    textOnly?: number,
   ): Promise<{ parent?: { idKey: string; id: string }; entity?: StoredEntity }>;
   list(table: TableDef, scope: Scope, query: ListQuery): Promise<StoredEntity[]>;
   /**
