@@ -637,14 +637,16 @@ export class EntityService {
       }
     }
     if (texts) opts.wire = this.wire.column(table);
+    // Without $select, what the type's lists show (Graph lists businesses by id and displayName only).
+    const listed = opts.select ?? type.decl.listed;
+    // A projection reads only the columns it shows.
+    if (listed) opts.columns = listed.map((name) => type.property(name)).filter((p): p is Property => p !== undefined).map(storageName);
     const page = await this.query.page(this.store, table, target.scope, opts);
     const body: Record<string, unknown> = {
       '@odata.context': this.context(ctx, target.steps, 'collection', opts.select),
     };
     if (opts.count) body['@odata.count'] = await this.store.count(target.table!, target.scope, opts.where);
     if (page.nextToken) body['@odata.nextLink'] = this.query.nextLink(ctx.requestUrl, page.nextToken);
-    // Without $select, what the type's lists show (Graph lists businesses by id and displayName only).
-    const listed = opts.select ?? type.decl.listed;
     const select = listed ? new Set(listed) : undefined;
     if (texts) {
       // Each member's cached text, or the text made now (and cached for the next read).

@@ -20,6 +20,8 @@ export interface ListOptions {
   preferenceApplied?: string;
   /** Read each row's cached text in this wire column too (ListQuery.wire). */
   wire?: number;
+  /** Read only these property columns (ListQuery.columns). */
+  columns?: readonly string[];
   /** Identifies the query (order, filter, search): a $skiptoken is only valid for the query that issued it. */
   signature: string;
 }
@@ -356,7 +358,7 @@ export class QueryEngine {
   }
 
   async page(store: Store, table: TableDef, scope: Scope, opts: ListOptions): Promise<Page> {
-    const q: ListQuery = { where: opts.where, orderBy: opts.orderBy, after: opts.after, skip: opts.skip, limit: opts.pageSize + 1, wire: opts.wire };
+    const q: ListQuery = { where: opts.where, orderBy: opts.orderBy, after: opts.after, skip: opts.skip, limit: opts.pageSize + 1, wire: opts.wire, columns: opts.columns };
     const rows = await store.list(table, scope, q);
     if (rows.length <= opts.pageSize) return { rows };
     rows.length = opts.pageSize;

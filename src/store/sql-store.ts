@@ -251,7 +251,7 @@ export class SqlStore implements Store {
     return row;
   }
 
-  private readonly columnsOf = new Map<TableDef, string[]>();
+  private readonly columnsOf = new WeakMap<TableDef, string[]>();
 
   /** What an entity is read with: its key, version and property columns (the scope columns are known already). */
   private entityColumns(t: TableDef): string[] {
@@ -671,6 +671,7 @@ export class SqlStore implements Store {
   }
 
   async list(t: TableDef, scope: Scope, q: ListQuery): Promise<StoredEntity[]> {
+    if (q.columns) return this.listColumns(t, scope, q, q.columns);
     // Without a condition, in key order (every default page): a hot statement.
     const order = q.where || q.skip ? undefined : listOrder(q.orderBy);
     if (order && order.length === 1 && (!q.after || q.after.length === 1)) {
@@ -704,13 +705,49 @@ export class SqlStore implements Store {
     return e;
   }
 
+  /** Column subsets asked for (ListQuery.columns), per table: the table's columns in their order, made once. */
+  private readonly subsets = new Map<string, { key: string; table: TableDef }>();
+
+  /**
+   * A list reading some property columns only (ListQuery.columns), by a statement compiled once per shape and
+   * subset (the subset is part of the table's identity: a TableDef with just those columns).
+   */
+  private async listColumns(t: TableDef, scope: Scope, q: ListQuery, columns: readonly string[]): Promise<StoredEntity[]> {
+    const wanted = new Set(['id', ...columns, ...listOrder(q.orderBy).map((o) => o.column)]);
+    const cols = t.columns.filter((c) => wanted.has(c.name));
+    const key = `${t.name}(${cols.map((c) => c.name).join(',')})`;
+    let sub = this.subsets.get(key);
+    if (!sub) {
+      // Clients choose their $select: a bounded number of subsets are kept.
+      if (this.subsets.size >= 200) this.subsets.clear();
+      this.subsets.set(key, (sub = { key, table: { ...t, columns: cols } }));
+    }
+    const part = sub.table;
+    const query = this.listQuery(part, scope, { ...q, columns: undefined, wire: undefined });
+    const shaped = q.where?.shape
+      ? this.shapedStatement(part, key, scope, { ...q, columns: undefined, wire: undefined })
+      : undefined;
+    if (shaped) return (await this.rowsOf(shaped.sql, shaped.params)).map((r) => this.entityFromArray(part, r));
+    if (this.db.isTransaction || (!this.eng.direct && !this.eng.query)) {
+      const rows = await this.guard(() => query.execute());
+      return rows.map((r) => this.toEntity(part, r));
+    }
+    // Without a condition the text varies only with the subset, order and position: prepared like the rest.
+    const compiled = query.compile();
+    return (await this.rowsOf(compiled.sql, [...compiled.parameters])).map((r) => this.entityFromArray(part, r));
+  }
+
   private readonly listStatements = new ListStatementCache();
 
   /** A list with a shaped condition (a $filter): its statement compiled once per shape (list-statements.ts). */
   private shapedList(t: TableDef, scope: Scope, q: ListQuery): { sql: string; params: unknown[] } | undefined {
+    return this.shapedStatement(t, q.wire === undefined ? t.name : `${t.name}+${q.wire}`, scope, q);
+  }
+
+  private shapedStatement(t: TableDef, key: string, scope: Scope, q: ListQuery): { sql: string; params: unknown[] } | undefined {
     const shape = q.where!.shape!;
     try {
-      return this.listStatements.statement(q.wire === undefined ? t.name : `${t.name}+${q.wire}`, shape, listOrder(q.orderBy), { scope, after: q.after, skip: q.skip, limit: q.limit }, (p) =>
+      return this.listStatements.statement(key, shape, listOrder(q.orderBy), { scope, after: q.after, skip: q.skip, limit: q.limit }, (p) =>
         this.listQuery(t, p.scope, { ...q, where: (eb) => shape.build(eb, p.where), after: p.after, skip: p.skip, limit: p.limit }).compile(),
       );
     } catch {

@@ -81,6 +81,11 @@ export interface ListQuery {
   limit: number;
   /** Also read each row's cached text in this wire column (an index into TableDef.wire): StoredEntity.wire. */
   wire?: number;
+  /**
+   * Read only these property columns (storage names; `id` and the order's columns are read anyway): the rows'
+   * values hold just them. A `$select` list needs no more, and its other columns are neither read nor decoded.
+   */
+  columns?: readonly string[];
 }
 
 /**
