@@ -590,6 +590,8 @@ export class SqlStore implements Store {
     }
     for (const { t, scope, wire, texts } of queue) {
       for (let i = 0; i < texts.length; i += 100) {
+        // Caching must not crowd out requests for pool connections: past a few writes under way, left for later.
+        if (this.wireFlushing.size >= 4) return;
         const chunk = texts.slice(i, i + 100);
         const params: unknown[] = [scope.tenantId, scope.parentKey];
         for (const w of chunk) params.push(w.idKey, w.version, w.text);

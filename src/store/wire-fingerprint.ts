@@ -4,17 +4,47 @@
 // texts: a fingerprint of every version's declarations and of the serialiser's format, kept in the settings
 // table; on start, a different fingerprint empties every wire column before anything is read.
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { sql, type Kysely } from 'kysely';
 import { SETTINGS_TABLE } from './migrations.js';
 import type { StorageSchema } from './schema.js';
 
-/** Bumped whenever the serialiser's output changes for the same model (handlers/wire-cache.ts, odata/serialize.ts). */
+/** Bumped when the texts' format changes in a way the code below cannot see. */
 export const WIRE_FORMAT = 1;
 const SETTING = 'wire_cache_fingerprint';
 
+/**
+ * The code that makes a text (serialiser, enum masking, version projection, ETags, the cache itself), as it
+ * is on disk beside this module: another build's code is another fingerprint, without anyone having to
+ * remember to bump WIRE_FORMAT. Read once per process.
+ */
+const WRITERS = ['../odata/serialize', '../odata/evolvable-enums', '../odata/etag', '../model/versions', '../handlers/wire-cache'];
+let writersDigest: string | undefined;
+function writers(): string {
+  if (writersDigest !== undefined) return writersDigest;
+  const hash = createHash('sha256');
+  const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+  for (const w of WRITERS) {
+    try {
+      hash.update(readFileSync(new URL(`${w}${ext}`, import.meta.url)));
+    } catch {
+      // Bundled elsewhere: the package version stands for the code.
+      hash.update(`missing ${w} ${PACKAGE_VERSION}`);
+    }
+  }
+  return (writersDigest = hash.digest('base64url'));
+}
+const PACKAGE_VERSION = (() => {
+  try {
+    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string }).version ?? '';
+  } catch {
+    return '';
+  }
+})();
+
 export function wireFingerprint(schema: StorageSchema): string {
   const versions = schema.model.allVersions().map((m) => [m.version ?? '', m.schemas]);
-  return createHash('sha256').update(JSON.stringify([WIRE_FORMAT, versions])).digest('base64url');
+  return createHash('sha256').update(JSON.stringify([WIRE_FORMAT, PACKAGE_VERSION, writers(), versions])).digest('base64url');
 }
 
 /** Empties the wire columns when the texts in them were written by another model; returns whether it did. */
