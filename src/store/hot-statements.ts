@@ -24,12 +24,9 @@ export interface TableStatements {
   /**
    * Per wire-cache column (TableDef.wire, same order): a page in key order as its rows' cached texts, joined
    * in SQL so that the page reaches JavaScript as one string: [joined texts (null when none), rows, rows with a
-   * text, last key]. Params: tenant, parent key, [after key,] limit.
+   * text, last key, whether rows follow]. Params: tenant, parent key, [after key,] limit, tenant, parent key.
    */
   readonly wirePages: ReadonlyArray<{ asc: string; desc: string; ascAfter: string; descAfter: string }>;
-  /** [1] when a row comes after the key in key order. Params: tenant, parent key, key. */
-  readonly existsAfter: string;
-  readonly existsBefore: string;
 }
 
 export interface ChildStatement {
@@ -69,18 +66,17 @@ export function tableStatements(t: TableDef, engine: 'sqlite' | 'postgres'): Tab
     const p = placeholders(engine);
     const scope = at(p);
     const cond = after ? ` and ${q('id_key')} ${desc ? '<' : '>'} ${p()}` : '';
-    const inner = `select ${q('id_key')} as k, ${q(column)} as w from ${q(t.name)} where ${scope}${cond} order by ${q('id_key')} ${desc ? 'desc' : 'asc'} limit ${p()}`;
+    const dir = desc ? 'desc' : 'asc';
+    const inner = `select ${q('id_key')} as k, ${q(column)} as w from ${q(t.name)} where ${scope}${cond} order by ${q('id_key')} ${dir} limit ${p()}`;
     // SQLite's group_concat takes the rows in the order the ordered subquery yields them (an ORDER BY inside the
-    // aggregate would sort them again); PostgreSQL is told the order.
-    const joined = engine === 'sqlite' ? `group_concat(w, ',')` : `string_agg(w, ',' order by k ${desc ? 'desc' : 'asc'})`;
-    return `select ${joined}, count(*), count(w), ${desc ? 'min' : 'max'}(k) from (${inner}) page`;
-  };
-  const exists = (desc: boolean) => {
-    const p = placeholders(engine);
-    // Ordered by the key so that the plan walks the primary key: without the order, PostgreSQL's generic plan
-    // for a prepared statement is a sequential scan that stops at the first match, and after the last page
-    // there is none (every row read).
-    return `select 1 from ${q(t.name)} where ${at(p)} and ${q('id_key')} ${desc ? '<' : '>'} ${p()} order by ${q('id_key')} ${desc ? 'desc' : 'asc'} limit 1`;
+    // aggregate would sort them again; test/wire-cache.test.ts walks both orders); PostgreSQL is told the order.
+    const joined = engine === 'sqlite' ? `group_concat(w, ',')` : `string_agg(w, ',' order by k ${dir})`;
+    // Whether rows follow the page, in the same statement (one read transaction, not two): the next key, walked
+    // to along the primary key. Not EXISTS: PostgreSQL plans that as a semi-join, and its generic plan for a
+    // prepared statement is then a sequential scan that stops at the first match; after the last page there
+    // is none, and every row is read.
+    const more = `(select n.${q('id_key')} from ${q(t.name)} n where n.${q('tenant_id')} = ${p()} and n.${q('parent_key')} = ${p()} and n.${q('id_key')} ${desc ? '<' : '>'} agg.last order by n.${q('id_key')} ${dir} limit 1) is not null`;
+    return `with agg as (select ${joined} as j, count(*) as n, count(w) as c, ${desc ? 'min' : 'max'}(k) as last from (${inner}) page) select j, n, c, last, ${more} from agg`;
   };
   const withWire = [select, ...t.wire.map((w) => q(w.column))].join(', ');
   const p = placeholders(engine);
@@ -103,8 +99,6 @@ export function tableStatements(t: TableDef, engine: 'sqlite' | 'postgres'): Tab
       ascAfter: wirePage(w.column, false, true),
       descAfter: wirePage(w.column, true, true),
     })),
-    existsAfter: exists(false),
-    existsBefore: exists(true),
   };
 }
 

@@ -539,16 +539,16 @@ export class SqlStore implements Store {
   }
 
   async wirePage(t: TableDef, scope: Scope, wire: number, page: { desc: boolean; after?: string; limit: number }): Promise<WirePage> {
-    const s = this.hot(t);
-    const stmts = s.wirePages[wire]!;
+    const stmts = this.hot(t).wirePages[wire]!;
+    const { tenantId, parentKey } = scope;
     const [row] =
       page.after === undefined
-        ? await this.rowsOf(page.desc ? stmts.desc : stmts.asc, [scope.tenantId, scope.parentKey, page.limit])
-        : await this.rowsOf(page.desc ? stmts.descAfter : stmts.ascAfter, [scope.tenantId, scope.parentKey, page.after, page.limit]);
+        ? await this.rowsOf(page.desc ? stmts.desc : stmts.asc, [tenantId, parentKey, page.limit, tenantId, parentKey])
+        : await this.rowsOf(page.desc ? stmts.descAfter : stmts.ascAfter, [tenantId, parentKey, page.after, page.limit, tenantId, parentKey]);
     const rows = Number(row?.[1] ?? 0);
     const lastKey = rows ? (row![3] as string) : undefined;
-    // A full page may have more after it: one index probe says.
-    const more = rows === page.limit && lastKey !== undefined && (await this.rowsOf(page.desc ? s.existsBefore : s.existsAfter, [scope.tenantId, scope.parentKey, lastKey])).length > 0;
+    // SQLite answers `is not null` as 0 or 1, PostgreSQL as a boolean.
+    const more = rows > 0 && (row![4] === true || Number(row![4]) === 1);
     return { joined: (row?.[0] as string | null | undefined) ?? null, rows, cached: Number(row?.[2] ?? 0), lastKey, more };
   }
 
