@@ -26,6 +26,12 @@ import { OutboundTimeout, postBounded } from './outbound.js';
 export interface DispatcherOptions {
   /** How often to look for work when no write in this process signals it (other processes' writes, retries). */
   pollIntervalMs: number;
+  /**
+   * Passes a write in this process brings about: at most one per this many ms (and never less often than
+   * pollIntervalMs). Each pass costs two queries even when there is nothing to deliver, and under a steady
+   * stream of writes one pass per such interval finds everything a pass per write would.
+   */
+  writeGapMs: number;
   /** Changes per notification POST. */
   batchSize: number;
   /** Subscriptions delivered to at once, in all. */
@@ -51,6 +57,7 @@ export interface DispatcherOptions {
 
 export const DEFAULT_DISPATCHER_OPTIONS: DispatcherOptions = {
   pollIntervalMs: 1000,
+  writeGapMs: 20,
   batchSize: 100,
   concurrency: 16,
   perTenantConcurrency: 2,
@@ -125,11 +132,18 @@ export class NotificationDispatcher {
     await this.store.deliveries.release(this.owner).catch(() => {});
   }
 
-  /** Looks for work now (debounced: a burst of writes makes one pass, plus one more if work remains). */
+  /** Looks for work soon (debounced: a burst of writes makes one pass, plus one more if work remains). */
   wake(): void {
     if (this.stopped) return;
     if (this.running) this.again = true;
-    else this.schedule(0);
+    else this.schedule(this.untilGap());
+  }
+
+  /** When the last pass started, and how long until the next may start after a write. */
+  private lastPassAt = -Infinity;
+  private untilGap(): number {
+    const gap = Math.min(this.opts.writeGapMs, this.opts.pollIntervalMs);
+    return Math.max(0, this.lastPassAt + gap - Date.now());
   }
 
   private schedule(ms: number): void {
@@ -141,10 +155,11 @@ export class NotificationDispatcher {
   private async run(): Promise<void> {
     if (this.stopped || this.running) return;
     this.again = false;
+    this.lastPassAt = Date.now();
     this.running = this.pass().catch((err) => this.log?.error({ err }, 'change notification pass failed'));
     await this.running;
     this.running = undefined;
-    if (!this.stopped) this.schedule(this.again ? 0 : this.opts.pollIntervalMs);
+    if (!this.stopped) this.schedule(this.again ? this.untilGap() : this.opts.pollIntervalMs);
   }
 
   /** One pass: prune, purge expired subscriptions, deliver what is due. */
