@@ -631,7 +631,7 @@ export class SqlStore implements Store {
       const entity = this.entityFromArray(child, row, 2);
       return { parent: found, entity: this.withWireText(child, entity, textOnly, null) };
     }
-    const entity: StoredEntity = { idKey: row[2] as string, version: Number(row[3]), values: textOnlyValues(row[4 + child.columns.findIndex((c) => c.name === 'id')]) };
+    const entity: StoredEntity = { idKey: row[2] as string, version: Number(row[3]), values: textOnlyValues({ id: row[4 + child.columns.findIndex((c) => c.name === 'id')] }) };
     return { parent: found, entity: this.withWireText(child, entity, textOnly, text) };
   }
 
@@ -652,11 +652,22 @@ export class SqlStore implements Store {
   private listQuery(t: TableDef, scope: Scope, q: ListQuery) {
     const order = listOrder(q.orderBy);
     if (q.after && q.after.length !== order.length) throw new Error('keyset position does not match the order');
-    // With the asked-for wire column last, so that rows read as [id_key, version, ...columns, text].
+    // With the asked-for wire column last, so that rows read as [id_key, version, ...columns, text]; a row with
+    // a text has its other columns read only where the order needs them (the next page's position), the rest
+    // null (see textOnlyValues).
     const wire = q.wire === undefined ? undefined : t.wire[q.wire]?.column;
+    const kept = new Set(['id', ...order.map((o) => o.column)]);
+    const columns = wire
+      ? [
+          'id_key',
+          'version',
+          ...t.columns.map((c) => (kept.has(c.name) ? c.name : sql<unknown>`case when ${sql.ref(wire)} is null then ${sql.ref(c.name)} end`.as(c.name))),
+          wire,
+        ]
+      : this.entityColumns(t);
     let query = this.db
       .selectFrom(t.name)
-      .select(wire ? [...this.entityColumns(t), wire] : this.entityColumns(t))
+      .select(columns)
       .where((eb) => {
         const conds: Expression<SqlBool>[] = [this.scoped(eb, scope)];
         if (q.where) conds.push(q.where(eb));
@@ -677,8 +688,8 @@ export class SqlStore implements Store {
   async list(t: TableDef, scope: Scope, q: ListQuery): Promise<StoredEntity[]> {
     if (q.columns) return this.listColumns(t, scope, q, q.columns);
     // Without a condition, in key order (every default page): a hot statement.
-    const order = q.where || q.skip ? undefined : listOrder(q.orderBy);
-    if (order && order.length === 1 && (!q.after || q.after.length === 1)) {
+    const order = listOrder(q.orderBy);
+    if (!q.where && !q.skip && order.length === 1 && (!q.after || q.after.length === 1)) {
       const s = this.hot(t);
       const desc = order[0]!.desc;
       const rows = q.after
@@ -687,7 +698,7 @@ export class SqlStore implements Store {
       return rows.map((r) => this.entityFromArray(t, r));
     }
     // A filter of a known shape: its statement compiled once, this request's values bound to it.
-    const fromArray = (r: unknown[]) => this.withWireText(t, this.entityFromArray(t, r), q.wire, r[2 + t.columns.length]);
+    const fromArray = (r: unknown[]) => this.withWireText(t, this.entityFromArray(t, r), q.wire, r[2 + t.columns.length], order);
     const shaped = q.where?.shape ? this.shapedList(t, scope, q) : undefined;
     if (shaped) return (await this.rowsOf(shaped.sql, shaped.params)).map(fromArray);
     const query = this.listQuery(t, scope, q);
@@ -697,15 +708,17 @@ export class SqlStore implements Store {
       return (await this.rowsOf(compiled.sql, [...compiled.parameters])).map(fromArray);
     }
     const rows = await this.guard(() => query.execute());
-    return rows.map((r) => this.withWireText(t, this.toEntity(t, r), q.wire, q.wire === undefined ? undefined : r[t.wire[q.wire]!.column]));
+    return rows.map((r) => this.withWireText(t, this.toEntity(t, r), q.wire, q.wire === undefined ? undefined : r[t.wire[q.wire]!.column], order));
   }
 
   /** The entity with the one wire text a list read (ListQuery.wire); the other columns' texts were not read. */
-  private withWireText(t: TableDef, e: StoredEntity, wire: number | undefined, text: unknown): StoredEntity {
+  private withWireText(t: TableDef, e: StoredEntity, wire: number | undefined, text: unknown, order?: readonly OrderTerm[]): StoredEntity {
     if (wire === undefined) return e;
     const texts: Array<string | null> = t.wire.map(() => null);
     texts[wire] = (text as string | null | undefined) ?? null;
     e.wire = texts;
+    // A list row with a text was read for it (listQuery): only its id and order columns are values.
+    if (order && texts[wire] !== null) e.values = textOnlyValues(e.values, ['id', ...order.map((o) => o.column)]);
     return e;
   }
 
@@ -992,16 +1005,15 @@ export class SqlStore implements Store {
  * The values of an entity read for its cached text alone (getUnder's textOnly): its id, and nothing else to
  * read: a caller that would use a value it did not ask for fails loudly instead of seeing empty ones.
  */
-function textOnlyValues(id: unknown): Record<string, unknown> {
-  return new Proxy(
-    { id },
-    {
-      get(target, prop) {
-        if (prop === 'id') return target.id;
-        throw new Error(`an entity read for its cached text has no value '${String(prop)}'`);
-      },
+function textOnlyValues(values: Record<string, unknown>, kept: readonly string[] = ['id']): Record<string, unknown> {
+  const own: Record<string, unknown> = {};
+  for (const k of kept) own[k] = values[k];
+  return new Proxy(own, {
+    get(target, prop) {
+      if (typeof prop === 'string' && kept.includes(prop)) return target[prop];
+      throw new Error(`an entity read for its cached text has no value '${String(prop)}'`);
     },
-  );
+  });
 }
 
 /** A stored NULL reads back as the property's empty value: [] for collections, null otherwise. */
