@@ -424,6 +424,34 @@ describe('wire cache', () => {
   });
 });
 
+describe('wire cache beside another process', () => {
+  it('SQLite: while another connection holds the write lock, caching a text neither waits for it nor stops the server', async (t) => {
+    if (store.engine !== 'sqlite') return t.skip('the write lock is SQLite\'s');
+    const biz = await newBusiness(server, { prefix: 'WireLocked' });
+    const [one] = await customers(biz, 1, 'Locked');
+    const path = biz.path('beta', 'customers', one!.id);
+    const { default: Database } = await import('better-sqlite3');
+    const other = new Database(`${(store.config as { location: string }).location}/clientele.db`);
+    try {
+      other.exec('begin immediate');
+      // The first read queues its text; the write that caches it runs on a later turn of the server's loop.
+      await getText(path);
+      const started = Date.now();
+      await getText(path);
+      const waited = Date.now() - started;
+      // busy_timeout is 5 s: a cache write that waited for the lock would have held this read that long.
+      assert.ok(waited < 2500, `a read right after is not held up by the cache write waiting for the lock (${waited} ms)`);
+      const rows = await wireRows('booking_customers', [one!.id]);
+      assert.equal(rows.get(one!.id.toLowerCase())?._wire_beta, null, 'no text cached while the lock is held');
+    } finally {
+      if (other.inTransaction) other.exec('rollback');
+      other.close();
+    }
+    await getText(path);
+    await until('the text, once the lock is free', 'booking_customers', [one!.id], cachedIn('beta'));
+  });
+});
+
 describe('wire cache across restarts', () => {
   it('texts survive a restart; a different model fingerprint empties every wire column at start', async () => {
     const own = testStore();

@@ -46,8 +46,11 @@ export interface DirectSql {
   open(): boolean;
   /** Rows as arrays of column values, in the statement's column order. */
   all(sql: string, params: unknown[]): unknown[][];
-  /** Runs fn in one transaction (BEGIN … COMMIT, ROLLBACK when it throws), now. */
-  transaction<T>(fn: () => T): T;
+  /**
+   * Runs fn in one transaction (BEGIN … COMMIT, ROLLBACK when it throws), now. With `wait: false`, a write
+   * lock held by another process fails it at once instead of waiting for it.
+   */
+  transaction<T>(fn: () => T, opts?: { wait?: boolean }): T;
 }
 
 /** What differs between SQL engines: column types, value encoding, errors, locking. */
@@ -576,7 +579,8 @@ export class SqlStore implements Store {
     this.wireQueue.clear();
     const direct = this.eng.direct;
     if (direct) {
-      // Now, in one transaction, when no other transaction holds the connection; else left for a later read.
+      // Now, in one transaction, when no other transaction holds the connection and no other process the write
+      // lock (a read does not wait for a cache); else left for a later read.
       if (!direct.open() || !direct.ready()) return;
       try {
         direct.transaction(() => {
@@ -584,7 +588,7 @@ export class SqlStore implements Store {
             const sqlText = wireUpdate(t, t.wire[wire]!.column, 1, 'sqlite');
             for (const w of texts) direct.all(sqlText, [w.text, scope.tenantId, scope.parentKey, w.idKey, w.version]);
           }
-        });
+        }, { wait: false });
       } catch {
         // Busy or closed: the texts are cached on a later read.
       }

@@ -166,16 +166,24 @@ function directSql(database: Database.Database, size = 512): DirectSql {
       stmt.run(...params);
       return [];
     },
-    transaction: (fn) => {
-      begin.run();
+    transaction: (fn, opts) => {
+      // Not waiting: the lock held by another process is an error at once, not busy_timeout's wait (which
+      // would stop this process's event loop meanwhile).
+      const wait = opts?.wait === false ? (database.pragma('busy_timeout', { simple: true }) as number) : undefined;
+      if (wait !== undefined) database.pragma('busy_timeout = 0');
       try {
-        const result = fn();
-        commit.run();
-        return result;
-      } catch (err) {
-        // SQLite may have rolled back already (some errors end the transaction themselves).
-        if (database.inTransaction) rollback.run();
-        throw err;
+        begin.run();
+        try {
+          const result = fn();
+          commit.run();
+          return result;
+        } catch (err) {
+          // SQLite may have rolled back already (some errors end the transaction themselves).
+          if (database.inTransaction) rollback.run();
+          throw err;
+        }
+      } finally {
+        if (wait !== undefined) database.pragma(`busy_timeout = ${Number(wait)}`);
       }
     },
   };
