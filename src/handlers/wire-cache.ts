@@ -35,9 +35,13 @@ export class WireCache {
     return i;
   }
 
-  /** Whether one text serves both a GET of the type's entities and their place in a list. */
+  /**
+   * Whether one text serves both a GET of the type's entities and their place in a list: and only when the
+   * rows are read as the table's own type (a text names its type in `@odata.type`, so a row reached as another
+   * type would need another text).
+   */
   cacheable(type: StructuredType, t: TableDef): boolean {
-    return !type.decl.listed && !type.decl.readByIdOnly?.length && this.column(t) >= 0;
+    return type.qualifiedName === t.type.qualifiedName && !type.decl.listed && !type.decl.readByIdOnly?.length && this.column(t) >= 0;
   }
 
   /** The entity's text in this version (what the cache holds for it). */
