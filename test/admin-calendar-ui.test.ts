@@ -338,6 +338,9 @@ describeShuffled('admin page: the calendar', (it) => {
     await page.getByRole('status').filter({ hasText: 'Cancelled.' }).waitFor();
     await weekReady(page);
     await card(page, s.bob.id, day(4), kept.id).waitFor();
+    // A refresh keeps the week on screen (aria-busy stays false) until the reloaded calendarView arrives: wait
+    // for the card to go rather than look once (under load the reload comes after the first look).
+    await page.locator(`.appt[data-appointment="${a.id}"]`).waitFor({ state: 'detached' });
     assert.equal(await page.locator(`.appt[data-appointment="${a.id}"]`).count(), 0, 'the card is gone');
     assert.equal(await page.getByTestId('appointment-panel').count(), 0, 'the panel is closed');
     const post = requests.find((r) => r.method() === 'POST')!;
