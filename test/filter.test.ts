@@ -339,3 +339,21 @@ describe('$filter on customerCreationOperations (an enum)', () => {
     assert.match(order.json.error.message, /enumeration property 'status'/);
   });
 });
+
+describe('compiled filters are kept', () => {
+  it('the same $filter text compiles once per type and options; a refused one is refused every time', async () => {
+    const { createFilterCompiler } = await import('../src/odata/filter/index.js');
+    const { loadModel } = await import('../src/model/index.js');
+    const { StorageSchema } = await import('../src/store/schema.js');
+    const model = loadModel();
+    const schema = new StorageSchema(model);
+    const table = schema.tables.find((t) => t.name === 'booking_customers')!;
+    const compile = createFilterCompiler({ engine: 'sqlite', encodeColumn: (_t, _c, v) => v });
+    const text = "emailAddress eq 'a@example.com'";
+    const first = compile(table.type, table, text);
+    assert.equal(compile(table.type, table, text), first, 'asked again, the same compiled filter');
+    assert.notEqual(compile(table.type, table, text, { unknownEnumMembers: true }), first, 'with the enum preference, its own');
+    assert.notEqual(compile(table.type, table, "emailAddress eq 'b@example.com'"), first, 'another text, another filter');
+    for (let i = 0; i < 2; i++) assert.throws(() => compile(table.type, table, 'nope eq 1'), /nope/, `a refused filter is refused again (${i})`);
+  });
+});
