@@ -274,7 +274,8 @@ export class SqlStore implements Store {
     return { idKey: row.id_key as string, version: Number(row.version), values };
   }
 
-  private readonly statements = new Map<TableDef, TableStatements>();
+  // Weak: column subsets (list()) come and go.
+  private readonly statements = new WeakMap<TableDef, TableStatements>();
   private readonly childStatements = new Map<TableDef, Map<TableDef | string, ChildStatement>>();
   private changeLogSql?: string;
 
@@ -690,7 +691,11 @@ export class SqlStore implements Store {
   }
 
   async list(t: TableDef, scope: Scope, q: ListQuery): Promise<StoredEntity[]> {
-    if (q.columns) return this.listColumns(t, scope, q, q.columns);
+    // A projection (ListQuery.columns) takes the same paths, on the table as just the columns it reads.
+    if (q.columns) {
+      t = this.subset(t, q.columns, q.orderBy);
+      q = { ...q, columns: undefined, wire: undefined };
+    }
     // Without a condition, in key order (every default page): a hot statement.
     const order = listOrder(q.orderBy);
     if (!q.where && !q.skip && order.length === 1 && (!q.after || q.after.length === 1)) {
@@ -706,8 +711,9 @@ export class SqlStore implements Store {
     const shaped = q.where?.shape ? this.shapedList(t, scope, q) : undefined;
     if (shaped) return (await this.rowsOf(shaped.sql, shaped.params)).map(fromArray);
     const query = this.listQuery(t, scope, q);
-    if (this.eng.query && !this.db.isTransaction) {
-      // PostgreSQL: as a prepared statement too (the text is the same for every filter of one shape).
+    if (!this.db.isTransaction && (this.eng.query || this.eng.direct)) {
+      // Prepared too (a PostgreSQL named statement, a kept SQLite one): values are parameters, so the text is the
+      // same for every list of one structure.
       const compiled = query.compile();
       return (await this.rowsOf(compiled.sql, [...compiled.parameters])).map(fromArray);
     }
@@ -726,46 +732,32 @@ export class SqlStore implements Store {
     return e;
   }
 
-  /** Column subsets asked for (ListQuery.columns), per table: the table's columns in their order, made once. */
-  private readonly subsets = new Map<string, { key: string; table: TableDef }>();
+  /** Column subsets asked for (ListQuery.columns): a TableDef with just those columns, made once each. */
+  private readonly subsets = new Map<string, TableDef>();
+  /** What a subset's statements are kept under (list-statements.ts), beside its table's own. */
+  private readonly subsetKeys = new WeakMap<TableDef, string>();
 
-  /**
-   * A list reading some property columns only (ListQuery.columns), by a statement compiled once per shape and
-   * subset (the subset is part of the table's identity: a TableDef with just those columns).
-   */
-  private async listColumns(t: TableDef, scope: Scope, q: ListQuery, columns: readonly string[]): Promise<StoredEntity[]> {
-    const wanted = new Set(['id', ...columns, ...listOrder(q.orderBy).map((o) => o.column)]);
+  /** The table as the columns a projection reads: `columns`, `id` and the order's, in the table's order. */
+  private subset(t: TableDef, columns: readonly string[], orderBy: OrderTerm[]): TableDef {
+    const wanted = new Set(['id', ...columns, ...listOrder(orderBy).map((o) => o.column)]);
     const cols = t.columns.filter((c) => wanted.has(c.name));
     const key = `${t.name}(${cols.map((c) => c.name).join(',')})`;
-    let sub = this.subsets.get(key);
-    if (!sub) {
+    let part = this.subsets.get(key);
+    if (!part) {
       // Clients choose their $select: a bounded number of subsets are kept.
       if (this.subsets.size >= 200) this.subsets.clear();
-      this.subsets.set(key, (sub = { key, table: { ...t, columns: cols } }));
+      this.subsets.set(key, (part = { ...t, columns: cols }));
+      this.subsetKeys.set(part, key);
     }
-    const part = sub.table;
-    const query = this.listQuery(part, scope, { ...q, columns: undefined, wire: undefined });
-    const shaped = q.where?.shape
-      ? this.shapedStatement(part, key, scope, { ...q, columns: undefined, wire: undefined })
-      : undefined;
-    if (shaped) return (await this.rowsOf(shaped.sql, shaped.params)).map((r) => this.entityFromArray(part, r));
-    if (this.db.isTransaction || (!this.eng.direct && !this.eng.query)) {
-      const rows = await this.guard(() => query.execute());
-      return rows.map((r) => this.toEntity(part, r));
-    }
-    // Without a condition the text varies only with the subset, order and position: prepared like the rest.
-    const compiled = query.compile();
-    return (await this.rowsOf(compiled.sql, [...compiled.parameters])).map((r) => this.entityFromArray(part, r));
+    return part;
   }
 
   private readonly listStatements = new ListStatementCache();
 
   /** A list with a shaped condition (a $filter): its statement compiled once per shape (list-statements.ts). */
   private shapedList(t: TableDef, scope: Scope, q: ListQuery): { sql: string; params: unknown[] } | undefined {
-    return this.shapedStatement(t, q.wire === undefined ? t.name : `${t.name}+${q.wire}`, scope, q);
-  }
-
-  private shapedStatement(t: TableDef, key: string, scope: Scope, q: ListQuery): { sql: string; params: unknown[] } | undefined {
+    const table = this.subsetKeys.get(t) ?? t.name;
+    const key = q.wire === undefined ? table : `${table}+${q.wire}`;
     const shape = q.where!.shape!;
     try {
       return this.listStatements.statement(key, shape, listOrder(q.orderBy), { scope, after: q.after, skip: q.skip, limit: q.limit }, (p) =>
